@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+// Discern: tells real photographs from AI-generated images, on its own CPU engine.
+// Layering (one-way): Tensor -> NN -> Models; Imaging -> Data; the `discern` CLI on top.
+import PackageDescription
+
+let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "Discern",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "discern", targets: ["discern"]),
+        .library(name: "DiscernEngine", targets: ["Tensor", "NN", "Models", "Imaging", "Data"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: optimize),
+        .target(name: "NN", dependencies: ["Tensor"], swiftSettings: optimize),
+        .target(name: "Models", dependencies: ["NN"], swiftSettings: optimize),
+        .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG"], swiftSettings: optimize),
+        .target(name: "Data", dependencies: ["Imaging", "Tensor"], swiftSettings: optimize),
+        .executableTarget(
+            name: "discern",
+            dependencies: ["Models", "Data", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: optimize),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Data"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

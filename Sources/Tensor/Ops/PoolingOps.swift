@@ -1,0 +1,50 @@
+extension Tensor {
+    private func poolGeometry(_ size: Int, _ stride: Int) -> ConvGeometry {
+        precondition(rank == 4, "pooling needs NHWC, have \(shape)")
+        let oh = (shape[1] - size) / stride + 1, ow = (shape[2] - size) / stride + 1
+        precondition(oh > 0 && ow > 0, "pool window \(size) larger than input \(shape)")
+        return ConvGeometry(batch: shape[0], inH: shape[1], inW: shape[2], inC: shape[3], outH: oh, outW: ow, outC: shape[3],
+                            kernelH: size, kernelW: size, stride: stride, padTop: 0, padLeft: 0)
+    }
+
+    /// Max pooling, `size` x `size` windows, no padding (floor): `[N, H, W, C] -> [N, (H-size)/stride+1, ..., C]`.
+    public func maxPool2d(size: Int = 2, stride: Int? = nil) -> Tensor {
+        let g = poolGeometry(size, stride ?? size)
+        let y = TensorStorage(uninitializedCount: g.batch * g.outPixels * g.outC)
+        let argmax = UnsafeMutableBufferPointer<Int32>.allocate(capacity: y.count)
+        Kernels.maxPoolForward(g, x: pointer, y: y.pointer, argmax: argmax.baseAddress!)
+        let inShape = shape
+        let holder = IndexBuffer(argmax)
+        return Tensor.result(shape: [g.batch, g.outH, g.outW, g.outC], storage: y, inputs: [self]) { dy in
+            let dx = Tensor(zeros: inShape)
+            Kernels.maxPoolBackward(g, dy: dy.pointer, argmax: holder.buffer.baseAddress!, dx: dx.pointer)
+            return [dx]
+        }
+    }
+
+    /// Average pooling, `size` x `size` windows, no padding.
+    public func avgPool2d(size: Int = 2, stride: Int? = nil) -> Tensor {
+        let g = poolGeometry(size, stride ?? size)
+        let y = TensorStorage(uninitializedCount: g.batch * g.outPixels * g.outC)
+        Kernels.avgPoolForward(g, x: pointer, y: y.pointer)
+        let inShape = shape
+        return Tensor.result(shape: [g.batch, g.outH, g.outW, g.outC], storage: y, inputs: [self]) { dy in
+            let dx = Tensor(zeros: inShape)
+            Kernels.avgPoolBackward(g, dy: dy.pointer, dx: dx.pointer)
+            return [dx]
+        }
+    }
+
+    /// Global average pooling: `[N, H, W, C] -> [N, C]`.
+    public func globalAvgPool() -> Tensor {
+        precondition(rank == 4, "globalAvgPool needs NHWC, have \(shape)")
+        return mean(axes: [1, 2])
+    }
+}
+
+/// Owns an index buffer captured by a backward closure.
+final class IndexBuffer {
+    let buffer: UnsafeMutableBufferPointer<Int32>
+    init(_ buffer: UnsafeMutableBufferPointer<Int32>) { self.buffer = buffer }
+    deinit { buffer.deallocate() }
+}
