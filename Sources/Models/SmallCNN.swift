@@ -1,0 +1,29 @@
+import NN
+import Tensor
+
+/// `cnn-small`: the Keras course project's CNN and model (a) of the engine benchmark
+/// (`shared/bench/torch_bench.py`, `seed_cnn`):
+/// Conv 32 3x3 valid + ReLU, MaxPool 2, Conv 64 3x3 valid + ReLU, MaxPool 2, Flatten,
+/// Dense 64 + ReLU, Dense `classes == 2 ? 1 : classes`.
+///
+/// Input `[N, 32, 32, 3]` in 0...1; output logits `[N, 1]` (binary) or `[N, classes]`.
+public final class SmallCNN: Module {
+    public let conv1: Conv2d
+    public let conv2: Conv2d
+    public let fc1: Dense
+    public let fc2: Dense
+
+    public init(classes: Int = 2, inputSize: Int = 32, using rng: inout some RandomNumberGenerator) {
+        conv1 = Conv2d(3, 32, kernel: 3, using: &rng)
+        conv2 = Conv2d(32, 64, kernel: 3, using: &rng)
+        let side = ((inputSize - 2) / 2 - 2) / 2
+        fc1 = Dense(side * side * 64, 64, using: &rng)
+        fc2 = Dense(64, classes == 2 ? 1 : classes, using: &rng)
+    }
+
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        var h = conv1(x).relu().maxPool2d()
+        h = conv2(h).relu().maxPool2d()
+        return fc2(fc1(h.flattened()).relu())
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Tensor
+
+/// How a weight tensor is filled at construction.
+public enum Initializer: String, Codable, Sendable, CaseIterable {
+    /// Glorot / Xavier uniform: U(-a, a), a = sqrt(6 / (fanIn + fanOut)) (Keras' default).
+    case glorotUniform
+    /// He / Kaiming normal: N(0, 2 / fanIn).
+    case heNormal
+    /// N(0, 0.02²) (DCGAN, pix2pix, the CIFAKE baseline).
+    case normal002
+    /// PyTorch's default for Linear/Conv: U(-1/sqrt(fanIn), 1/sqrt(fanIn)).
+    case torchDefault
+    /// All zeros.
+    case zeros
+
+    /// A tensor of `shape` with `fanIn` / `fanOut` as the layer defines them.
+    public func make(_ shape: [Int], fanIn: Int, fanOut: Int, using rng: inout some RandomNumberGenerator) -> Tensor {
+        let t: Tensor
+        switch self {
+        case .glorotUniform:
+            let a = Float((6.0 / Double(fanIn + fanOut)).squareRoot())
+            t = .uniform(shape, in: -a...a, using: &rng)
+        case .heNormal:
+            t = .normal(shape, std: Float((2.0 / Double(fanIn)).squareRoot()), using: &rng)
+        case .normal002:
+            t = .normal(shape, std: 0.02, using: &rng)
+        case .torchDefault:
+            let a = Float(1 / Double(fanIn).squareRoot())
+            t = .uniform(shape, in: -a...a, using: &rng)
+        case .zeros:
+            t = Tensor(zeros: shape)
+        }
+        t.requiresGrad = true
+        return t
+    }
+}

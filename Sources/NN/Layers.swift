@@ -1,0 +1,65 @@
+import Tensor
+
+/// An elementwise activation as a layer.
+public final class Activation: Module {
+    /// The supported functions.
+    public enum Kind: String, Codable, Sendable { case relu, relu6, leakyRelu, sigmoid, tanh }
+    public let kind: Kind
+    /// Negative slope for `leakyRelu`.
+    public let slope: Float
+
+    public init(_ kind: Kind, slope: Float = 0.2) {
+        self.kind = kind
+        self.slope = slope
+    }
+
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        switch kind {
+        case .relu: return x.relu()
+        case .relu6: return x.relu6()
+        case .leakyRelu: return x.leakyRelu(slope)
+        case .sigmoid: return x.sigmoid()
+        case .tanh: return x.tanh()
+        }
+    }
+}
+
+/// Max pooling layer: `[N, H, W, C] -> [N, H / size, W / size, C]` (floor).
+public final class MaxPool2d: Module {
+    public let size: Int, stride: Int
+    public init(_ size: Int = 2, stride: Int? = nil) { self.size = size; self.stride = stride ?? size }
+    public override func callAsFunction(_ x: Tensor) -> Tensor { x.maxPool2d(size: size, stride: stride) }
+}
+
+/// Average pooling layer.
+public final class AvgPool2d: Module {
+    public let size: Int, stride: Int
+    public init(_ size: Int = 2, stride: Int? = nil) { self.size = size; self.stride = stride ?? size }
+    public override func callAsFunction(_ x: Tensor) -> Tensor { x.avgPool2d(size: size, stride: stride) }
+}
+
+/// Global average pooling: `[N, H, W, C] -> [N, C]`.
+public final class GlobalAvgPool: Module {
+    public override init() {}
+    public override func callAsFunction(_ x: Tensor) -> Tensor { x.globalAvgPool() }
+}
+
+/// Zero padding of NHWC images.
+public final class ZeroPad2d: Module {
+    public let top: Int, bottom: Int, left: Int, right: Int
+    public init(_ p: Int) { top = p; bottom = p; left = p; right = p }
+    public override func callAsFunction(_ x: Tensor) -> Tensor { x.zeroPadded(top: top, bottom: bottom, left: left, right: right) }
+}
+
+/// `[N, ...] -> [N, prod(...)]` (row-major over H, W, C: Keras' channels-last order).
+public final class Flatten: Module {
+    public override init() {}
+    public override func callAsFunction(_ x: Tensor) -> Tensor { x.flattened() }
+}
+
+/// Applies `layers` in order; checkpoint names are `layers.<i>.<param>`.
+public final class Sequential: Module {
+    public let layers: [Module]
+    public init(_ layers: [Module]) { self.layers = layers }
+    public override func callAsFunction(_ x: Tensor) -> Tensor { layers.reduce(x) { $1($0) } }
+}

@@ -1,0 +1,163 @@
+import Tensor
+
+/// Updates parameters in place from their gradients. State (moments, step count) is keyed by the
+/// parameters' dotted names so it can be saved in a checkpoint and restored for an exact resume.
+public class Optimizer {
+    /// The parameters, by dotted name.
+    public let parameters: [(name: String, tensor: Tensor)]
+    /// Current learning rate (schedules set it before each step).
+    public var learningRate: Float
+    /// Steps taken so far.
+    public internal(set) var stepCount = 0
+    /// Per-parameter state tensors, e.g. `"exp_avg"` -> name -> tensor.
+    var slots: [String: [String: Tensor]] = [:]
+
+    init(parameters: [(name: String, tensor: Tensor)], learningRate: Float) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+    }
+
+    /// Applies one update from the current gradients (parameters without a gradient are skipped).
+    public func step() {
+        stepCount += 1
+        for (name, p) in parameters {
+            guard let g = p.grad else { continue }
+            update(name: name, parameter: p.pointer, gradient: g.pointer, count: p.count)
+        }
+    }
+
+    /// Clears every parameter's gradient.
+    public func zeroGrad() { for (_, p) in parameters { p.grad = nil } }
+
+    /// The update rule for one parameter.
+    func update(name: String, parameter: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, count: Int) {
+        preconditionFailure("\(type(of: self)) does not implement update")
+    }
+
+    /// A state slot for `name`, created as zeros on first use.
+    func slot(_ kind: String, _ name: String, count: Int) -> UnsafeMutablePointer<Float> {
+        if let t = slots[kind]?[name] { return t.pointer }
+        let t = Tensor(zeros: [count])
+        slots[kind, default: [:]][name] = t
+        return t.pointer
+    }
+
+    /// The optimizer state as named tensors (`<slot>/<param name>`), plus the step count.
+    public func stateDict() -> [String: Tensor] {
+        var out: [String: Tensor] = ["step": Tensor(shape: [1], scalars: [Float(stepCount)])]
+        for (kind, byName) in slots { for (name, t) in byName { out["\(kind)/\(name)"] = t } }
+        return out
+    }
+
+    /// Restores a state saved by `stateDict()`.
+    public func loadStateDict(_ state: [String: Tensor]) {
+        slots = [:]
+        for (key, t) in state {
+            if key == "step" { stepCount = Int(t.item); continue }
+            guard let slash = key.firstIndex(of: "/") else { continue }
+            slots[String(key[..<slash]), default: [:]][String(key[key.index(after: slash)...])] = t.copy()
+        }
+    }
+}
+
+/// Stochastic gradient descent with momentum, dampening 0, optional Nesterov and L2 weight decay
+/// (PyTorch `torch.optim.SGD`).
+public final class SGD: Optimizer {
+    public var momentum: Float
+    public let nesterov: Bool
+    public let weightDecay: Float
+
+    public init(parameters: [(name: String, tensor: Tensor)], learningRate: Float, momentum: Float = 0,
+                nesterov: Bool = false, weightDecay: Float = 0) {
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+        super.init(parameters: parameters, learningRate: learningRate)
+    }
+
+    override func update(name: String, parameter p: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, count: Int) {
+        let fresh = slots["momentum_buffer"]?[name] == nil
+        let buf = momentum != 0 ? slot("momentum_buffer", name, count: count) : nil
+        let (lr, wd, mu) = (learningRate, weightDecay, momentum)
+        for i in 0..<count {
+            var d = g[i] + wd * p[i]
+            if let buf {
+                buf[i] = fresh ? d : mu * buf[i] + d
+                d = nesterov ? d + mu * buf[i] : buf[i]
+            }
+            p[i] -= lr * d
+        }
+    }
+}
+
+/// Adam (Kingma & Ba), with L2 weight decay added to the gradient, or AdamW (Loshchilov & Hutter)
+/// with decoupled decay when `decoupled` — the formulas of PyTorch's `Adam` and `AdamW`.
+public final class Adam: Optimizer {
+    public var beta1: Float
+    public let beta2: Float
+    public let epsilon: Float
+    public let weightDecay: Float
+    public let decoupled: Bool
+
+    public init(parameters: [(name: String, tensor: Tensor)], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+                epsilon: Float = 1e-8, weightDecay: Float = 0, decoupled: Bool = false) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupled = decoupled
+        super.init(parameters: parameters, learningRate: learningRate)
+    }
+
+    /// AdamW with PyTorch's default decay 0.01.
+    public static func adamW(parameters: [(name: String, tensor: Tensor)], learningRate: Float = 1e-3, weightDecay: Float = 0.01) -> Adam {
+        Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay, decoupled: true)
+    }
+
+    override func update(name: String, parameter p: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, count: Int) {
+        let m = slot("exp_avg", name, count: count), v = slot("exp_avg_sq", name, count: count)
+        let t = Float(stepCount)
+        let bc1 = 1 - pow(beta1, t), bc2Sqrt = (1 - pow(beta2, t)).squareRoot()
+        let stepSize = learningRate / bc1
+        let (b1, b2, eps, wd, lr) = (beta1, beta2, epsilon, weightDecay, learningRate)
+        if decoupled && wd != 0 { for i in 0..<count { p[i] *= 1 - lr * wd } }
+        let l2 = decoupled ? 0 : wd
+        for i in 0..<count {
+            let gi = g[i] + l2 * p[i]
+            m[i] = b1 * m[i] + (1 - b1) * gi
+            v[i] = b2 * v[i] + (1 - b2) * gi * gi
+            p[i] -= stepSize * m[i] / (v[i].squareRoot() / bc2Sqrt + eps)
+        }
+    }
+}
+
+/// Adamax (Adam with the infinity norm), PyTorch's `torch.optim.Adamax`.
+public final class Adamax: Optimizer {
+    public var beta1: Float
+    public let beta2: Float
+    public let epsilon: Float
+    public let weightDecay: Float
+
+    public init(parameters: [(name: String, tensor: Tensor)], learningRate: Float = 2e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+                epsilon: Float = 1e-8, weightDecay: Float = 0) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        super.init(parameters: parameters, learningRate: learningRate)
+    }
+
+    override func update(name: String, parameter p: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, count: Int) {
+        let m = slot("exp_avg", name, count: count), u = slot("exp_inf", name, count: count)
+        let clr = learningRate / (1 - pow(beta1, Float(stepCount)))
+        let (b1, b2, eps, wd) = (beta1, beta2, epsilon, weightDecay)
+        for i in 0..<count {
+            let gi = g[i] + wd * p[i]
+            m[i] = b1 * m[i] + (1 - b1) * gi
+            u[i] = max(b2 * u[i], abs(gi) + eps)
+            p[i] -= clr * m[i] / u[i]
+        }
+    }
+}
+
+import Foundation
