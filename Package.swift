@@ -28,9 +28,10 @@ let package = Package(
             name: "discern",
             dependencies: ["Models", "Data", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: optimize),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "NNTests", dependencies: ["NN"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "Data"]),
+        .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Data", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,4 +1,5 @@
 import Tensor
+import TestSupport
 import XCTest
 
 /// Central-difference checks of every differentiable op (tolerances: atol 2e-3 + rtol 2e-2 in Float32

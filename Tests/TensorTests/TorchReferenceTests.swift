@@ -1,4 +1,5 @@
 import Tensor
+import TestSupport
 import XCTest
 
 /// Forward values and gradients compared with PyTorch (fixtures from `scripts/make_torch_fixtures.py`).

@@ -2,8 +2,10 @@ import Foundation
 import Tensor
 import XCTest
 
+/// Shared helpers for the test targets: fixtures, tolerant comparison, central-difference gradient checks.
+
 /// Loads `Tests/Fixtures/torch/<name>.json` (made by `scripts/make_torch_fixtures.py`).
-func torchFixture(_ name: String) throws -> [String: Any] {
+public func torchFixture(_ name: String) throws -> [String: Any] {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/torch/\(name).json")
     let data = try Data(contentsOf: url)
@@ -11,13 +13,13 @@ func torchFixture(_ name: String) throws -> [String: Any] {
 }
 
 /// A fixture tensor `{"shape", "data"}`, or nil for JSON null.
-func fixtureTensor(_ value: Any?, requiresGrad: Bool = false) -> Tensor? {
+public func fixtureTensor(_ value: Any?, requiresGrad: Bool = false) -> Tensor? {
     guard let dict = value as? [String: Any], let shape = dict["shape"] as? [Int], let data = dict["data"] as? [Double] else { return nil }
     return Tensor(shape: shape, scalars: data.map(Float.init), requiresGrad: requiresGrad)
 }
 
 /// Asserts elementwise |a - b| <= atol + rtol * |b|.
-func assertClose(_ a: Tensor?, _ b: Tensor?, atol: Float = 1e-5, rtol: Float = 1e-4, _ message: String = "",
+public func assertClose(_ a: Tensor?, _ b: Tensor?, atol: Float = 1e-5, rtol: Float = 1e-4, _ message: String = "",
                  file: StaticString = #filePath, line: UInt = #line) {
     guard let a, let b else { return XCTFail("missing tensor \(message)", file: file, line: line) }
     XCTAssertEqual(a.shape, b.shape, "shape \(message)", file: file, line: line)
@@ -33,7 +35,7 @@ func assertClose(_ a: Tensor?, _ b: Tensor?, atol: Float = 1e-5, rtol: Float = 1
 /// Central-difference gradient check of `f` at `inputs` for the scalar `sum(f(inputs) * r)` with a fixed
 /// random `r`. Every element of every input is perturbed by ±`eps` (Float32, so eps is not tiny); the
 /// analytic gradient must match within `atol + rtol * |numeric|`.
-func gradientCheck(
+public func gradientCheck(
     _ inputs: [Tensor], eps: Float = 1e-2, atol: Float = 2e-3, rtol: Float = 2e-2, seed: UInt64 = 7,
     file: StaticString = #filePath, line: UInt = #line, _ f: ([Tensor]) -> Tensor
 ) {
@@ -68,7 +70,7 @@ func gradientCheck(
 }
 
 /// Random tensor in -1...1 from a fixed seed.
-func randomTensor(_ shape: [Int], seed: UInt64 = 1, range: ClosedRange<Float> = -1...1) -> Tensor {
+public func randomTensor(_ shape: [Int], seed: UInt64 = 1, range: ClosedRange<Float> = -1...1) -> Tensor {
     var rng = SplitMix64(seed: seed)
     return Tensor.uniform(shape, in: range, using: &rng)
 }
