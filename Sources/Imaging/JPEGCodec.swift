@@ -1,0 +1,48 @@
+import CTurboJPEG
+import Foundation
+
+/// JPEG decoding and encoding through libjpeg-turbo's TurboJPEG API.
+public enum JPEGCodec {
+    /// Default decompression-bomb guard: 50 megapixels.
+    public static let defaultMaxPixels = 50_000_000
+
+    /// Decodes a JPEG to RGB after reading only its header to check the pixel count.
+    public static func decode(_ data: Data, path: String = "<memory>", maxPixels: Int = defaultMaxPixels) throws -> RGBImage {
+        guard let handle = tjInitDecompress() else { throw ImageError.corrupt(path: path, reason: "cannot start the JPEG decoder") }
+        defer { tjDestroy(handle) }
+        return try data.withUnsafeBytes { raw -> RGBImage in
+            guard let base = raw.bindMemory(to: UInt8.self).baseAddress, raw.count > 0 else { throw ImageError.empty(path: path) }
+            var w: Int32 = 0, h: Int32 = 0, subsamp: Int32 = 0, colorspace: Int32 = 0
+            guard tjDecompressHeader3(handle, base, UInt(raw.count), &w, &h, &subsamp, &colorspace) == 0 else {
+                throw ImageError.corrupt(path: path, reason: String(cString: tjGetErrorStr2(handle)))
+            }
+            guard w > 0, h > 0 else { throw ImageError.corrupt(path: path, reason: "zero size") }
+            guard Int(w) * Int(h) <= maxPixels else { throw ImageError.tooLarge(path: path, width: Int(w), height: Int(h), limit: maxPixels) }
+            var pixels = [UInt8](repeating: 0, count: Int(w) * Int(h) * 3)
+            let status = pixels.withUnsafeMutableBufferPointer { dst in
+                tjDecompress2(handle, base, UInt(raw.count), dst.baseAddress, w, 0, h, Int32(TJPF_RGB.rawValue), 0)
+            }
+            // A warning (e.g. premature end of data) still yields an image; only hard errors are refused.
+            if status != 0 && tjGetErrorCode(handle) == Int32(TJERR_FATAL.rawValue) {
+                throw ImageError.corrupt(path: path, reason: String(cString: tjGetErrorStr2(handle)))
+            }
+            return RGBImage(width: Int(w), height: Int(h), pixels: pixels)
+        }
+    }
+
+    /// Encodes RGB as a baseline JPEG at `quality` (1...100) with 4:2:0 chroma subsampling and
+    /// standard Huffman tables (what Pillow writes by default, and so what CIFAKE files are).
+    public static func encode(_ image: RGBImage, quality: Int = 75) throws -> Data {
+        guard let handle = tjInitCompress() else { throw ImageError.encodingFailed(reason: "cannot start the JPEG encoder") }
+        defer { tjDestroy(handle) }
+        var out: UnsafeMutablePointer<UInt8>?
+        var size: UInt = 0
+        let status = image.pixels.withUnsafeBufferPointer { src in
+            tjCompress2(handle, src.baseAddress, Int32(image.width), 0, Int32(image.height), Int32(TJPF_RGB.rawValue),
+                        &out, &size, Int32(TJSAMP_420.rawValue), Int32(max(1, min(100, quality))), 0)
+        }
+        defer { if let out { tjFree(out) } }
+        guard status == 0, let out else { throw ImageError.encodingFailed(reason: String(cString: tjGetErrorStr2(handle))) }
+        return Data(bytes: out, count: Int(size))
+    }
+}
