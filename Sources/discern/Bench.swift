@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+
+/// `discern bench`: throughput measurements, reported as numbers to set beside a peer run in the
+/// same session (see BENCHMARKS.md).
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure engine and pipeline throughput.",
+        subcommands: [BenchEngine.self])
+}
+
+/// Output format of benchmark commands.
+enum BenchFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+/// Median seconds of `runs` timed repetitions of `iterations` calls (after warm-up).
+func medianSeconds(runs: Int, targetSeconds: Double, warmup: Int = 2, _ body: () -> Void) -> (median: Double, min: Double, max: Double) {
+    for _ in 0..<warmup { body() }
+    let t0 = Date()
+    body()
+    let once = max(Date().timeIntervalSince(t0), 1e-6)
+    let iterations = max(1, Int(targetSeconds / once))
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let start = Date()
+        for _ in 0..<iterations { body() }
+        times.append(Date().timeIntervalSince(start) / Double(iterations))
+    }
+    times.sort()
+    return (times[times.count / 2], times.first!, times.last!)
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Checks Discern's files with the Python ecosystem's own readers (never part of the product path).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+venv=.build-venv
+if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
+"$venv/bin/pip" install -q --disable-pip-version-check numpy safetensors
+"$venv/bin/python" scripts/interop/check_safetensors.py .build/release/discern
