@@ -1,3 +1,4 @@
+import CMalloc
 import Foundation
 
 /// A 64-byte aligned buffer of `Float32` values owned by one or more tensors.
@@ -9,9 +10,18 @@ public final class TensorStorage: @unchecked Sendable {
     /// Start of the buffer; valid for `count` elements while the storage lives.
     public let pointer: UnsafeMutablePointer<Float>
 
+    /// Keeps freed activation buffers in glibc's heap instead of returning them to the kernel, so
+    /// the next step's same-sized buffers are reused without page faults (measured: ~9 % of an
+    /// inference run was spent zeroing fresh pages).
+    private static let heapTuning: Void = {
+        _ = mallopt(M_MMAP_THRESHOLD, 512 << 20)
+        _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
+    }()
+
     /// Allocates `count` uninitialised floats.
     public init(uninitializedCount count: Int) {
         precondition(count >= 0, "negative element count")
+        _ = Self.heapTuning
         var raw: UnsafeMutableRawPointer?
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
         guard posix_memalign(&raw, 64, bytes) == 0, let raw else {

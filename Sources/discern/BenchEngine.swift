@@ -23,6 +23,11 @@ struct BenchEngine: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Option(help: "What to measure: all, model or conv.")
+    var part: Part = .all
+
+    enum Part: String, ExpressibleByArgument, CaseIterable { case all, model, conv }
+
     func validate() throws {
         guard runs > 0, target > 0 else { throw ValidationError("--runs and --target must be positive") }
     }
@@ -30,8 +35,8 @@ struct BenchEngine: ParsableCommand {
     func run() throws {
         if let threads { Parallel.setThreadCount(threads) }
         var results: [[String: Any]] = []
-        results.append(modelA())
-        for shape in Self.convShapes { results.append(conv(shape)) }
+        if part != .conv { results.append(modelA()) }
+        if part != .model { for shape in Self.convShapes { results.append(conv(shape)) } }
         if format == .json {
             for r in results {
                 let data = try JSONSerialization.data(withJSONObject: r, options: [.sortedKeys])

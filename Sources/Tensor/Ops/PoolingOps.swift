@@ -11,13 +11,11 @@ extension Tensor {
     public func maxPool2d(size: Int = 2, stride: Int? = nil) -> Tensor {
         let g = poolGeometry(size, stride ?? size)
         let y = TensorStorage(uninitializedCount: g.batch * g.outPixels * g.outC)
-        let argmax = UnsafeMutableBufferPointer<Int32>.allocate(capacity: y.count)
-        Kernels.maxPoolForward(g, x: pointer, y: y.pointer, argmax: argmax.baseAddress!)
-        let inShape = shape
-        let holder = IndexBuffer(argmax)
+        Kernels.maxPoolForward(g, x: pointer, y: y.pointer)
+        let x = self
         return Tensor.result(shape: [g.batch, g.outH, g.outW, g.outC], storage: y, inputs: [self]) { dy in
-            let dx = Tensor(zeros: inShape)
-            Kernels.maxPoolBackward(g, dy: dy.pointer, argmax: holder.buffer.baseAddress!, dx: dx.pointer)
+            let dx = Tensor(zeros: x.shape)
+            Kernels.maxPoolBackward(g, x: x.pointer, y: y.pointer, dy: dy.pointer, dx: dx.pointer)
             return [dx]
         }
     }
@@ -40,11 +38,4 @@ extension Tensor {
         precondition(rank == 4, "globalAvgPool needs NHWC, have \(shape)")
         return mean(axes: [1, 2])
     }
-}
-
-/// Owns an index buffer captured by a backward closure.
-final class IndexBuffer {
-    let buffer: UnsafeMutableBufferPointer<Int32>
-    init(_ buffer: UnsafeMutableBufferPointer<Int32>) { self.buffer = buffer }
-    deinit { buffer.deallocate() }
 }
