@@ -18,13 +18,26 @@ public enum JPEGCodec {
             }
             guard w > 0, h > 0 else { throw ImageError.corrupt(path: path, reason: "zero size") }
             guard Int(w) * Int(h) <= maxPixels else { throw ImageError.tooLarge(path: path, width: Int(w), height: Int(h), limit: maxPixels) }
-            var pixels = [UInt8](repeating: 0, count: Int(w) * Int(h) * 3)
+            let cmyk = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
+            let channels = cmyk ? 4 : 3
+            var pixels = [UInt8](repeating: 0, count: Int(w) * Int(h) * channels)
+            let format = cmyk ? TJPF_CMYK : TJPF_RGB
             let status = pixels.withUnsafeMutableBufferPointer { dst in
-                tjDecompress2(handle, base, UInt(raw.count), dst.baseAddress, w, 0, h, Int32(TJPF_RGB.rawValue), 0)
+                tjDecompress2(handle, base, UInt(raw.count), dst.baseAddress, w, 0, h, Int32(format.rawValue), 0)
             }
-            // A warning (e.g. premature end of data) still yields an image; only hard errors are refused.
-            if status != 0 && tjGetErrorCode(handle) == Int32(TJERR_FATAL.rawValue) {
+            if status != 0 {
+                // A truncated stream is a warning to libjpeg (grey fill); we refuse it as corrupt all the same,
+                // since a detector must not judge half an image.
                 throw ImageError.corrupt(path: path, reason: String(cString: tjGetErrorStr2(handle)))
+            }
+            if cmyk {
+                // Adobe CMYK JPEGs store inverted values: R = C * K / 255 with C, K as stored.
+                var rgb = [UInt8](repeating: 0, count: Int(w) * Int(h) * 3)
+                for p in 0..<(Int(w) * Int(h)) {
+                    let k = Int(pixels[p * 4 + 3])
+                    for c in 0..<3 { rgb[p * 3 + c] = UInt8(Int(pixels[p * 4 + c]) * k / 255) }
+                }
+                return RGBImage(width: Int(w), height: Int(h), pixels: rgb)
             }
             return RGBImage(width: Int(w), height: Int(h), pixels: pixels)
         }

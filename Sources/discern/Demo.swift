@@ -29,16 +29,21 @@ struct Demo: ParsableCommand {
     }
 
     func run() throws {
-        let items = try ImageFolder.list(URL(fileURLWithPath: data))
-        let classes = ClassList(labels: items.map(\.label))
+        let dataset = try DecodedDataset.load(DatasetSource(paths: [data]), size: 32)
+        let classes = dataset.classes
         guard classes.names == ["REAL", "FAKE"] else {
             throw ValidationError("\(data) must hold exactly REAL/ and FAKE/ image folders, found \(classes.names)")
         }
-        var train: [LabeledItem] = [], held: [LabeledItem] = []
-        for label in classes.names {
-            for (i, item) in items.filter({ $0.label == label }).enumerated() { if i % 4 == 3 { held.append(item) } else { train.append(item) } }
+        for failure in dataset.failures { FileHandle.standardError.write(Data("skipped \(failure.error)\n".utf8)) }
+        var trainIdx: [Int] = [], heldIdx: [Int] = []
+        for label in 0..<classes.count {
+            for (i, idx) in dataset.labels.indices.filter({ dataset.labels[$0] == label }).enumerated() {
+                if i % 4 == 3 { heldIdx.append(idx) } else { trainIdx.append(idx) }
+            }
         }
-        let trainBatch = try ImageBatch.load(train, classes: classes), heldBatch = try ImageBatch.load(held, classes: classes)
+        let train = dataset.subset(trainIdx), held = dataset.subset(heldIdx)
+        let trainBatch = BatchLoader(dataset: train, batchSize: train.count, shuffle: false, seed: seed).makeBatch(Array(0..<train.count), batch: 0, epoch: 0)
+        let heldBatch = BatchLoader(dataset: held, batchSize: held.count, shuffle: false, seed: seed).makeBatch(Array(0..<held.count), batch: 0, epoch: 0)
         var rng = SplitMix64(seed: seed)
         let model = SmallCNN(using: &rng)
         let optimizer = Adam(parameters: model.parameters(), learningRate: 2e-3)

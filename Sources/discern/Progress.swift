@@ -8,14 +8,33 @@ final class ProgressBar {
     private let isTerminal = isatty(STDERR_FILENO) != 0
     private var lastDecile = -1
     private let start = Date()
+    private let unknownTotal: Bool
+    private var lastPrint = Date.distantPast
 
-    init(total: Int, label: String) {
+    init(total: Int, label: String, unknownTotal: Bool = false) {
         self.total = max(total, 1)
         self.label = label
+        self.unknownTotal = unknownTotal
+    }
+
+    /// Final line for a count-only bar.
+    func finish(_ done: Int) {
+        guard unknownTotal else { return update(done) }
+        let elapsed = Date().timeIntervalSince(start)
+        let line = "\(label) \(done) done in \(String(format: "%.1f", elapsed)) s\n"
+        FileHandle.standardError.write(Data(((isTerminal ? "\r\u{1B}[K" : "") + line).utf8))
     }
 
     /// Shows `done` of `total` with an optional status text.
     func update(_ done: Int, status: String = "") {
+        if unknownTotal {
+            // No total: a running count, redrawn on a terminal, every 10 s in logs.
+            let elapsed = Date().timeIntervalSince(start)
+            let line = "\(label) \(done) (\(String(format: "%.0f/s", Double(done) / max(elapsed, 1e-9))))"
+            if isTerminal { FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8)) }
+            else if Date().timeIntervalSince(lastPrint) > 10 { lastPrint = Date(); FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            return
+        }
         let fraction = Double(min(done, total)) / Double(total)
         let elapsed = Date().timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0

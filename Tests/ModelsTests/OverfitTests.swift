@@ -11,11 +11,10 @@ import XCTest
 final class OverfitTests: XCTestCase {
     func testSmallCNNMemorisesTheSampleImages() throws {
         let sample = sharedDataURL("cifake/sample")
-        let items = try ImageFolder.list(sample)
-        XCTAssertEqual(items.count, 64)
-        let classes = ClassList(labels: items.map(\.label))
-        XCTAssertEqual(classes.names, ["REAL", "FAKE"])
-        let batch = try ImageBatch.load(items, classes: classes)
+        let dataset = try DecodedDataset.load(DatasetSource(paths: [sample.path]))
+        XCTAssertEqual(dataset.count, 64)
+        XCTAssertEqual(dataset.classes.names, ["REAL", "FAKE"])
+        let batch = BatchLoader(dataset: dataset, batchSize: 64, shuffle: false, seed: 0).makeBatch(Array(0..<64), batch: 0, epoch: 0)
         var rng = SplitMix64(seed: 42)
         let model = SmallCNN(using: &rng)
         let optimizer = Adam(parameters: model.parameters(), learningRate: 2e-3)

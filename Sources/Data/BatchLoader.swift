@@ -1,0 +1,132 @@
+import Foundation
+import Imaging
+import Tensor
+
+/// One training or evaluation batch.
+public struct LoaderBatch {
+    /// `[N, size, size, 3]` in 0...1.
+    public let images: Tensor
+    public let labels: [Int]
+    /// Dataset indices of the images, in batch order.
+    public let indices: [Int]
+}
+
+/// Turns a decoded dataset into batches: seeded shuffling per epoch, augmentation on a background
+/// thread that keeps `prefetch` batches ready ahead of the training step.
+///
+/// Every image's augmentation uses its own generator seeded from (seed, epoch, index), so a batch
+/// is the same whatever the thread timing, and a resumed run sees the same data.
+public final class BatchLoader: @unchecked Sendable {
+    public let dataset: DecodedDataset
+    public let batchSize: Int
+    public let shuffle: Bool
+    public let seed: UInt64
+    public let augmentation: Augmentation?
+    public let dropLast: Bool
+    public let prefetch: Int
+
+    public init(dataset: DecodedDataset, batchSize: Int, shuffle: Bool, seed: UInt64, augmentation: Augmentation? = nil,
+                dropLast: Bool = false, prefetch: Int = 3) {
+        precondition(batchSize > 0, "batch size must be positive")
+        self.dataset = dataset
+        self.batchSize = batchSize
+        self.shuffle = shuffle
+        self.seed = seed
+        self.augmentation = augmentation
+        self.dropLast = dropLast
+        self.prefetch = max(1, prefetch)
+    }
+
+    /// Batches per epoch.
+    public var batchCount: Int {
+        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+    }
+
+    /// The sample order of `epoch` (a seeded Fisher-Yates shuffle, or identity).
+    public func order(epoch: Int) -> [Int] {
+        var idx = Array(0..<dataset.count)
+        if shuffle {
+            var rng = SplitMix64(seed: seed &+ UInt64(epoch) &* 0xD1B5_4A32_D192_ED03)
+            idx.shuffle(using: &rng)
+        }
+        return idx
+    }
+
+    /// Builds batch `b` of `order` on the calling thread.
+    public func makeBatch(_ order: [Int], batch b: Int, epoch: Int) -> LoaderBatch {
+        let indices = Array(order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)])
+        let s = dataset.size, n = s * s * 3
+        let t = Tensor(zeros: [indices.count, s, s, 3])
+        dataset.pixels.withUnsafeBufferPointer { px in
+            for (j, i) in indices.enumerated() {
+                let dst = t.pointer + j * n
+                if let augmentation {
+                    var rng = SplitMix64(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(i) &* 0xBF58_476D_1CE4_E5B9))
+                    let img = augmentation.apply(dataset.image(i), using: &rng)
+                    img.writeFloats(into: dst)
+                } else {
+                    let src = px.baseAddress! + i * n
+                    for k in 0..<n { dst[k] = Float(src[k]) * (1 / 255) }
+                }
+            }
+        }
+        return LoaderBatch(images: t, labels: indices.map { dataset.labels[$0] }, indices: indices)
+    }
+
+    /// The batches of `epoch`, produced ahead on a background thread.
+    public func batches(epoch: Int, startingAt first: Int = 0) -> AnyIterator<LoaderBatch> {
+        let order = order(epoch: epoch)
+        let total = batchCount
+        let queue = PrefetchQueue(capacity: prefetch)
+        let producer = Thread { [self] in
+            for b in first..<total {
+                guard queue.waitForSlot() else { return }
+                queue.push(makeBatch(order, batch: b, epoch: epoch))
+            }
+        }
+        producer.start()
+        var consumed = first
+        return AnyIterator {
+            guard consumed < total else { queue.cancel(); return nil }
+            consumed += 1
+            return queue.pop()
+        }
+    }
+}
+
+/// A bounded hand-off between the producer thread and the training loop; cancelled when the
+/// consumer's iterator is released early, so the producer stops.
+private final class PrefetchQueue: @unchecked Sendable {
+    private let slots: DispatchSemaphore
+    private let ready = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var items: [LoaderBatch] = []
+    private var cancelled = false
+
+    init(capacity: Int) { slots = DispatchSemaphore(value: capacity) }
+
+    deinit { cancel() }
+
+    /// Waits for room; false once cancelled.
+    func waitForSlot() -> Bool {
+        slots.wait()
+        return lock.withLock { !cancelled }
+    }
+
+    func push(_ batch: LoaderBatch) {
+        lock.withLock { items.append(batch) }
+        ready.signal()
+    }
+
+    func pop() -> LoaderBatch {
+        ready.wait()
+        let batch = lock.withLock { items.removeFirst() }
+        slots.signal()
+        return batch
+    }
+
+    func cancel() {
+        let first = lock.withLock { () -> Bool in defer { cancelled = true }; return !cancelled }
+        if first { slots.signal() }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Imaging
+
+/// What `discern dataset inspect` reports: counts per split and label, sizes and formats,
+/// duplicates by SHA-256, per-class JPEG quality, manifest checksum mismatches and unreadable inputs.
+public struct DatasetReport: Codable, Sendable {
+    public var total = 0
+    public var counts: [String: Int] = [:]
+    public var splits: [String: [String: Int]] = [:]
+    public var sizes: [String: Int] = [:]
+    public var formats: [String: Int] = [:]
+    public var unreadable = 0
+    public var errors: [String: Int] = [:]
+    public var unreadableFiles: [String] = []
+    /// Files whose bytes equal an earlier file's.
+    public var duplicates = 0
+    public var duplicatesWithinSplit = 0
+    public var duplicatesAcrossSplits = 0
+    public var duplicatesAcrossLabels = 0
+    /// Per label: the most common estimated JPEG quality and how many files had it.
+    public var jpegQuality: [String: QualitySummary] = [:]
+    public var checksumMismatches = 0
+    public var warnings: [String] = []
+
+    public struct QualitySummary: Codable, Sendable {
+        public var mode: Int
+        public var share: Double
+        public var exactIJG: Double
+
+        enum CodingKeys: String, CodingKey { case mode, share, exactIJG = "exact_ijg" }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case total, counts, splits, sizes, formats, unreadable, errors, duplicates, warnings
+        case unreadableFiles = "unreadable_files", duplicatesWithinSplit = "duplicates_within_split"
+        case duplicatesAcrossSplits = "duplicates_across_splits", duplicatesAcrossLabels = "duplicates_across_labels"
+        case jpegQuality = "jpeg_quality", checksumMismatches = "checksum_mismatches"
+    }
+
+    /// Reads and decodes every input of `source` (headers only for size; pixels to prove readability).
+    public static func inspect(_ source: DatasetSource, maxPixels: Int = JPEGCodec.defaultMaxPixels, progress: ((Int) -> Void)? = nil) throws -> DatasetReport {
+        var r = DatasetReport()
+        var seen: [String: (split: String?, label: String)] = [:]
+        var qualities: [String: [Int: Int]] = [:], exact: [String: Int] = [:], jpegs: [String: Int] = [:]
+        var pending: [(LabeledItem, Result<Data, Error>)] = []
+        func flush() {
+            var outcomes = [(Result<RGBImage, Error>, String?)](repeating: (.failure(ImageError.empty(path: "")), nil), count: pending.count)
+            let chunk = pending
+            outcomes.withUnsafeMutableBufferPointer { out in
+                let base = out.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: ProcessInfo.processInfo.activeProcessorCount) { w in
+                    for i in stride(from: w, to: chunk.count, by: ProcessInfo.processInfo.activeProcessorCount) {
+                        switch chunk[i].1 {
+                        case let .failure(e): base[i] = (.failure(e), nil)
+                        case let .success(data):
+                            base[i] = (Result { try ImageDecoder.decode(data, path: chunk[i].0.path, maxPixels: maxPixels) }, SHA256Digest.hex(data))
+                        }
+                    }
+                }
+            }
+            for ((item, bytes), (image, sha)) in zip(chunk, outcomes) {
+                r.total += 1
+                switch image {
+                case let .failure(error):
+                    r.unreadable += 1
+                    let kind = (error as? ImageError)?.kind ?? (error as? DataError).map { _ in "unreadable" } ?? "unreadable"
+                    r.errors[kind, default: 0] += 1
+                    if r.unreadableFiles.count < 100 { r.unreadableFiles.append("\(error)") }
+                    continue
+                case let .success(img):
+                    r.counts[item.label, default: 0] += 1
+                    r.splits[item.split ?? "all", default: [:]][item.label, default: 0] += 1
+                    r.sizes["\(img.width)x\(img.height)", default: 0] += 1
+                }
+                guard case let .success(data) = bytes, let sha else { continue }
+                let format = ImageDecoder.format(of: data) ?? "unknown"
+                r.formats[format, default: 0] += 1
+                if format == "jpeg", let q = JPEGQuality.estimate(data) {
+                    qualities[item.label, default: [:]][q.quality, default: 0] += 1
+                    jpegs[item.label, default: 0] += 1
+                    if q.exact { exact[item.label, default: 0] += 1 }
+                }
+                if let expected = item.sha256, expected != sha { r.checksumMismatches += 1 }
+                if let first = seen[sha] {
+                    r.duplicates += 1
+                    if first.split == item.split { r.duplicatesWithinSplit += 1 } else { r.duplicatesAcrossSplits += 1 }
+                    if first.label != item.label { r.duplicatesAcrossLabels += 1 }
+                } else {
+                    seen[sha] = (item.split, item.label)
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+            progress?(r.total)
+        }
+        try source.forEach { item, bytes in
+            pending.append((item, bytes))
+            if pending.count >= 2048 { flush() }
+        }
+        flush()
+        for (label, hist) in qualities {
+            let (mode, n) = hist.max { $0.value < $1.value }!
+            let total = Double(jpegs[label] ?? 1)
+            r.jpegQuality[label] = QualitySummary(mode: mode, share: Double(n) / total, exactIJG: Double(exact[label] ?? 0) / total)
+        }
+        let modes = Set(r.jpegQuality.values.map(\.mode))
+        if modes.count > 1 {
+            r.warnings.append("JPEG quality differs between classes (\(r.jpegQuality.map { "\($0.key): \($0.value.mode)" }.sorted().joined(separator: ", "))): a detector can learn the compression instead of the content")
+        }
+        if Set(r.formats.keys).count > 1 {
+            r.warnings.append("mixed file formats \(r.formats.keys.sorted()): check that no class is stored in a format of its own")
+        }
+        if r.duplicatesAcrossSplits > 0 { r.warnings.append("\(r.duplicatesAcrossSplits) duplicate files cross splits: test results will be inflated") }
+        if r.duplicatesAcrossLabels > 0 { r.warnings.append("\(r.duplicatesAcrossLabels) identical files carry different labels") }
+        if r.checksumMismatches > 0 { r.warnings.append("\(r.checksumMismatches) files differ from their manifest sha256") }
+        return r
+    }
+}
