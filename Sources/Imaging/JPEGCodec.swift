@@ -31,11 +31,11 @@ public enum JPEGCodec {
                 throw ImageError.corrupt(path: path, reason: String(cString: tjGetErrorStr2(handle)))
             }
             if cmyk {
-                // Adobe CMYK JPEGs store inverted values: R = C * K / 255 with C, K as stored.
+                // Adobe CMYK JPEGs store inverted values: R = C * K / 255 (rounded) with C, K as stored.
                 var rgb = [UInt8](repeating: 0, count: Int(w) * Int(h) * 3)
                 for p in 0..<(Int(w) * Int(h)) {
                     let k = Int(pixels[p * 4 + 3])
-                    for c in 0..<3 { rgb[p * 3 + c] = UInt8(Int(pixels[p * 4 + c]) * k / 255) }
+                    for c in 0..<3 { rgb[p * 3 + c] = UInt8((2 * Int(pixels[p * 4 + c]) * k + 255) / 510) }
                 }
                 return RGBImage(width: Int(w), height: Int(h), pixels: rgb)
             }

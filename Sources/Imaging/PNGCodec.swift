@@ -3,8 +3,11 @@ import Foundation
 
 /// PNG decoding and encoding through libpng's simplified API (8/16-bit, grey, palette, alpha).
 public enum PNGCodec {
-    /// Decodes a PNG to 8-bit RGB. Alpha is composited onto white; 16-bit samples are reduced to 8 bits.
-    /// The pixel count is checked from the header before any pixel is decoded.
+    /// Decodes a PNG to 8-bit RGB. The pixel count is checked from the header before any pixel is decoded.
+    ///
+    /// Samples are taken as stored, as Pillow does: 16-bit values are reduced with `v >> 8`, and alpha
+    /// is composited onto white in 8-bit sRGB values. (libpng's own conversions work in linear light,
+    /// which would change the pixels a detector sees.)
     public static func decode(_ data: Data, path: String = "<memory>", maxPixels: Int = JPEGCodec.defaultMaxPixels) throws -> RGBImage {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
@@ -16,16 +19,41 @@ public enum PNGCodec {
         let (w, h) = (Int(image.width), Int(image.height))
         guard w > 0, h > 0 else { throw ImageError.corrupt(path: path, reason: "zero size") }
         guard w * h <= maxPixels else { throw ImageError.tooLarge(path: path, width: w, height: h, limit: maxPixels) }
-        image.format = UInt32(PNG_FORMAT_RGB)
-        var pixels = [UInt8](repeating: 0, count: w * h * 3)
-        var white = png_color(red: 255, green: 255, blue: 255)
-        let finished = data.withUnsafeBytes { _ in
-            pixels.withUnsafeMutableBytes { dst in
-                png_image_finish_read(&image, &white, dst.baseAddress, Int32(w * 3), nil)
+        let sixteenBit = image.format & UInt32(PNG_FORMAT_FLAG_LINEAR) != 0
+        let alpha = image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
+        let channels = alpha ? 4 : 3
+        var out = [UInt8](repeating: 0, count: w * h * 3)
+        if sixteenBit {
+            // Linear formats hand back the stored 16-bit samples (alpha premultiplied).
+            image.format = UInt32(PNG_FORMAT_FLAG_LINEAR | PNG_FORMAT_FLAG_COLOR | (alpha ? PNG_FORMAT_FLAG_ALPHA : 0))
+            var samples = [UInt16](repeating: 0, count: w * h * channels)
+            let finished = samples.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }
+            guard finished != 0 else { throw ImageError.corrupt(path: path, reason: message(image)) }
+            for p in 0..<(w * h) {
+                let a = alpha ? Int(samples[p * 4 + 3]) : 65535
+                for c in 0..<3 {
+                    var v = Int(samples[p * channels + c])
+                    if alpha { v = a == 0 ? 0 : min(65535, (v * 65535 + a / 2) / a) }
+                    out[p * 3 + c] = alpha ? overWhite(v >> 8, a >> 8) : UInt8(v >> 8)
+                }
+            }
+        } else {
+            image.format = UInt32(PNG_FORMAT_FLAG_COLOR | (alpha ? PNG_FORMAT_FLAG_ALPHA : 0))
+            var samples = [UInt8](repeating: 0, count: w * h * channels)
+            let finished = samples.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }
+            guard finished != 0 else { throw ImageError.corrupt(path: path, reason: message(image)) }
+            if !alpha { return RGBImage(width: w, height: h, pixels: samples) }
+            for p in 0..<(w * h) {
+                for c in 0..<3 { out[p * 3 + c] = overWhite(Int(samples[p * 4 + c]), Int(samples[p * 4 + 3])) }
             }
         }
-        guard finished != 0 else { throw ImageError.corrupt(path: path, reason: message(image)) }
-        return RGBImage(width: w, height: h, pixels: pixels)
+        return RGBImage(width: w, height: h, pixels: out)
+    }
+
+    /// `c` with opacity `a` (0...255) over white, rounded.
+    @inline(__always)
+    static func overWhite(_ c: Int, _ a: Int) -> UInt8 {
+        UInt8((2 * (a * c + (255 - a) * 255) + 255) / 510)
     }
 
     /// Encodes 8-bit RGB as PNG.
