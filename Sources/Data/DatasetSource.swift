@@ -52,6 +52,32 @@ public struct DatasetSource: Sendable {
         }
     }
 
+    /// Like `forEach`, but reads on a background thread and hands over chunks of `size` items, so the
+    /// caller's work on one chunk overlaps reading the next. Reader errors are thrown after the chunks before them.
+    public func forEachChunk(of size: Int, _ body: ([(LabeledItem, Result<Data, Error>)]) throws -> Void) throws {
+        let handoff = ChunkHandoff<(LabeledItem, Result<Data, Error>)>(capacity: 2)
+        let reader = Thread { [self] in
+            var chunk: [(LabeledItem, Result<Data, Error>)] = []
+            do {
+                try forEach { item, bytes in
+                    chunk.append((item, bytes))
+                    if chunk.count >= size {
+                        guard handoff.put(chunk) else { throw CancellationError() }
+                        chunk = []
+                    }
+                }
+                if !chunk.isEmpty { _ = handoff.put(chunk) }
+                handoff.finish(error: nil)
+            } catch {
+                handoff.finish(error: error is CancellationError ? nil : error)
+            }
+        }
+        reader.start()
+        defer { handoff.cancel() }
+        while let chunk = handoff.take() { try body(chunk) }
+        if let error = handoff.error { throw error }
+    }
+
     /// Streams the members of an image tar; a damaged archive is thrown after the good members.
     static func forEachMember(_ url: URL, _ body: (TarMember) throws -> Void) throws {
         let reader = try TarReader(url: url)
@@ -114,5 +140,49 @@ public struct DatasetSource: Sendable {
             }
         }
         return nil
+    }
+}
+
+/// A bounded queue between a reader thread and its consumer.
+final class ChunkHandoff<T>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var chunks: [[T]] = []
+    private var done = false, cancelled = false
+    private let capacity: Int
+    private(set) var error: Error?
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Blocks while full; false when the consumer has gone.
+    func put(_ chunk: [T]) -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        while chunks.count >= capacity && !cancelled { condition.wait() }
+        if cancelled { return false }
+        chunks.append(chunk)
+        condition.broadcast()
+        return true
+    }
+
+    func finish(error: Error?) {
+        condition.lock(); defer { condition.unlock() }
+        done = true
+        self.error = error
+        condition.broadcast()
+    }
+
+    /// The next chunk, or nil when the reader has finished.
+    func take() -> [T]? {
+        condition.lock(); defer { condition.unlock() }
+        while chunks.isEmpty && !done { condition.wait() }
+        if chunks.isEmpty { return nil }
+        let c = chunks.removeFirst()
+        condition.broadcast()
+        return c
+    }
+
+    func cancel() {
+        condition.lock(); defer { condition.unlock() }
+        cancelled = true
+        condition.broadcast()
     }
 }

@@ -58,11 +58,11 @@ public final class DecodedDataset: @unchecked Sendable {
             for (c, r) in zip(chunk, results) { decoded.append((c.0, r!)) }
             progress?(decoded.count)
         }
-        try source.forEach { item, bytes in
-            pending.append((item, bytes))
-            if pending.count >= 2048 { flush() }
+        // Reading (gunzip + tar) runs on its own thread, one chunk ahead of the decoders.
+        try source.forEachChunk(of: 2048) { chunk in
+            pending = chunk
+            flush()
         }
-        flush()
         let classList = classes ?? ClassList(labels: decoded.compactMap { if case .success = $0.1 { return $0.0.label }; return nil })
         let ds = DecodedDataset(size: size, classes: classList)
         ds.pixels.reserveCapacity(decoded.count * size * size * 3)

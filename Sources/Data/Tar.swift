@@ -35,7 +35,7 @@ public final class TarReader: IteratorProtocol, Sequence {
             let header = try stream.readExactly(512)
             if header.isEmpty { return nil }
             guard header.count == 512 else { throw DataError.corruptArchive(path: path, reason: "truncated header") }
-            if header.allSatisfy({ $0 == 0 }) { return nil }
+            if header.withUnsafeBytes({ raw in raw.allSatisfy { $0 == 0 } }) { return nil }
             try verifyChecksum(header)
             let size = try Self.number(header, 124, 12, path: path)
             let type = header[header.startIndex + 156]
@@ -60,8 +60,9 @@ public final class TarReader: IteratorProtocol, Sequence {
 
     private func verifyChecksum(_ h: Data) throws {
         let stored = try Self.number(h, 148, 8, path: path)
-        var sum = 0
-        for (i, b) in h.enumerated() { sum += (148..<156).contains(i) ? 32 : Int(b) }
+        let sum = h.withUnsafeBytes { raw in
+            raw.enumerated().reduce(0) { $0 + ((148..<156).contains($1.offset) ? 32 : Int($1.element)) }
+        }
         guard sum == stored else { throw DataError.corruptArchive(path: path, reason: "header checksum mismatch") }
     }
 

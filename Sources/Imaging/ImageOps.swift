@@ -98,30 +98,39 @@ extension RGBImage {
         let vertical = Self.coefficients(input: height, output: h, filter: filter)
         // Pass 1: rows (height x w), in floats.
         var tmp = [Float](repeating: 0, count: height * w * 3)
-        for y in 0..<height {
-            for (ox, taps) in horizontal.enumerated() {
-                var acc: (Float, Float, Float) = (0, 0, 0)
-                for (sx, wt) in taps {
-                    let i = (y * width + sx) * 3
-                    acc.0 += wt * Float(pixels[i]); acc.1 += wt * Float(pixels[i + 1]); acc.2 += wt * Float(pixels[i + 2])
-                }
-                let o = (y * w + ox) * 3
-                tmp[o] = acc.0; tmp[o + 1] = acc.1; tmp[o + 2] = acc.2
-            }
-        }
-        // Pass 2: columns.
         var out = [UInt8](repeating: 0, count: w * h * 3)
-        for (oy, taps) in vertical.enumerated() {
-            for x in 0..<w {
-                for c in 0..<3 {
-                    var acc: Float = 0
-                    for (sy, wt) in taps { acc += wt * tmp[(sy * w + x) * 3 + c] }
-                    out[(oy * w + x) * 3 + c] = UInt8(max(0, min(255, acc.rounded())))
+        pixels.withUnsafeBufferPointer { src in
+            tmp.withUnsafeMutableBufferPointer { t in
+                for y in 0..<height {
+                    let row = src.baseAddress! + y * width * 3, trow = t.baseAddress! + y * w * 3
+                    for (ox, taps) in horizontal.enumerated() {
+                        var a0: Float = 0, a1: Float = 0, a2: Float = 0
+                        for (sx, wt) in taps {
+                            let p = row + sx * 3
+                            a0 += wt * Float(p[0]); a1 += wt * Float(p[1]); a2 += wt * Float(p[2])
+                        }
+                        trow[ox * 3] = a0; trow[ox * 3 + 1] = a1; trow[ox * 3 + 2] = a2
+                    }
+                }
+                // Pass 2: columns.
+                out.withUnsafeMutableBufferPointer { o in
+                    for (oy, taps) in vertical.enumerated() {
+                        let orow = o.baseAddress! + oy * w * 3
+                        for i in 0..<(w * 3) {
+                            var acc: Float = 0
+                            for (sy, wt) in taps { acc += wt * t[sy * w * 3 + i] }
+                            orow[i] = Self.byte(acc)
+                        }
+                    }
                 }
             }
         }
         return RGBImage(width: w, height: h, pixels: out)
     }
+
+    /// A float sample rounded to the nearest byte (clamped), without a libm call.
+    @inline(__always)
+    static func byte(_ v: Float) -> UInt8 { UInt8(Swift.min(255, Swift.max(0, v)) + 0.5) }
 
     /// For each output sample: (source index, normalised weight) taps.
     static func coefficients(input: Int, output: Int, filter: ResizeFilter) -> [[(Int, Float)]] {
@@ -149,29 +158,41 @@ extension RGBImage {
         var kernel = (-radius...radius).map { Float(exp(-Double($0 * $0) / (2 * sigma * sigma))) }
         let total = kernel.reduce(0, +)
         kernel = kernel.map { $0 / total }
+        let taps = 2 * radius + 1, rowLen = width * 3
         var tmp = [Float](repeating: 0, count: pixels.count)
-        for y in 0..<height {
-            for x in 0..<width {
-                for c in 0..<3 {
-                    var acc: Float = 0
-                    for k in -radius...radius {
-                        let sx = min(width - 1, max(0, x + k))
-                        acc += kernel[k + radius] * Float(pixels[(y * width + sx) * 3 + c])
+        var out = [UInt8](repeating: 0, count: pixels.count)
+        var padded = [Float](repeating: 0, count: (width + 2 * radius) * 3)
+        var acc = [Float](repeating: 0, count: rowLen)
+        pixels.withUnsafeBufferPointer { src in
+            tmp.withUnsafeMutableBufferPointer { t in
+                padded.withUnsafeMutableBufferPointer { pad in
+                    // Horizontal: each row copied with clamped borders, then shifted multiply-adds (vectorised).
+                    for y in 0..<height {
+                        let row = src.baseAddress! + y * rowLen
+                        for px in 0..<(width + 2 * radius) {
+                            let sx = min(width - 1, max(0, px - radius))
+                            for c in 0..<3 { pad[px * 3 + c] = Float(row[sx * 3 + c]) }
+                        }
+                        let dst = t.baseAddress! + y * rowLen
+                        dst.initialize(repeating: 0, count: rowLen)
+                        for k in 0..<taps {
+                            let wt = kernel[k], shifted = pad.baseAddress! + k * 3
+                            for i in 0..<rowLen { dst[i] += wt * shifted[i] }
+                        }
                     }
-                    tmp[(y * width + x) * 3 + c] = acc
                 }
-            }
-        }
-        var out = pixels
-        for y in 0..<height {
-            for x in 0..<width {
-                for c in 0..<3 {
-                    var acc: Float = 0
-                    for k in -radius...radius {
-                        let sy = min(height - 1, max(0, y + k))
-                        acc += kernel[k + radius] * tmp[(sy * width + x) * 3 + c]
+                // Vertical: whole rows of clamped neighbours, accumulated (vectorised).
+                acc.withUnsafeMutableBufferPointer { a in
+                    out.withUnsafeMutableBufferPointer { o in
+                        for y in 0..<height {
+                            a.baseAddress!.initialize(repeating: 0, count: rowLen)
+                            for k in 0..<taps {
+                                let wt = kernel[k], srcRow = t.baseAddress! + min(height - 1, max(0, y + k - radius)) * rowLen
+                                for i in 0..<rowLen { a[i] += wt * srcRow[i] }
+                            }
+                            for i in 0..<rowLen { o[y * rowLen + i] = Self.byte(a[i]) }
+                        }
                     }
-                    out[(y * width + x) * 3 + c] = UInt8(max(0, min(255, acc.rounded())))
                 }
             }
         }

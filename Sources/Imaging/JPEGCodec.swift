@@ -8,8 +8,7 @@ public enum JPEGCodec {
 
     /// Decodes a JPEG to RGB after reading only its header to check the pixel count.
     public static func decode(_ data: Data, path: String = "<memory>", maxPixels: Int = defaultMaxPixels) throws -> RGBImage {
-        guard let handle = tjInitDecompress() else { throw ImageError.corrupt(path: path, reason: "cannot start the JPEG decoder") }
-        defer { tjDestroy(handle) }
+        guard let handle = decompressor() else { throw ImageError.corrupt(path: path, reason: "cannot start the JPEG decoder") }
         return try data.withUnsafeBytes { raw -> RGBImage in
             guard let base = raw.bindMemory(to: UInt8.self).baseAddress, raw.count > 0 else { throw ImageError.empty(path: path) }
             var w: Int32 = 0, h: Int32 = 0, subsamp: Int32 = 0, colorspace: Int32 = 0
@@ -41,6 +40,21 @@ public enum JPEGCodec {
             }
             return RGBImage(width: Int(w), height: Int(h), pixels: pixels)
         }
+    }
+
+    /// One decompressor per thread, created on first use and destroyed when the thread ends
+    /// (creating one per image cost more than decoding a 32x32 JPEG).
+    private static let decompressorKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { handle in tjDestroy(handle) }
+        return key
+    }()
+
+    private static func decompressor() -> tjhandle? {
+        if let h = pthread_getspecific(decompressorKey) { return h }
+        let h = tjInitDecompress()
+        pthread_setspecific(decompressorKey, h)
+        return h
     }
 
     /// Encodes RGB as a baseline JPEG at `quality` (1...100) with 4:2:0 chroma subsampling and
