@@ -37,6 +37,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Data", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["discern", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

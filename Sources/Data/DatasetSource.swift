@@ -38,14 +38,12 @@ public struct DatasetSource: Sendable {
                 for item in try ImageFolder.list(root) {
                     try body(item, Result { try ImageDecoder.readFile(URL(fileURLWithPath: item.path)) })
                 }
+                // A folder of WebDataset shards is read shard by shard.
+                for shard in try ImageFolder.listShards(root) { try Self.forEachTarItem(shard, body) }
             case let .file(url):
                 try body(LabeledItem.fromPath(url.path), Result { try ImageDecoder.readFile(url) })
             case let .tar(url):
-                try Self.forEachMember(url) { member in
-                    var item = LabeledItem.fromPath(member.name, display: "\(url.path):\(member.name)")
-                    if member.name.split(separator: "/").count < 2 { item.label = "UNLABELLED" }
-                    try body(item, .success(member.data))
-                }
+                try Self.forEachTarItem(url, body)
             case let .manifest(url):
                 try forEachManifestItem(url, body)
             }
@@ -76,6 +74,14 @@ public struct DatasetSource: Sendable {
         defer { handoff.cancel() }
         while let chunk = handoff.take() { try body(chunk) }
         if let error = handoff.error { throw error }
+    }
+
+    static func forEachTarItem(_ url: URL, _ body: (LabeledItem, Result<Data, Error>) throws -> Void) throws {
+        try forEachMember(url) { member in
+            var item = LabeledItem.fromPath(member.name, display: "\(url.path):\(member.name)")
+            if member.name.split(separator: "/").count < 2 { item.label = "UNLABELLED" }
+            try body(item, .success(member.data))
+        }
     }
 
     /// Streams the members of an image tar; a damaged archive is thrown after the good members.

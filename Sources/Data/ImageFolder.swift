@@ -28,4 +28,17 @@ public enum ImageFolder {
         }
         return items.sorted { $0.path < $1.path }
     }
+
+    /// `.tar`, `.tar.gz` and `.tgz` files below `root`, sorted by path.
+    public static func listShards(_ root: URL) throws -> [URL] {
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
+            throw DataError.unreadable(path: root.path, reason: "cannot list folder")
+        }
+        var shards: [URL] = []
+        for case let url as URL in walker {
+            let name = url.lastPathComponent.lowercased()
+            if name.hasSuffix(".tar") || name.hasSuffix(".tar.gz") || name.hasSuffix(".tgz") { shards.append(url) }
+        }
+        return shards.sorted { $0.path < $1.path }
+    }
 }

@@ -1,0 +1,67 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// End-to-end runs of `discern dataset ...` on the shared CIFAKE files and the bad-input corpus.
+final class DatasetCommandTests: XCTestCase {
+    private func json(_ text: String) throws -> [String: Any] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    func testInspectTestShardAsJSON() throws {
+        let r = try runDiscern(["dataset", "inspect", sharedDataURL("cifake/test.tar.gz").path, "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try json(r.stdout)
+        XCTAssertEqual(j["total"] as? Int, 8000)
+        XCTAssertEqual(j["counts"] as? [String: Int], ["REAL": 4000, "FAKE": 4000])
+        XCTAssertEqual(j["unreadable"] as? Int, 0)
+        XCTAssertEqual(j["duplicates"] as? Int, 0)
+    }
+
+    func testShardThenSplitThenSubsetRoundTrip() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("discern-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let shard = try runDiscern(["dataset", "shard", sharedDataURL("cifake/sample").path, "--out", out.path, "--per-shard", "40"])
+        XCTAssertEqual(shard.status, 0, shard.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("shard-00001.tar.gz").path))
+        let manifest = out.appendingPathComponent("manifest.jsonl").path
+        let inspect = try json(runDiscern(["dataset", "inspect", manifest, "--format", "json"]).stdout)
+        XCTAssertEqual(inspect["counts"] as? [String: Int], ["REAL": 32, "FAKE": 32])
+        XCTAssertEqual(inspect["checksum_mismatches"] as? Int, 0)
+
+        let split = try runDiscern(["dataset", "split", out.path, "--val", "0.25", "--test", "0.25", "--seed", "3"])
+        XCTAssertEqual(split.status, 0, split.stderr)
+        let lines = split.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 64)
+        let splits = try lines.map { try json(String($0))["split"] as? String ?? "" }
+        XCTAssertEqual(Set(splits), ["train", "val", "test"])
+
+        let subset = try runDiscern(["dataset", "subset", manifest, "--per-class", "5", "--seed", "1"])
+        XCTAssertEqual(subset.stdout.split(separator: "\n").count, 10)
+    }
+
+    func testBadInputsAndFlagsGiveOneLineErrors() throws {
+        let missing = try runDiscern(["dataset", "inspect", "/nonexistent/data"])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("/nonexistent/data"), missing.stderr)
+        XCTAssertFalse(missing.stderr.contains("Fatal error"))
+
+        let flag = try runDiscern(["dataset", "subset", "x", "--per-class", "zero"])
+        XCTAssertEqual(flag.status, 64, "usage errors exit 64 (EX_USAGE)")
+
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/bad")
+        let bad = try runDiscern(["dataset", "inspect", corpus.path, "--format", "json"])
+        XCTAssertEqual(bad.status, 0, bad.stderr)
+        let j = try json(bad.stdout)
+        XCTAssertEqual(j["total"] as? Int, 9)
+        XCTAssertEqual(j["unreadable"] as? Int, 7)
+    }
+
+    func testEveryCommandHasHelp() throws {
+        for cmd in [["demo"], ["dataset", "inspect"], ["dataset", "split"], ["dataset", "subset"], ["dataset", "shard"], ["bench", "engine"], ["bench", "data"]] {
+            let r = try runDiscern(cmd + ["--help"])
+            XCTAssertEqual(r.status, 0, "\(cmd)")
+            XCTAssertTrue(r.stdout.contains("USAGE"), "\(cmd): \(r.stdout)")
+        }
+    }
+}
