@@ -10,10 +10,11 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "discern", targets: ["discern"]),
-        .library(name: "DiscernEngine", targets: ["Tensor", "NN", "Models", "Imaging", "Data"]),
+        .library(name: "DiscernEngine", targets: ["Tensor", "NN", "Models", "Imaging", "Data", "Evaluation", "Training"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
@@ -27,9 +28,12 @@ let package = Package(
         .target(name: "Models", dependencies: ["NN"], swiftSettings: optimize),
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG"], swiftSettings: optimize),
         .target(name: "Data", dependencies: ["Imaging", "Tensor", "CZlib", "CCrypto"], swiftSettings: optimize),
+        .target(name: "Evaluation", dependencies: ["Models", "Data"], swiftSettings: optimize),
+        .target(name: "Training", dependencies: ["Models", "Data", "Evaluation"], swiftSettings: optimize),
         .executableTarget(
             name: "discern",
-            dependencies: ["Models", "Data", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Models", "Data", "Evaluation", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Yams", package: "Yams")],
             swiftSettings: optimize),
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
@@ -38,6 +42,8 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["discern", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

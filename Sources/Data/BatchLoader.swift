@@ -73,60 +73,27 @@ public final class BatchLoader: @unchecked Sendable {
         return LoaderBatch(images: t, labels: indices.map { dataset.labels[$0] }, indices: indices)
     }
 
-    /// The batches of `epoch`, produced ahead on a background thread.
+    /// The batches of `epoch` from batch `first` on, produced ahead on a background thread; dropping
+    /// the iterator early stops the producer.
     public func batches(epoch: Int, startingAt first: Int = 0) -> AnyIterator<LoaderBatch> {
         let order = order(epoch: epoch)
         let total = batchCount
-        let queue = PrefetchQueue(capacity: prefetch)
+        let queue = BoundedQueue<LoaderBatch>(capacity: prefetch)
         let producer = Thread { [self] in
-            for b in first..<total {
-                guard queue.waitForSlot() else { return }
-                queue.push(makeBatch(order, batch: b, epoch: epoch))
-            }
+            for b in first..<total where !queue.put(makeBatch(order, batch: b, epoch: epoch)) { return }
+            queue.finish(error: nil)
         }
         producer.start()
-        var consumed = first
+        let token = CancelOnRelease { queue.cancel() }
         return AnyIterator {
-            guard consumed < total else { queue.cancel(); return nil }
-            consumed += 1
-            return queue.pop()
+            withExtendedLifetime(token) { queue.take() }
         }
     }
 }
 
-/// A bounded hand-off between the producer thread and the training loop; cancelled when the
-/// consumer's iterator is released early, so the producer stops.
-private final class PrefetchQueue: @unchecked Sendable {
-    private let slots: DispatchSemaphore
-    private let ready = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var items: [LoaderBatch] = []
-    private var cancelled = false
-
-    init(capacity: Int) { slots = DispatchSemaphore(value: capacity) }
-
-    deinit { cancel() }
-
-    /// Waits for room; false once cancelled.
-    func waitForSlot() -> Bool {
-        slots.wait()
-        return lock.withLock { !cancelled }
-    }
-
-    func push(_ batch: LoaderBatch) {
-        lock.withLock { items.append(batch) }
-        ready.signal()
-    }
-
-    func pop() -> LoaderBatch {
-        ready.wait()
-        let batch = lock.withLock { items.removeFirst() }
-        slots.signal()
-        return batch
-    }
-
-    func cancel() {
-        let first = lock.withLock { () -> Bool in defer { cancelled = true }; return !cancelled }
-        if first { slots.signal() }
-    }
+/// Runs an action when the last reference goes (the iterator's end of life).
+private final class CancelOnRelease {
+    let action: () -> Void
+    init(_ action: @escaping () -> Void) { self.action = action }
+    deinit { action() }
 }

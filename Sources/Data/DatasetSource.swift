@@ -53,7 +53,7 @@ public struct DatasetSource: Sendable {
     /// Like `forEach`, but reads on a background thread and hands over chunks of `size` items, so the
     /// caller's work on one chunk overlaps reading the next. Reader errors are thrown after the chunks before them.
     public func forEachChunk(of size: Int, _ body: ([(LabeledItem, Result<Data, Error>)]) throws -> Void) throws {
-        let handoff = ChunkHandoff<(LabeledItem, Result<Data, Error>)>(capacity: 2)
+        let handoff = BoundedQueue<[(LabeledItem, Result<Data, Error>)]>(capacity: 2)
         let reader = Thread { [self] in
             var chunk: [(LabeledItem, Result<Data, Error>)] = []
             do {
@@ -146,49 +146,5 @@ public struct DatasetSource: Sendable {
             }
         }
         return nil
-    }
-}
-
-/// A bounded queue between a reader thread and its consumer.
-final class ChunkHandoff<T>: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var chunks: [[T]] = []
-    private var done = false, cancelled = false
-    private let capacity: Int
-    private(set) var error: Error?
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    /// Blocks while full; false when the consumer has gone.
-    func put(_ chunk: [T]) -> Bool {
-        condition.lock(); defer { condition.unlock() }
-        while chunks.count >= capacity && !cancelled { condition.wait() }
-        if cancelled { return false }
-        chunks.append(chunk)
-        condition.broadcast()
-        return true
-    }
-
-    func finish(error: Error?) {
-        condition.lock(); defer { condition.unlock() }
-        done = true
-        self.error = error
-        condition.broadcast()
-    }
-
-    /// The next chunk, or nil when the reader has finished.
-    func take() -> [T]? {
-        condition.lock(); defer { condition.unlock() }
-        while chunks.isEmpty && !done { condition.wait() }
-        if chunks.isEmpty { return nil }
-        let c = chunks.removeFirst()
-        condition.broadcast()
-        return c
-    }
-
-    func cancel() {
-        condition.lock(); defer { condition.unlock() }
-        cancelled = true
-        condition.broadcast()
     }
 }

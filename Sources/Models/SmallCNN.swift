@@ -18,7 +18,7 @@ public final class SmallCNN: Module {
         conv2 = Conv2d(32, 64, kernel: 3, using: &rng)
         let side = ((inputSize - 2) / 2 - 2) / 2
         fc1 = Dense(side * side * 64, 64, using: &rng)
-        fc2 = Dense(64, classes == 2 ? 1 : classes, using: &rng)
+        fc2 = Dense(64, ModelFactory.outputs(classes), using: &rng)
     }
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {

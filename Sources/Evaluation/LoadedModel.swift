@@ -1,0 +1,32 @@
+import Data
+import Foundation
+import Models
+import NN
+import Tensor
+
+/// A model rebuilt from a checkpoint: the architecture and options in its metadata, then its weights.
+public struct LoadedModel {
+    public let model: Module
+    public let classes: ClassList
+    public let metadata: [String: String]
+    /// Input side length the model was trained at.
+    public let inputSize: Int
+
+    /// Loads `url` (a safetensors checkpoint written by `discern train`).
+    public init(_ url: URL) throws {
+        let (tensors, metadata) = try Safetensors.read(url)
+        guard let arch = metadata["architecture"] else {
+            throw CheckpointError.missingTensor(path: url.path, name: "__metadata__.architecture")
+        }
+        let classes = ClassList((metadata["classes"] ?? "REAL,FAKE").split(separator: ",").map(String.init))
+        let inputSize = Int(metadata["input_size"] ?? "") ?? 32
+        let model = try ModelFactory.make(arch, classes: classes.count, inputSize: inputSize,
+                                          width: Int(metadata["width"] ?? "") ?? 16, depth: Int(metadata["depth"] ?? "") ?? 3, seed: 0)
+        try Checkpoint.load(into: model, tensors: tensors.filter { !$0.key.hasPrefix("optimizer/") }, path: url.path)
+        model.setTraining(false)
+        self.model = model
+        self.classes = classes
+        self.metadata = metadata
+        self.inputSize = inputSize
+    }
+}

@@ -1,0 +1,39 @@
+import Data
+import Foundation
+import NN
+import Tensor
+
+/// Batched inference of a model over a decoded dataset, in evaluation mode and without a tape.
+public enum Predictor {
+    /// Class probabilities per image (`[1 - p, p]` for a single-logit binary model).
+    public static func probabilities(_ model: Module, dataset: DecodedDataset, batchSize: Int = 256, temperature: Double = 1) -> [[Double]] {
+        let wasTraining = model.isTraining
+        model.setTraining(false)
+        defer { model.setTraining(wasTraining) }
+        let loader = BatchLoader(dataset: dataset, batchSize: batchSize, shuffle: false, seed: 0)
+        var out: [[Double]] = []
+        out.reserveCapacity(dataset.count)
+        GradMode.withoutGrad {
+            for batch in loader.batches(epoch: 0) {
+                out.append(contentsOf: probabilities(logits: model(batch.images), temperature: temperature))
+            }
+        }
+        return out
+    }
+
+    /// Logits `[N, 1]` (binary) or `[N, K]` to per-image class probabilities.
+    public static func probabilities(logits: Tensor, temperature: Double = 1) -> [[Double]] {
+        let k = logits.shape[1], values = logits.scalars
+        return (0..<logits.shape[0]).map { i in
+            if k == 1 {
+                let p = 1 / (1 + exp(-Double(values[i]) / temperature))
+                return [1 - p, p]
+            }
+            let row = (0..<k).map { Double(values[i * k + $0]) / temperature }
+            let m = row.max()!
+            let e = row.map { exp($0 - m) }
+            let s = e.reduce(0, +)
+            return e.map { $0 / s }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import NN
+import Tensor
+
+/// Builds architectures by name, so checkpoints (which store the name and options) rebuild their model.
+public enum ModelFactory {
+    /// The architectures `discern train --model` accepts.
+    public static let architectures = ["cnn", "cnn-small", "patchgan", "model2", "resnet"]
+
+    /// Logit count for `classes`: one (sigmoid / BCE) for two classes, else one per class (softmax).
+    public static func outputs(_ classes: Int) -> Int { classes == 2 ? 1 : classes }
+
+    /// A freshly initialised model.
+    /// - Parameters:
+    ///   - width: ResNet base width (16 = ResNet-20's).
+    ///   - depth: ResNet blocks per stage (3 = ResNet-20).
+    public static func make(_ architecture: String, classes: Int = 2, inputSize: Int = 32, width: Int = 16, depth: Int = 3,
+                            seed: UInt64) throws -> Module {
+        var rng = SplitMix64(seed: seed)
+        let model: Module
+        switch architecture {
+        case "cnn": model = CIFAKECNN(classes: classes, inputSize: inputSize, using: &rng)
+        case "cnn-small": model = SmallCNN(classes: classes, inputSize: inputSize, using: &rng)
+        case "patchgan": model = PatchGAN(classes: classes, inputSize: inputSize, using: &rng)
+        case "model2": model = Model2(classes: classes, inputSize: inputSize, using: &rng)
+        case "resnet": model = ResNet(classes: classes, width: width, blocksPerStage: depth, using: &rng)
+        default: throw ModelError.unknownArchitecture(architecture)
+        }
+        model.seedDropout(seed &+ 1)
+        return model
+    }
+}
+
+/// Model construction errors.
+public enum ModelError: Error, CustomStringConvertible, Equatable {
+    case unknownArchitecture(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownArchitecture(name): return "unknown architecture '\(name)' (known: \(ModelFactory.architectures.joined(separator: ", ")))"
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import NN
+import Tensor
+
+/// `resnet`: the CIFAR ResNet of He et al., "Deep Residual Learning for Image Recognition"
+/// (CVPR 2016, section 4.2): a 3x3 stem, three stages of `blocksPerStage` basic blocks with
+/// `width`, 2·`width`, 4·`width` filters (stride 2 at the start of stages 2 and 3), global average
+/// pooling and a dense head. `blocksPerStage` 3 and `width` 16 is ResNet-20. Shortcuts that change
+/// shape are 1x1 convolutions + BatchNorm (option B). Read top-down like torchvision's `resnet.py`.
+public final class ResNet: Module {
+    public let stem: Conv2d
+    public let stemBN: BatchNorm
+    public let blocks: [Module]
+    public let head: Dense
+
+    public init(classes: Int = 2, width: Int = 16, blocksPerStage: Int = 3, using rng: inout some RandomNumberGenerator) {
+        stem = Conv2d(3, width, kernel: 3, padding: .same, bias: false, initializer: .heNormal, using: &rng)
+        stemBN = BatchNorm(width)
+        var list: [Module] = []
+        var channels = width
+        for (stage, filters) in [width, 2 * width, 4 * width].enumerated() {
+            for b in 0..<blocksPerStage {
+                let stride = stage > 0 && b == 0 ? 2 : 1
+                list.append(BasicBlock(channels, filters, stride: stride, using: &rng))
+                channels = filters
+            }
+        }
+        blocks = list
+        head = Dense(channels, ModelFactory.outputs(classes), initializer: .torchDefault, using: &rng)
+    }
+
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        let h = blocks.reduce(stemBN(stem(x)).relu()) { $1($0) }
+        return head(h.globalAvgPool())
+    }
+}
+
+/// Two 3x3 conv-BN layers with an identity (or 1x1 projection) shortcut: relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)).
+public final class BasicBlock: Module {
+    public let conv1: Conv2d
+    public let bn1: BatchNorm
+    public let conv2: Conv2d
+    public let bn2: BatchNorm
+    public let shortcut: [Module]
+
+    public init(_ inChannels: Int, _ outChannels: Int, stride: Int, using rng: inout some RandomNumberGenerator) {
+        // PyTorch's padding=1 for 3x3 convs: symmetric, also for stride 2.
+        conv1 = Conv2d(inChannels, outChannels, kernel: 3, stride: stride, padding: .symmetric(1), bias: false, initializer: .heNormal, using: &rng)
+        bn1 = BatchNorm(outChannels)
+        conv2 = Conv2d(outChannels, outChannels, kernel: 3, padding: .symmetric(1), bias: false, initializer: .heNormal, using: &rng)
+        bn2 = BatchNorm(outChannels)
+        shortcut = stride != 1 || inChannels != outChannels
+            ? [Conv2d(inChannels, outChannels, kernel: 1, stride: stride, bias: false, initializer: .heNormal, using: &rng), BatchNorm(outChannels)]
+            : []
+    }
+
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        let y = bn2(conv2(bn1(conv1(x)).relu()))
+        return (y + shortcut.reduce(x) { $1($0) }).relu()
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// Everything that defines a training run. Saved as `config.json` in the run folder; a YAML or JSON
+/// file given with `--config` supplies it, and command-line flags override single fields.
+public struct TrainConfig: Codable, Sendable, Equatable {
+    /// Architecture (`ModelFactory.architectures`).
+    public var model = "cnn"
+    /// Training data: folders, shards or manifests.
+    public var data: [String] = []
+    /// Validation data; when empty, `valFraction` of the training data (per class, seeded) is held out.
+    public var val: [String] = []
+    public var valFraction = 0.05
+    public var epochs = 10
+    public var batch = 128
+    /// `adam`, `adamw`, `adamax` or `sgd`.
+    public var optimizer = "adam"
+    public var lr = 1e-3
+    public var weightDecay = 0.0
+    /// SGD momentum (Nesterov) / Adam beta1.
+    public var momentum = 0.9
+    /// `constant`, `cosine`, `one-cycle` or `step`.
+    public var schedule = "constant"
+    /// Augmentation steps (see `Augmentation`), empty for none.
+    public var augment = ""
+    public var seed: UInt64 = 0
+    /// Run folder.
+    public var out = "runs/run"
+    public var inputSize = 32
+    /// ResNet width and blocks per stage.
+    public var width = 16
+    public var depth = 3
+    /// L1 / L2 penalties on weight tensors (Keras-style regularisers).
+    public var l1 = 0.0
+    public var l2 = 0.0
+    /// Use at most this many training images (seeded, per class balanced), for quick runs.
+    public var limit: Int?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case model, data, val, epochs, batch, optimizer, lr, momentum, schedule, augment, seed, out, width, depth, l1, l2, limit
+        case valFraction = "val_fraction", weightDecay = "weight_decay", inputSize = "input_size"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = TrainConfig()
+        model = try c.decodeIfPresent(String.self, forKey: .model) ?? d.model
+        data = try c.decodeIfPresent([String].self, forKey: .data) ?? d.data
+        val = try c.decodeIfPresent([String].self, forKey: .val) ?? d.val
+        valFraction = try c.decodeIfPresent(Double.self, forKey: .valFraction) ?? d.valFraction
+        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
+        batch = try c.decodeIfPresent(Int.self, forKey: .batch) ?? d.batch
+        optimizer = try c.decodeIfPresent(String.self, forKey: .optimizer) ?? d.optimizer
+        lr = try c.decodeIfPresent(Double.self, forKey: .lr) ?? d.lr
+        weightDecay = try c.decodeIfPresent(Double.self, forKey: .weightDecay) ?? d.weightDecay
+        momentum = try c.decodeIfPresent(Double.self, forKey: .momentum) ?? d.momentum
+        schedule = try c.decodeIfPresent(String.self, forKey: .schedule) ?? d.schedule
+        augment = try c.decodeIfPresent(String.self, forKey: .augment) ?? d.augment
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+        out = try c.decodeIfPresent(String.self, forKey: .out) ?? d.out
+        inputSize = try c.decodeIfPresent(Int.self, forKey: .inputSize) ?? d.inputSize
+        width = try c.decodeIfPresent(Int.self, forKey: .width) ?? d.width
+        depth = try c.decodeIfPresent(Int.self, forKey: .depth) ?? d.depth
+        l1 = try c.decodeIfPresent(Double.self, forKey: .l1) ?? d.l1
+        l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? d.l2
+        limit = try c.decodeIfPresent(Int.self, forKey: .limit)
+    }
+
+    /// Checks values a run cannot start with; the message names the field.
+    public func validate() throws {
+        func fail(_ m: String) throws { throw TrainingError.invalidConfig(m) }
+        if data.isEmpty { try fail("no training data (--data)") }
+        if epochs <= 0 { try fail("epochs must be positive") }
+        if batch <= 0 { try fail("batch must be positive") }
+        if !(lr > 0) { try fail("lr must be positive") }
+        if !["adam", "adamw", "adamax", "sgd"].contains(optimizer) { try fail("optimizer must be adam, adamw, adamax or sgd, not '\(optimizer)'") }
+        if !["constant", "cosine", "one-cycle", "step"].contains(schedule) { try fail("schedule must be constant, cosine, one-cycle or step, not '\(schedule)'") }
+        if val.isEmpty && !(valFraction > 0 && valFraction < 0.5) { try fail("val_fraction must be in (0, 0.5) when no --val is given") }
+        if inputSize < 16 { try fail("input_size must be at least 16") }
+    }
+}
+
+/// Why training could not start or continue.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case invalidConfig(String)
+    case cannotResume(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidConfig(m): return "invalid training configuration: \(m)"
+        case let .cannotResume(m): return "cannot resume: \(m)"
+        }
+    }
+}

@@ -1,0 +1,253 @@
+import Data
+import Evaluation
+import Foundation
+import Models
+import NN
+import Tensor
+
+/// What a running trainer reports (the CLI draws progress bars from these).
+public protocol TrainingObserver: AnyObject {
+    func dataLoaded(train: Int, val: Int, classes: [String], failures: [(path: String, error: String)])
+    func epochStarted(_ epoch: Int, of epochs: Int, batches: Int)
+    func batchFinished(_ batch: Int, loss: Double, accuracy: Double, precision: Double, recall: Double)
+    func epochFinished(_ record: EpochRecord, best: Bool)
+    func interrupted(epoch: Int, batch: Int)
+}
+
+/// Trains a model as `TrainConfig` says, writing to its run folder:
+/// `config.json`, `metrics.jsonl`, `metrics.csv`, `last.safetensors` (every epoch, and on interrupt)
+/// and `best.safetensors` (best validation accuracy). A run resumed from `last` continues bit for bit.
+public final class Trainer {
+    public let config: TrainConfig
+    public let runFolder: URL
+    /// Set from a signal handler: the trainer checkpoints after the current batch and returns.
+    public let stop = StopFlag()
+    private weak var observer: TrainingObserver?
+
+    public init(config: TrainConfig, observer: TrainingObserver? = nil) throws {
+        try config.validate()
+        self.config = config
+        runFolder = URL(fileURLWithPath: config.out)
+        self.observer = observer
+    }
+
+    /// The run's datasets: training (optionally limited) and validation (given, or held out).
+    public func loadData(progress: ((Int) -> Void)? = nil) throws -> (train: DecodedDataset, val: DecodedDataset) {
+        let all = try DecodedDataset.load(DatasetSource(paths: config.data), size: config.inputSize, progress: progress)
+        guard all.count > 0 else { throw TrainingError.invalidConfig("no readable images in \(config.data)") }
+        var trainIdx: [Int] = [], valIdx: [Int] = []
+        var rng = SplitMix64(seed: config.seed ^ 0x5EED_0F_DA7A)
+        for c in 0..<all.classes.count {
+            var idx = all.labels.indices.filter { all.labels[$0] == c }
+            idx.shuffle(using: &rng)
+            let held = config.val.isEmpty ? Int((Double(idx.count) * config.valFraction).rounded()) : 0
+            valIdx += idx.prefix(held)
+            var rest = Array(idx.dropFirst(held))
+            if let limit = config.limit { rest = Array(rest.prefix(max(1, limit / all.classes.count))) }
+            trainIdx += rest
+        }
+        let train = all.subset(trainIdx.sorted())
+        let val = config.val.isEmpty ? all.subset(valIdx.sorted())
+            : try DecodedDataset.load(DatasetSource(paths: config.val), size: config.inputSize, classes: all.classes)
+        observer?.dataLoaded(train: train.count, val: val.count, classes: all.classes.names, failures: all.failures + (config.val.isEmpty ? [] : val.failures))
+        return (train, val)
+    }
+
+    /// Trains from scratch, or from `last.safetensors` in the run folder when `resume` is set.
+    @discardableResult
+    public func run(resume: Bool = false, data: (train: DecodedDataset, val: DecodedDataset)? = nil) throws -> [EpochRecord] {
+        try FileManager.default.createDirectory(at: runFolder, withIntermediateDirectories: true)
+        let (train, val) = try data ?? loadData()
+        let classes = train.classes
+        classNames = classes.names
+        let model = try ModelFactory.make(config.model, classes: classes.count, inputSize: config.inputSize,
+                                          width: config.width, depth: config.depth, seed: config.seed)
+        let optimizer = makeOptimizer(model)
+        let loader = BatchLoader(dataset: train, batchSize: config.batch, shuffle: true, seed: config.seed,
+                                 augmentation: config.augment.isEmpty ? nil : try Augmentation(config.augment))
+        let perEpoch = loader.batchCount
+        let schedule = makeSchedule(totalSteps: config.epochs * perEpoch)
+        var state = RunState()
+        var records: [EpochRecord] = []
+        if resume {
+            state = try restore(model: model, optimizer: optimizer)
+            records = try readRecords()
+        } else {
+            try writeConfig()
+            try? FileManager.default.removeItem(at: runFolder.appendingPathComponent("metrics.jsonl"))
+            try? FileManager.default.removeItem(at: runFolder.appendingPathComponent("metrics.csv"))
+        }
+        let weights = model.parameters().filter { $0.name.hasSuffix("weight") && $0.tensor.rank >= 2 }.map(\.tensor)
+        for epoch in state.epoch..<config.epochs {
+            let started = Date()
+            observer?.epochStarted(epoch + 1, of: config.epochs, batches: perEpoch)
+            model.setTraining(true)
+            // After a mid-epoch resume the epoch's training figures cover the remaining batches only.
+            var losses = 0.0
+            var labels: [Int] = [], probabilities: [[Double]] = []
+            var batchIndex = state.batch
+            for batch in loader.batches(epoch: epoch, startingAt: state.batch) {
+                let step = epoch * perEpoch + batchIndex
+                optimizer.learningRate = Float(schedule.learningRate(at: step, base: config.lr))
+                if let m = schedule.momentum(at: step) { setMomentum(optimizer, Float(m)) }
+                let logits = model(batch.images)
+                var loss = classes.count == 2
+                    ? Loss.binaryCrossEntropy(logits: logits, targets: batch.labels.map(Float.init))
+                    : Loss.softmaxCrossEntropy(logits: logits, labels: batch.labels)
+                if config.l1 > 0 { loss = loss + Loss.l1Penalty(weights, lambda: Float(config.l1)) }
+                if config.l2 > 0 { loss = loss + Loss.l2Penalty(weights, lambda: Float(config.l2)) }
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+                losses += Double(loss.item) * Double(batch.labels.count)
+                labels += batch.labels
+                probabilities += Predictor.probabilities(logits: logits.detached())
+                batchIndex += 1
+                let m = ClassificationMetrics(labels: labels, probabilities: probabilities)
+                observer?.batchFinished(batchIndex, loss: losses / Double(max(labels.count, 1)), accuracy: m.accuracy, precision: m.precision, recall: m.recall)
+                if stop.isSet && batchIndex < perEpoch {
+                    try save(model, optimizer, name: "last", state: RunState(epoch: epoch, batch: batchIndex, best: state.best))
+                    observer?.interrupted(epoch: epoch + 1, batch: batchIndex)
+                    return records
+                }
+            }
+            let trainMetrics = ClassificationMetrics(labels: labels, probabilities: probabilities)
+            let valProbabilities = Predictor.probabilities(model, dataset: val)
+            let valMetrics = ClassificationMetrics(labels: val.labels, probabilities: valProbabilities,
+                                                   loss: Self.crossEntropy(labels: val.labels, probabilities: valProbabilities))
+            let record = EpochRecord(
+                epoch: epoch + 1, trainLoss: losses / Double(max(labels.count, 1)), trainAccuracy: trainMetrics.accuracy,
+                trainPrecision: trainMetrics.precision, trainRecall: trainMetrics.recall, valLoss: valMetrics.loss ?? 0,
+                valAccuracy: valMetrics.accuracy, valPrecision: valMetrics.precision, valRecall: valMetrics.recall, valF1: valMetrics.f1,
+                valAUC: valMetrics.rocAUC, learningRate: Double(optimizer.learningRate), seconds: Date().timeIntervalSince(started))
+            records.append(record)
+            try append(record)
+            let isBest = record.valAccuracy > state.best
+            state = RunState(epoch: epoch + 1, batch: 0, best: max(state.best, record.valAccuracy))
+            try save(model, optimizer, name: "last", state: state)
+            if isBest { try save(model, optimizer, name: "best", state: state, withOptimizer: false) }
+            observer?.epochFinished(record, best: isBest)
+            if stop.isSet && epoch + 1 < config.epochs {
+                observer?.interrupted(epoch: epoch + 1, batch: perEpoch)
+                return records
+            }
+        }
+        return records
+    }
+
+    /// Mean negative log-likelihood of the true classes.
+    static func crossEntropy(labels: [Int], probabilities: [[Double]]) -> Double {
+        zip(labels, probabilities).reduce(0) { $0 - log(max($1.1[$1.0], 1e-12)) } / Double(max(labels.count, 1))
+    }
+
+    // MARK: Optimizer and schedule
+
+    private func makeOptimizer(_ model: Module) -> Optimizer {
+        let p = model.parameters(), lr = Float(config.lr), wd = Float(config.weightDecay)
+        switch config.optimizer {
+        case "sgd": return SGD(parameters: p, learningRate: lr, momentum: Float(config.momentum), nesterov: true, weightDecay: wd)
+        case "adamw": return Adam(parameters: p, learningRate: lr, beta1: Float(config.momentum), weightDecay: wd, decoupled: true)
+        case "adamax": return Adamax(parameters: p, learningRate: lr, beta1: Float(config.momentum), weightDecay: wd)
+        default: return Adam(parameters: p, learningRate: lr, beta1: Float(config.momentum), weightDecay: wd)
+        }
+    }
+
+    private func setMomentum(_ optimizer: Optimizer, _ m: Float) {
+        if let o = optimizer as? SGD { o.momentum = m }
+        if let o = optimizer as? Adam { o.beta1 = m }
+        if let o = optimizer as? Adamax { o.beta1 = m }
+    }
+
+    private func makeSchedule(totalSteps: Int) -> LRSchedule {
+        switch config.schedule {
+        case "cosine": return .cosine(totalSteps: totalSteps, minRate: 0)
+        case "one-cycle": return .oneCycle(totalSteps: totalSteps)
+        case "step": return .step(stepSize: max(1, totalSteps / 3), gamma: 0.1)
+        default: return .constant
+        }
+    }
+
+    // MARK: Run folder
+
+    struct RunState {
+        var epoch = 0, batch = 0
+        var best = -1.0
+    }
+
+    private func writeConfig() throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try enc.encode(config).write(to: runFolder.appendingPathComponent("config.json"), options: .atomic)
+    }
+
+    private func append(_ record: EpochRecord) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        try appendLine(String(decoding: try enc.encode(record), as: UTF8.self), to: "metrics.jsonl")
+        let csv = runFolder.appendingPathComponent("metrics.csv")
+        if !FileManager.default.fileExists(atPath: csv.path) { try appendLine(EpochRecord.csvHeader, to: "metrics.csv") }
+        try appendLine(record.csvLine, to: "metrics.csv")
+    }
+
+    private func appendLine(_ line: String, to name: String) throws {
+        let url = runFolder.appendingPathComponent(name)
+        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        let h = try FileHandle(forWritingTo: url)
+        defer { try? h.close() }
+        try h.seekToEnd()
+        try h.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    private func readRecords() throws -> [EpochRecord] {
+        let url = runFolder.appendingPathComponent("metrics.jsonl")
+        guard let data = try? Data(contentsOf: url) else { return [] }
+        return try data.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(EpochRecord.self, from: Data($0)) }
+    }
+
+    /// Writes `<name>.safetensors`: weights, buffers, optimizer state and the run state in metadata.
+    private func save(_ model: Module, _ optimizer: Optimizer, name: String, state: RunState, withOptimizer: Bool = true) throws {
+        var extra: [String: Tensor] = [:]
+        if withOptimizer { for (k, t) in optimizer.stateDict() { extra["optimizer/\(k)"] = t } }
+        let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        let metadata: [String: String] = [
+            "format": "discern-checkpoint-1", "architecture": config.model,
+            "classes": classNames.joined(separator: ","),
+            "input_size": String(config.inputSize), "width": String(config.width), "depth": String(config.depth),
+            "preprocessing": #"{"layout":"NHWC","channels":"RGB","scale":"x/255","size":\#(config.inputSize)}"#,
+            "config": configJSON, "epoch": String(state.epoch), "batch": String(state.batch),
+            "best_val_accuracy": String(state.best),
+            "dropout_states": model.dropoutLayers.map { String($0.generator.state) }.joined(separator: ","),
+        ]
+        try Checkpoint.save(model, metadata: metadata, extra: extra, to: runFolder.appendingPathComponent("\(name).safetensors"))
+    }
+
+    /// Class names of the data being trained on (set when a run starts).
+    private var classNames: [String] = []
+
+    private func restore(model: Module, optimizer: Optimizer) throws -> RunState {
+        let url = runFolder.appendingPathComponent("last.safetensors")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw TrainingError.cannotResume("\(url.path) does not exist")
+        }
+        let (metadata, extra) = try Checkpoint.load(into: model, from: url)
+        guard metadata["architecture"] == config.model else {
+            throw TrainingError.cannotResume("\(url.path) holds a \(metadata["architecture"] ?? "?") model, the config says \(config.model)")
+        }
+        var state: [String: Tensor] = [:]
+        for (k, t) in extra { state[String(k.dropFirst("optimizer/".count))] = t }
+        optimizer.loadStateDict(state)
+        let seeds = (metadata["dropout_states"] ?? "").split(separator: ",").compactMap { UInt64($0) }
+        for (d, s) in zip(model.dropoutLayers, seeds) { d.generator = SplitMix64(seed: s) }
+        return RunState(epoch: Int(metadata["epoch"] ?? "") ?? 0, batch: Int(metadata["batch"] ?? "") ?? 0,
+                        best: Double(metadata["best_val_accuracy"] ?? "") ?? -1)
+    }
+}
+
+/// A thread-safe flag a signal handler sets.
+public final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    public init() {}
+    public var isSet: Bool { lock.withLock { value } }
+    public func set() { lock.withLock { value = true } }
+}

@@ -1,0 +1,111 @@
+import Data
+import NN
+import Foundation
+import Tensor
+import TestSupport
+import Training
+import XCTest
+
+/// Training on the 64 sample images: the run folder's contents, and exact resume.
+final class TrainerTests: XCTestCase {
+    private var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("discern-train-\(UUID().uuidString)")
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    private func config(_ name: String, epochs: Int, model: String = "model2") -> TrainConfig {
+        var c = TrainConfig()
+        c.model = model
+        c.data = [sharedDataURL("cifake/sample").path]
+        c.valFraction = 0.25
+        c.epochs = epochs
+        c.batch = 16
+        c.lr = 2e-3
+        c.schedule = "one-cycle"
+        c.augment = "hflip,crop:2"
+        c.seed = 11
+        c.out = dir.appendingPathComponent(name).path
+        return c
+    }
+
+    private func weights(_ run: String) throws -> [String: [Float]] {
+        let (tensors, _) = try NN.Safetensors.read(dir.appendingPathComponent(run).appendingPathComponent("last.safetensors"))
+        return tensors.mapValues(\.scalars)
+    }
+
+    func testRunFolderHoldsConfigMetricsAndCheckpoints() throws {
+        let records = try Trainer(config: config("a", epochs: 2)).run()
+        XCTAssertEqual(records.map(\.epoch), [1, 2])
+        let run = dir.appendingPathComponent("a")
+        for f in ["config.json", "metrics.jsonl", "metrics.csv", "last.safetensors", "best.safetensors"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent(f).path), f)
+        }
+        let csv = try String(contentsOf: run.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(csv.count, 3)
+        XCTAssertTrue(csv[0].hasPrefix("epoch,train_loss"))
+        XCTAssertTrue(records.allSatisfy { $0.trainLoss.isFinite && $0.valAccuracy >= 0 && $0.valAccuracy <= 1 })
+    }
+
+    /// Two epochs in one go equal one epoch, a resume, and one more — bit for bit (dropout, BN,
+    /// augmentation, one-cycle schedule and Adam state included).
+    func testResumeContinuesBitForBit() throws {
+        try Trainer(config: config("straight", epochs: 2)).run()
+        let first = config("split", epochs: 2)
+        // Stop after the first epoch, as a signal would.
+        let observer = StopAfterEpoch()
+        let stopping = try Trainer(config: first, observer: observer)
+        observer.flag = stopping.stop
+        XCTAssertEqual(try stopping.run().count, 1)
+        let resumed = try Trainer(config: first).run(resume: true)
+        XCTAssertEqual(resumed.map(\.epoch), [1, 2])
+        let a = try weights("straight"), b = try weights("split")
+        XCTAssertEqual(Set(a.keys), Set(b.keys))
+        for (k, v) in a where !k.hasPrefix("optimizer/") { XCTAssertEqual(v, b[k], k) }
+        XCTAssertEqual(a["optimizer/step"], b["optimizer/step"])
+    }
+
+    func testMidEpochInterruptResumesExactly() throws {
+        try Trainer(config: config("whole", epochs: 1, model: "cnn")).run()
+        let c = config("cut", epochs: 1, model: "cnn")
+        let observer = StopAfterBatch(1)
+        let t = try Trainer(config: c, observer: observer)
+        observer.flag = t.stop
+        _ = try t.run()
+        try Trainer(config: c).run(resume: true)
+        let a = try weights("whole"), b = try weights("cut")
+        for (k, v) in a where !k.hasPrefix("optimizer/") { XCTAssertEqual(v, b[k], k) }
+    }
+
+    func testBadConfigsAreRejectedWithTheirField() {
+        var c = config("x", epochs: 1)
+        c.optimizer = "rmsprop"
+        XCTAssertThrowsError(try Trainer(config: c)) { XCTAssertTrue("\($0)".contains("optimizer"), "\($0)") }
+        c = config("x", epochs: 0)
+        XCTAssertThrowsError(try Trainer(config: c)) { XCTAssertTrue("\($0)".contains("epochs")) }
+    }
+}
+
+/// Requests a stop when the first epoch ends.
+final class StopAfterEpoch: TrainingObserver {
+    var flag = StopFlag()
+    func dataLoaded(train: Int, val: Int, classes: [String], failures: [(path: String, error: String)]) {}
+    func epochStarted(_ epoch: Int, of epochs: Int, batches: Int) {}
+    func batchFinished(_ batch: Int, loss: Double, accuracy: Double, precision: Double, recall: Double) {}
+    func epochFinished(_ record: EpochRecord, best: Bool) { flag.set() }
+    func interrupted(epoch: Int, batch: Int) {}
+}
+
+/// Requests a stop after `n` batches.
+final class StopAfterBatch: TrainingObserver {
+    var flag = StopFlag()
+    let n: Int
+    init(_ n: Int) { self.n = n }
+    func dataLoaded(train: Int, val: Int, classes: [String], failures: [(path: String, error: String)]) {}
+    func epochStarted(_ epoch: Int, of epochs: Int, batches: Int) {}
+    func batchFinished(_ batch: Int, loss: Double, accuracy: Double, precision: Double, recall: Double) { if batch >= n { flag.set() } }
+    func epochFinished(_ record: EpochRecord, best: Bool) {}
+    func interrupted(epoch: Int, batch: Int) {}
+}
