@@ -84,7 +84,7 @@ public final class Trainer {
             model.setTraining(true)
             // After a mid-epoch resume the epoch's training figures cover the remaining batches only.
             var losses = 0.0
-            var labels: [Int] = [], probabilities: [[Double]] = []
+            var counts = RunningCounts(classes: classes.count)
             var batchIndex = state.batch
             for batch in loader.batches(epoch: epoch, startingAt: state.batch) {
                 let step = epoch * perEpoch + batchIndex
@@ -100,24 +100,22 @@ public final class Trainer {
                 loss.backward()
                 optimizer.step()
                 losses += Double(loss.item) * Double(batch.labels.count)
-                labels += batch.labels
-                probabilities += Predictor.probabilities(logits: logits.detached())
+                counts.add(labels: batch.labels, probabilities: Predictor.probabilities(logits: logits.detached()))
                 batchIndex += 1
-                let m = ClassificationMetrics(labels: labels, probabilities: probabilities)
-                observer?.batchFinished(batchIndex, loss: losses / Double(max(labels.count, 1)), accuracy: m.accuracy, precision: m.precision, recall: m.recall)
+                observer?.batchFinished(batchIndex, loss: losses / Double(max(counts.n, 1)), accuracy: counts.accuracy,
+                                        precision: counts.precision, recall: counts.recall)
                 if stop.isSet && batchIndex < perEpoch {
                     try save(model, optimizer, name: "last", state: RunState(epoch: epoch, batch: batchIndex, best: state.best))
                     observer?.interrupted(epoch: epoch + 1, batch: batchIndex)
                     return records
                 }
             }
-            let trainMetrics = ClassificationMetrics(labels: labels, probabilities: probabilities)
             let valProbabilities = Predictor.probabilities(model, dataset: val)
             let valMetrics = ClassificationMetrics(labels: val.labels, probabilities: valProbabilities,
                                                    loss: Self.crossEntropy(labels: val.labels, probabilities: valProbabilities))
             let record = EpochRecord(
-                epoch: epoch + 1, trainLoss: losses / Double(max(labels.count, 1)), trainAccuracy: trainMetrics.accuracy,
-                trainPrecision: trainMetrics.precision, trainRecall: trainMetrics.recall, valLoss: valMetrics.loss ?? 0,
+                epoch: epoch + 1, trainLoss: losses / Double(max(counts.n, 1)), trainAccuracy: counts.accuracy,
+                trainPrecision: counts.precision, trainRecall: counts.recall, valLoss: valMetrics.loss ?? 0,
                 valAccuracy: valMetrics.accuracy, valPrecision: valMetrics.precision, valRecall: valMetrics.recall, valF1: valMetrics.f1,
                 valAUC: valMetrics.rocAUC, learningRate: Double(optimizer.learningRate), seconds: Date().timeIntervalSince(started))
             records.append(record)
@@ -240,6 +238,32 @@ public final class Trainer {
         for (d, s) in zip(model.dropoutLayers, seeds) { d.generator = SplitMix64(seed: s) }
         return RunState(epoch: Int(metadata["epoch"] ?? "") ?? 0, batch: Int(metadata["batch"] ?? "") ?? 0,
                         best: Double(metadata["best_val_accuracy"] ?? "") ?? -1)
+    }
+}
+
+/// A confusion matrix updated batch by batch (constant work per batch, unlike recomputing
+/// metrics over the whole epoch so far).
+struct RunningCounts {
+    private var confusion: [[Int]]
+    private(set) var n = 0
+
+    init(classes: Int) { confusion = [[Int]](repeating: [Int](repeating: 0, count: max(2, classes)), count: max(2, classes)) }
+
+    mutating func add(labels: [Int], probabilities: [[Double]]) {
+        for (y, p) in zip(labels, probabilities) {
+            confusion[y][p.indices.max { p[$0] < p[$1] } ?? 0] += 1
+            n += 1
+        }
+    }
+
+    var accuracy: Double { n == 0 ? 0 : Double(confusion.indices.reduce(0) { $0 + confusion[$1][$1] }) / Double(n) }
+
+    /// Of the positive class (FAKE) for binary problems, macro-averaged otherwise.
+    var precision: Double { average { c in let p = confusion.indices.reduce(0) { $0 + confusion[$1][c] }; return p == 0 ? 0 : Double(confusion[c][c]) / Double(p) } }
+    var recall: Double { average { c in let a = confusion[c].reduce(0, +); return a == 0 ? 0 : Double(confusion[c][c]) / Double(a) } }
+
+    private func average(_ f: (Int) -> Double) -> Double {
+        confusion.count == 2 ? f(1) : confusion.indices.map(f).reduce(0, +) / Double(confusion.count)
     }
 }
 
