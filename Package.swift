@@ -22,14 +22,16 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "Tensor", dependencies: ["COpenBLAS", "CMalloc"], swiftSettings: optimize),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: optimize),
         .target(name: "Models", dependencies: ["NN"], swiftSettings: optimize),
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG"], swiftSettings: optimize),
         .target(name: "Data", dependencies: ["Imaging", "Tensor", "CZlib", "CCrypto"], swiftSettings: optimize),
-        .target(name: "Evaluation", dependencies: ["Models", "Data"], swiftSettings: optimize),
-        .target(name: "Training", dependencies: ["Models", "Data", "Evaluation"], swiftSettings: optimize),
+        .target(name: "Plots", dependencies: ["CCairo", "Imaging"], swiftSettings: optimize),
+        .target(name: "Evaluation", dependencies: ["Models", "Data", "Plots"], swiftSettings: optimize),
+        .target(name: "Training", dependencies: ["Models", "Data", "Evaluation", "Plots"], swiftSettings: optimize),
         .executableTarget(
             name: "discern",
             dependencies: ["Models", "Data", "Evaluation", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -43,7 +45,7 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["discern", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Imaging", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 d=../shared/data/cifake
-bin=.build/release/discern
+# A private copy of the binary, so rebuilding during a long run cannot touch it.
+mkdir -p runs && cp .build/release/discern runs/discern-bin
+bin=runs/discern-bin
 run() { local name=$1; shift; /usr/bin/time -f "$name wall %e s" "$bin" train --data "$d/train.tar.gz" --out "runs/$name" "$@" > "runs/$name.log" 2>&1; }
 mkdir -p runs
 case "${1:-all}" in

@@ -15,8 +15,8 @@ public protocol TrainingObserver: AnyObject {
 }
 
 /// Trains a model as `TrainConfig` says, writing to its run folder:
-/// `config.json`, `metrics.jsonl`, `metrics.csv`, `last.safetensors` (every epoch, and on interrupt)
-/// and `best.safetensors` (best validation accuracy). A run resumed from `last` continues bit for bit.
+/// `config.json`, `metrics.jsonl`, `metrics.csv`, `last.safetensors` (every epoch, and on interrupt),
+/// `best.safetensors` (best validation accuracy), `curves.png` / `curves.svg` and `examples.png`. A run resumed from `last` continues bit for bit.
 public final class Trainer {
     public let config: TrainConfig
     public let runFolder: URL
@@ -120,6 +120,8 @@ public final class Trainer {
                 valAUC: valMetrics.rocAUC, learningRate: Double(optimizer.learningRate), seconds: Date().timeIntervalSince(started))
             records.append(record)
             try append(record)
+            try RunFigures.writeCurves(records, to: runFolder)
+            try RunFigures.writeExamples(val, probabilities: valProbabilities, epoch: epoch + 1, to: runFolder)
             let isBest = record.valAccuracy > state.best
             state = RunState(epoch: epoch + 1, batch: 0, best: max(state.best, record.valAccuracy))
             try save(model, optimizer, name: "last", state: state)

@@ -1,4 +1,5 @@
 import Data
+import Imaging
 import NN
 import Foundation
 import Tensor
@@ -40,9 +41,15 @@ final class TrainerTests: XCTestCase {
         let records = try Trainer(config: config("a", epochs: 2)).run()
         XCTAssertEqual(records.map(\.epoch), [1, 2])
         let run = dir.appendingPathComponent("a")
-        for f in ["config.json", "metrics.jsonl", "metrics.csv", "last.safetensors", "best.safetensors"] {
+        for f in ["config.json", "metrics.jsonl", "metrics.csv", "last.safetensors", "best.safetensors", "curves.png", "curves.svg", "examples.png"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent(f).path), f)
         }
+        let png = try Data(contentsOf: run.appendingPathComponent("curves.png"))
+        XCTAssertTrue(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 5000, "a real PNG with content")
+        let svg = try String(contentsOf: run.appendingPathComponent("curves.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains("<svg") && svg.contains("</svg>"))
+        let examples = try Imaging.ImageDecoder.read(run.appendingPathComponent("examples.png"))
+        XCTAssertGreaterThan(examples.width, 500)
         let csv = try String(contentsOf: run.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(csv.count, 3)
         XCTAssertTrue(csv[0].hasPrefix("epoch,train_loss"))

@@ -1,0 +1,98 @@
+import CCairo
+import Foundation
+
+/// A Cairo drawing surface that writes PNG or SVG (chosen by the file extension).
+final class Canvas {
+    let cr: OpaquePointer
+    private let surface: OpaquePointer
+    private let url: URL
+    private let isSVG: Bool
+    let width: Double, height: Double
+
+    init(url: URL, width: Int, height: Int) throws {
+        self.url = url
+        isSVG = url.pathExtension.lowercased() == "svg"
+        self.width = Double(width)
+        self.height = Double(height)
+        surface = isSVG ? cairo_svg_surface_create(url.path, Double(width), Double(height))
+                        : cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { throw PlotError.cannotDraw(url.path) }
+        cr = cairo_create(surface)
+        cairo_set_source_rgb(cr, 1, 1, 1)
+        cairo_paint(cr)
+        cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+    }
+
+    /// Finishes the file (PNG written here; SVG on surface finish).
+    func finish() throws {
+        cairo_destroy(cr)
+        defer { cairo_surface_destroy(surface) }
+        if isSVG {
+            cairo_surface_finish(surface)
+        } else {
+            let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+            guard cairo_surface_write_to_png(surface, tmp.path) == CAIRO_STATUS_SUCCESS else { throw PlotError.cannotDraw(url.path) }
+            // Atomic replace, so a viewer never sees half a file.
+            guard rename(tmp.path, url.path) == 0 else { throw PlotError.cannotDraw(url.path) }
+        }
+    }
+
+    func color(_ c: (Double, Double, Double), alpha: Double = 1) { cairo_set_source_rgba(cr, c.0, c.1, c.2, alpha) }
+
+    func line(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, width: Double = 1) {
+        cairo_set_line_width(cr, width)
+        cairo_move_to(cr, x0, y0)
+        cairo_line_to(cr, x1, y1)
+        cairo_stroke(cr)
+    }
+
+    func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: Bool) {
+        cairo_rectangle(cr, x, y, w, h)
+        if fill { cairo_fill(cr) } else { cairo_set_line_width(cr, 1); cairo_stroke(cr) }
+    }
+
+    /// Text anchored at (x, y): `align` 0 left, 0.5 centre, 1 right; baseline at y.
+    func text(_ s: String, _ x: Double, _ y: Double, size: Double = 12, align: Double = 0, bold: Bool = false, rotate: Bool = false) {
+        cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(cr, size)
+        var ext = cairo_text_extents_t()
+        cairo_text_extents(cr, s, &ext)
+        cairo_save(cr)
+        cairo_translate(cr, x, y)
+        if rotate { cairo_rotate(cr, -Double.pi / 2) }
+        cairo_move_to(cr, -ext.x_advance * align, 0)
+        cairo_show_text(cr, s)
+        cairo_restore(cr)
+    }
+
+    /// Draws 8-bit RGB pixels scaled to `size` x `size` at (x, y), nearest-neighbour (pixels stay visible).
+    func image(_ rgb: [UInt8], width w: Int, height h: Int, x: Double, y: Double, size: Double) {
+        let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, Int32(w)))
+        let img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h))
+        cairo_surface_flush(img)
+        let data = cairo_image_surface_get_data(img)!
+        for py in 0..<h {
+            for px in 0..<w {
+                let o = py * stride + px * 4, i = (py * w + px) * 3
+                data[o] = rgb[i + 2]; data[o + 1] = rgb[i + 1]; data[o + 2] = rgb[i]; data[o + 3] = 255
+            }
+        }
+        cairo_surface_mark_dirty(img)
+        cairo_save(cr)
+        cairo_translate(cr, x, y)
+        cairo_scale(cr, size / Double(w), size / Double(h))
+        cairo_set_source_surface(cr, img, 0, 0)
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST)
+        cairo_paint(cr)
+        cairo_restore(cr)
+        cairo_surface_destroy(img)
+    }
+}
+
+/// Why a figure could not be written.
+public enum PlotError: Error, CustomStringConvertible {
+    case cannotDraw(String)
+    public var description: String {
+        switch self { case let .cannotDraw(path): return "\(path): cannot write figure" }
+    }
+}
