@@ -6,7 +6,7 @@ import Foundation
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure engine and pipeline throughput.",
-        subcommands: [BenchEngine.self, BenchData.self])
+        subcommands: [BenchEngine.self, BenchModels.self, BenchData.self])
 }
 
 /// Output format of benchmark commands.
