@@ -1,8 +1,20 @@
 import ArgumentParser
+import Foundation
 
 /// The `discern` command: tells real photographs from AI-generated images.
 @main
 struct Discern: ParsableCommand {
+    /// Line-buffered standard output, so results interleave correctly with progress on stderr in logs.
+    static func main() {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "discern",
         abstract: "Tell real photographs from AI-generated images, on a fast CPU engine.",

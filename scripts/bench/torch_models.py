@@ -1,0 +1,139 @@
+"""PyTorch CPU throughput for the five architectures of `discern bench models`
+(input 3x32x32, binary: one logit, BCEWithLogits). Same protocol as ../shared/bench/torch_bench.py:
+training = forward + BCEWithLogits backward + Adam step on a fixed random batch of 128 (data loading
+excluded); inference = forward (+ sigmoid) on a batch of 256 under inference_mode; each figure is the
+median over --runs timed runs of about --target seconds each.
+Usage: python torch_models.py [--threads 2] [--models cnn,cnn-small,patchgan,model2,resnet]
+                              [--runs 7] [--target 1.0] [--channels-last]
+Output: a '# torch ...' header line, then one JSON line per model.
+"""
+import argparse, time, statistics, json
+import torch, torch.nn as nn
+
+
+def cnn():  # TF/Keras 'same' padding for the even 4x4 kernel: 1 left/top, 2 right/bottom
+    return nn.Sequential(nn.ZeroPad2d((1, 2, 1, 2)), nn.Conv2d(3, 32, 4), nn.ReLU(), nn.MaxPool2d(2),  # 32 -> 16
+                         nn.Conv2d(32, 32, 4), nn.ReLU(), nn.Dropout(0.25), nn.Flatten(),               # 13x13
+                         nn.Linear(13 * 13 * 32, 256), nn.ReLU(), nn.Dropout(0.5), nn.Linear(256, 1))
+
+
+def cnn_small():
+    return nn.Sequential(nn.Conv2d(3, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                         nn.Linear(64 * 6 * 6, 64), nn.ReLU(), nn.Linear(64, 1))
+
+
+def patchgan():
+    lr = lambda: nn.LeakyReLU(0.2)
+    layers, c = [], 3
+    for f in (64, 128, 256):  # 4x4 stride 2, TF 'same' on even input = pad 1 each side: 32 -> 16 -> 8 -> 4
+        layers += [nn.Conv2d(c, f, 4, 2, 1, bias=False), nn.BatchNorm2d(f), lr(), nn.Dropout(0.5)]
+        c = f
+    layers += [nn.ZeroPad2d(1), nn.Conv2d(256, 512, 4, bias=False), nn.BatchNorm2d(512), lr(), nn.Dropout(0.5),  # 6 -> 3
+               nn.ZeroPad2d(1), nn.Conv2d(512, 1, 4),                                                           # 5 -> 2
+               nn.Flatten(), nn.Linear(4, 1)]
+    return nn.Sequential(*layers)
+
+
+def model2():
+    def blk(i, o): return [nn.Conv2d(i, o, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(o), nn.MaxPool2d(2)]
+    return nn.Sequential(*blk(3, 32), *blk(32, 64), *blk(64, 128), nn.Flatten(),
+                         nn.Linear(2048, 256), nn.ReLU(), nn.BatchNorm1d(256), nn.Dropout(0.3),
+                         nn.Linear(256, 64), nn.ReLU(), nn.Linear(64, 1))
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, i, o, s):
+        super().__init__()
+        self.c1 = nn.Conv2d(i, o, 3, s, 1, bias=False); self.b1 = nn.BatchNorm2d(o)
+        self.c2 = nn.Conv2d(o, o, 3, 1, 1, bias=False); self.b2 = nn.BatchNorm2d(o)
+        self.sc = nn.Sequential()  # identity
+        if s != 1 or i != o:       # option B: 1x1 projection + BN
+            self.sc = nn.Sequential(nn.Conv2d(i, o, 1, s, bias=False), nn.BatchNorm2d(o))
+
+    def forward(self, x):
+        y = torch.relu(self.b1(self.c1(x)))
+        return torch.relu(self.b2(self.c2(y)) + self.sc(x))
+
+
+def resnet():  # ResNet-20 for CIFAR
+    layers, i = [nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()], 16
+    for o, s in ((16, 1), (32, 2), (64, 2)):
+        for b in range(3):
+            layers.append(BasicBlock(i, o, s if b == 0 else 1)); i = o
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 1))
+
+
+# name -> (constructor, exact parameter count of the Discern model)
+MODELS = {"cnn": (cnn, 1_402_945), "cnn-small": (cnn_small, 166_977), "patchgan": (patchgan, 2_765_702),
+          "model2": (model2, 635_265), "resnet": (resnet, 271_889)}
+
+
+def timed_runs(step, n_iter, runs):
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        for _ in range(n_iter): step()
+        out.append((time.perf_counter() - t) / n_iter)
+    return out
+
+
+def calib(step, target_s):
+    t = time.perf_counter(); step(); dt = time.perf_counter() - t
+    return max(1, int(target_s / max(dt, 1e-6)))
+
+
+CL = False  # --channels-last: NHWC activations/weights
+
+
+def bench(name, runs, target_s):
+    ctor0, expected = MODELS[name]
+
+    def ctor():
+        m = ctor0()
+        return m.to(memory_format=torch.channels_last) if CL else m
+
+    def inp(*shape):
+        x = torch.randn(*shape)
+        return x.to(memory_format=torch.channels_last) if CL else x
+
+    torch.manual_seed(0)
+    m = ctor(); params = sum(p.numel() for p in m.parameters())
+    assert params == expected, f"{name}: {params} parameters, expected {expected}"
+    with torch.no_grad():
+        assert m.eval()(torch.randn(2, 3, 32, 32)).shape == (2, 1), name
+    res = {"model": name, "params": params}
+
+    m.train(); opt = torch.optim.Adam(m.parameters(), 1e-3); loss_fn = nn.BCEWithLogitsLoss()
+    bs = 128
+    x = inp(bs, 3, 32, 32); y = (torch.rand(bs, 1) > 0.5).float()
+
+    def step():
+        opt.zero_grad(set_to_none=True); loss = loss_fn(m(x), y); loss.backward(); opt.step()
+    for _ in range(5): step()  # warm-up
+    res["train_b128_img_s"] = bs / statistics.median(timed_runs(step, calib(step, target_s), runs))
+
+    m = ctor(); m.eval()
+    with torch.inference_mode():
+        x = inp(256, 3, 32, 32)
+        step = lambda: torch.sigmoid(m(x))
+        for _ in range(3): step()
+        res["infer_b256_img_s"] = 256 / statistics.median(timed_runs(step, calib(step, target_s), runs))
+    res["channels_last"] = CL
+    return res
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--target", type=float, default=1.0, help="seconds per timed run")
+    ap.add_argument("--channels-last", action="store_true")
+    a = ap.parse_args()
+    CL = a.channels_last
+    torch.set_num_threads(a.threads)
+    print(f"# torch {torch.__version__} threads={torch.get_num_threads()} cpu_capability={torch.backends.cpu.get_cpu_capability()} mkldnn={torch.backends.mkldnn.is_available()} channels_last={CL}", flush=True)
+    for k in a.models.split(","):
+        r = bench(k.strip(), a.runs, a.target)
+        print(json.dumps({k: (round(v, 1) if isinstance(v, float) else v) for k, v in r.items()}), flush=True)
