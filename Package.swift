@@ -36,6 +36,7 @@ let package = Package(
             name: "discern",
             dependencies: ["Models", "Data", "Evaluation", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources/default-detector.safetensors")],
             swiftSettings: optimize),
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),

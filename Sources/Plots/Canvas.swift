@@ -67,6 +67,11 @@ final class Canvas {
 
     /// Draws 8-bit RGB pixels scaled to `size` x `size` at (x, y), nearest-neighbour (pixels stay visible).
     func image(_ rgb: [UInt8], width w: Int, height h: Int, x: Double, y: Double, size: Double) {
+        imageRect(rgb, width: w, height: h, x: x, y: y, w: size, h: size)
+    }
+
+    /// Draws 8-bit RGB pixels into the rectangle (x, y, w, h), nearest-neighbour.
+    func imageRect(_ rgb: [UInt8], width w: Int, height h: Int, x: Double, y: Double, w outW: Double, h outH: Double) {
         let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, Int32(w)))
         let img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h))
         cairo_surface_flush(img)
@@ -80,7 +85,7 @@ final class Canvas {
         cairo_surface_mark_dirty(img)
         cairo_save(cr)
         cairo_translate(cr, x, y)
-        cairo_scale(cr, size / Double(w), size / Double(h))
+        cairo_scale(cr, outW / Double(w), outH / Double(h))
         cairo_set_source_surface(cr, img, 0, 0)
         cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST)
         cairo_paint(cr)

@@ -1,0 +1,90 @@
+import Data
+import Foundation
+import Imaging
+import NN
+import Tensor
+
+/// The verdict for one image.
+public enum Verdict: String, Codable, Sendable {
+    case real = "REAL", fake = "FAKE", unsure = "UNSURE"
+}
+
+/// A trained binary detector ready to judge images of any size, with its calibration.
+///
+/// How an image is judged: the whole image is resized to the model's input (area filter when
+/// shrinking, which is how CIFAR's 32x32 photos were made; bilinear when enlarging) and scored once,
+/// giving `p_fake`. `UNSURE` is reported when `p_fake` falls inside the unsure band. Metadata that
+/// only generators write (SD `parameters`, ComfyUI workflows, IPTC trainedAlgorithmicMedia, generator
+/// Software tags) makes the verdict FAKE whatever the pixels say; camera EXIF and C2PA presence are
+/// reported but do not change it (both are easy to copy, and C2PA is not verified here).
+public final class Detector {
+    public let loaded: LoadedModel
+    /// Temperature applied to the logit (1 = uncalibrated).
+    public let temperature: Double
+    /// p_fake strictly between these bounds is UNSURE.
+    public let unsureBand: ClosedRange<Double>
+
+    public init(_ loaded: LoadedModel) throws {
+        guard loaded.classes.names == ["REAL", "FAKE"] else {
+            throw DetectorError.notBinary(loaded.classes.names)
+        }
+        self.loaded = loaded
+        temperature = Double(loaded.metadata["temperature"] ?? "") ?? 1
+        let band = (loaded.metadata["unsure_band"] ?? "").split(separator: ",").compactMap { Double($0) }
+        unsureBand = band.count == 2 && band[0] <= band[1] ? band[0]...band[1] : 0.5...0.5
+    }
+
+    /// The model-sized view of `image`.
+    public func prepare(_ image: RGBImage) -> RGBImage {
+        let s = loaded.inputSize
+        if image.width == s && image.height == s { return image }
+        return image.resized(width: s, height: s, filter: image.width >= s && image.height >= s ? .area : .bilinear)
+    }
+
+    /// p_fake for each image (batched inference).
+    public func pFake(_ images: [RGBImage]) -> [Double] {
+        guard !images.isEmpty else { return [] }
+        let s = loaded.inputSize, n = s * s * 3
+        var out: [Double] = []
+        for start in stride(from: 0, to: images.count, by: 256) {
+            let chunk = images[start..<min(images.count, start + 256)]
+            let x = Tensor(zeros: [chunk.count, s, s, 3])
+            for (j, img) in chunk.enumerated() { prepare(img).writeFloats(into: x.pointer + j * n) }
+            let logits = GradMode.withoutGrad { loaded.model(x) }
+            out += Predictor.probabilities(logits: logits, temperature: temperature).map { $0[1] }
+        }
+        return out
+    }
+
+    /// p_fake per tile of a `grid` x `grid` partition of the image (row-major), each tile resized to the input size.
+    public func tileMap(_ image: RGBImage, grid: Int) -> [Double] {
+        let tiles = (0..<(grid * grid)).map { t -> RGBImage in
+            let (r, c) = (t / grid, t % grid)
+            let x0 = c * image.width / grid, x1 = (c + 1) * image.width / grid
+            let y0 = r * image.height / grid, y1 = (r + 1) * image.height / grid
+            return image.cropped(x: x0, y: y0, width: max(1, x1 - x0), height: max(1, y1 - y0))
+        }
+        return pFake(tiles)
+    }
+
+    /// Combines the pixel score and metadata evidence (see the type's documentation).
+    public func verdict(pFake: Double, evidence: [Evidence]) -> (Verdict, reason: String) {
+        if let e = evidence.first(where: { $0.indicates == .aiGenerated }) {
+            return (.fake, "metadata: \(e.source)")
+        }
+        if unsureBand.lowerBound < unsureBand.upperBound, pFake > unsureBand.lowerBound, pFake < unsureBand.upperBound {
+            return (.unsure, "pixels: p_fake inside the unsure band")
+        }
+        return pFake >= 0.5 ? (.fake, "pixels") : (.real, "pixels")
+    }
+}
+
+/// Why a detector could not be built.
+public enum DetectorError: Error, CustomStringConvertible {
+    case notBinary([String])
+    public var description: String {
+        switch self {
+        case let .notBinary(classes): return "classify needs a REAL/FAKE model; this one has classes \(classes)"
+        }
+    }
+}

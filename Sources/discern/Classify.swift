@@ -1,0 +1,175 @@
+import ArgumentParser
+import Data
+import Evaluation
+import Foundation
+import Imaging
+import Plots
+
+/// `discern classify`: judges images with the shipped default detector (or --model).
+struct Classify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Judge images: REAL, FAKE or UNSURE, with p_fake and metadata evidence.",
+        discussion: """
+            PATHs are image files, folders (searched recursively), .tar/.tar.gz shards, or - for one image on standard input.
+            Exit status: 0 all classified, 1 some inputs unreadable (each named on stderr), 64 usage error.
+            How the verdict is made: the whole image is resized to the model input and scored (p_fake); metadata that only \
+            generators write (Stable Diffusion parameters, ComfyUI workflows, IPTC trainedAlgorithmicMedia) makes it FAKE; \
+            camera EXIF and C2PA presence are reported as evidence only. See MODEL_CARD.md for what the default model knows.
+            """)
+
+    @Argument(help: "Images, folders, tar shards, or - for standard input.")
+    var paths: [String]
+
+    @Option(help: "Checkpoint to use instead of the shipped default detector.")
+    var model: String?
+
+    @Option(help: "Output format: table, json (one object per line) or csv.")
+    var format: OutputFormat = .table
+
+    @Option(help: "Write a per-tile p_fake overlay PNG for each image into this folder.")
+    var heatmap: String?
+
+    @Option(help: "Tiles per side for --heatmap.")
+    var grid: Int = 4
+
+    @Option(help: "Largest image accepted, in pixels.")
+    var maxPixels: Int = 50_000_000
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+
+    func validate() throws {
+        guard grid >= 1 && grid <= 16 else { throw ValidationError("--grid must be 1...16") }
+        if let model, !FileManager.default.fileExists(atPath: model) { throw ValidationError("\(model): no such checkpoint") }
+    }
+
+    func run() throws {
+        let detector: Detector
+        do { detector = try Detector(LoadedModel(try model.map(URL.init(fileURLWithPath:)) ?? DefaultModel.url())) } catch let e as ValidationError { throw e } catch {
+            throw ValidationError("\(error)")
+        }
+        if let heatmap { try FileManager.default.createDirectory(atPath: heatmap, withIntermediateDirectories: true) }
+        let printer = ResultPrinter(format: format)
+        printer.header()
+        var failed = 0, counts: [Verdict: Int] = [:]
+        let fileArgs = paths.filter { $0 != "-" }
+        var chunks: [[(String, Result<Data, Error>)]] = []
+        if paths.contains("-") {
+            chunks.append([("-", Result { FileHandle.standardInput.readDataToEndOfFile() })])
+        }
+        let progress = fileArgs.isEmpty ? nil : ProgressBar(total: 0, label: "classify", unknownTotal: true)
+        var done = 0
+        func process(_ chunk: [(String, Result<Data, Error>)]) {
+            let results = classify(chunk, detector)
+            for r in results {
+                switch r {
+                case let .failure(error):
+                    failed += 1
+                    FileHandle.standardError.write(Data("discern: \(error)\n".utf8))
+                case let .success(result):
+                    counts[result.verdict, default: 0] += 1
+                    printer.row(result)
+                }
+            }
+            done += chunk.count
+            progress?.update(done)
+        }
+        for chunk in chunks { process(chunk) }
+        if !fileArgs.isEmpty {
+            let source: DatasetSource
+            do { source = try DatasetSource(paths: fileArgs) } catch { throw ValidationError("\(error)") }
+            do {
+                try source.forEachChunk(of: 512) { items in process(items.map { ($0.0.path, $0.1) }) }
+            } catch {
+                failed += 1
+                FileHandle.standardError.write(Data("discern: \(error)\n".utf8))
+            }
+        }
+        progress?.finish(done)
+        let summary = "\(counts.values.reduce(0, +)) classified: \(counts[.fake] ?? 0) FAKE, \(counts[.real] ?? 0) REAL, \(counts[.unsure] ?? 0) UNSURE; \(failed) unreadable"
+        if format == .table { print(summary) } else { FileHandle.standardError.write(Data((summary + "\n").utf8)) }
+        if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// Decodes (in parallel), scores (batched) and, with --heatmap, draws each input.
+    private func classify(_ chunk: [(String, Result<Data, Error>)], _ detector: Detector) -> [Result<ClassifyResult, Error>] {
+        var decoded = [Result<(RGBImage, [Evidence]), Error>](repeating: .failure(ImageError.empty(path: "")), count: chunk.count)
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        decoded.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for i in stride(from: w, to: chunk.count, by: workers) {
+                    base[i] = chunk[i].1.flatMap { data in
+                        Result { (try ImageDecoder.decode(data, path: chunk[i].0, maxPixels: maxPixels), MetadataEvidence.read(data)) }
+                    }
+                }
+            }
+        }
+        let good = decoded.compactMap { try? $0.get().0 }
+        var scores = detector.pFake(good).makeIterator()
+        return zip(chunk, decoded).map { item, d in
+            d.map { image, evidence in
+                let p = scores.next()!
+                let (verdict, reason) = detector.verdict(pFake: p, evidence: evidence)
+                var heatmapPath: String?
+                if let heatmap {
+                    let name = ((item.0 as NSString).lastPathComponent as NSString).deletingPathExtension
+                    // A short digest of the full path keeps names unique (same file name in two folders) and stable.
+                    let url = URL(fileURLWithPath: heatmap).appendingPathComponent("\(name)-\(SHA256Digest.hex(Data(item.0.utf8)).prefix(8)).heatmap.png")
+                    let values = detector.tileMap(image, grid: grid)
+                    if (try? Heatmap.render(image, grid: grid, values: values, caption: String(format: "%@  p_fake %.3f  %@", verdict.rawValue, p, item.0), to: url)) != nil {
+                        heatmapPath = url.path
+                    }
+                }
+                return ClassifyResult(path: item.0, verdict: verdict, pFake: p, reason: reason, evidence: evidence,
+                                      width: image.width, height: image.height, heatmap: heatmapPath)
+            }
+        }
+    }
+}
+
+/// One line of classify output.
+struct ClassifyResult: Encodable {
+    let path: String
+    let verdict: Verdict
+    let pFake: Double
+    let reason: String
+    let evidence: [Evidence]
+    let width: Int
+    let height: Int
+    let heatmap: String?
+
+    enum CodingKeys: String, CodingKey { case path, verdict, pFake = "p_fake", reason, evidence, width, height, heatmap }
+}
+
+/// Prints results as an aligned table (coloured on a terminal), JSON lines or CSV.
+final class ResultPrinter {
+    let format: Classify.OutputFormat
+    private let colour = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    private let encoder: JSONEncoder = { let e = JSONEncoder(); e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]; return e }()
+
+    init(format: Classify.OutputFormat) { self.format = format }
+
+    func header() {
+        switch format {
+        case .csv: print("path,verdict,p_fake,reason,evidence")
+        case .table: print("VERDICT  P_FAKE  PATH  [EVIDENCE]")
+        case .json: break
+        }
+    }
+
+    func row(_ r: ClassifyResult) {
+        let evidence = r.evidence.filter { $0.indicates != .info }.map { "\($0.source)=\($0.value.prefix(60))" }
+        switch format {
+        case .json:
+            print(String(decoding: (try? encoder.encode(r)) ?? Data(), as: UTF8.self))
+        case .csv:
+            func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            print([q(r.path), r.verdict.rawValue, String(format: "%.6f", r.pFake), q(r.reason), q(evidence.joined(separator: "; "))].joined(separator: ","))
+        case .table:
+            let v = r.verdict.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+            let code = r.verdict == .fake ? "31" : (r.verdict == .real ? "32" : "33")
+            let shown = colour ? "\u{1B}[\(code)m\(v)\u{1B}[0m" : v
+            print("\(shown)  \(String(format: "%.4f", r.pFake))  \(r.path)" + (evidence.isEmpty ? "" : "  [" + evidence.joined(separator: "; ") + "]"))
+        }
+    }
+}
