@@ -16,13 +16,15 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
     public var perClass: [ClassScores]
     public var rocAUC: Double?
     public var loss: Double?
+    /// Expected calibration error, 15 bins.
+    public var ece: Double
 
     public struct ClassScores: Codable, Sendable, Equatable {
         public var precision: Double, recall: Double, f1: Double, support: Int
     }
 
     enum CodingKeys: String, CodingKey {
-        case n, accuracy, confusion, precision, recall, f1, loss
+        case n, accuracy, confusion, precision, recall, f1, loss, ece
         case perClass = "per_class", rocAUC = "roc_auc"
     }
 
@@ -52,6 +54,7 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
         f1 = positive?.f1 ?? perClass.map(\.f1).reduce(0, +) / Double(k)
         rocAUC = k == 2 ? Self.rocAUC(labels: labels, scores: probabilities.map { $0[1] }) : nil
         self.loss = loss
+        ece = Calibration.expectedCalibrationError(labels: labels, probabilities: probabilities)
     }
 
     /// Area under the ROC curve: the probability that a random positive outranks a random negative

@@ -29,7 +29,7 @@ public final class Detector {
             throw DetectorError.notBinary(loaded.classes.names)
         }
         self.loaded = loaded
-        temperature = Double(loaded.metadata["temperature"] ?? "") ?? 1
+        temperature = loaded.temperature
         let band = (loaded.metadata["unsure_band"] ?? "").split(separator: ",").compactMap { Double($0) }
         unsureBand = band.count == 2 && band[0] <= band[1] ? band[0]...band[1] : 0.5...0.5
     }

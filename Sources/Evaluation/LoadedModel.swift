@@ -11,6 +11,8 @@ public struct LoadedModel {
     public let metadata: [String: String]
     /// Input side length the model was trained at.
     public let inputSize: Int
+    /// Calibration temperature from `discern calibrate` (1 when uncalibrated).
+    public var temperature: Double { Double(metadata["temperature"] ?? "") ?? 1 }
 
     /// Loads `url` (a safetensors checkpoint written by `discern train`).
     public init(_ url: URL) throws {

@@ -21,6 +21,20 @@ public enum Predictor {
         return out
     }
 
+    /// The single logit of a binary model for every image.
+    public static func binaryLogits(_ model: Module, dataset: DecodedDataset, batchSize: Int = 256) -> [Double] {
+        let wasTraining = model.isTraining
+        model.setTraining(false)
+        defer { model.setTraining(wasTraining) }
+        var out: [Double] = []
+        GradMode.withoutGrad {
+            for batch in BatchLoader(dataset: dataset, batchSize: batchSize, shuffle: false, seed: 0).batches(epoch: 0) {
+                out += model(batch.images).scalars.map(Double.init)
+            }
+        }
+        return out
+    }
+
     /// Logits `[N, 1]` (binary) or `[N, K]` to per-image class probabilities.
     public static func probabilities(logits: Tensor, temperature: Double = 1) -> [[Double]] {
         let k = logits.shape[1], values = logits.scalars

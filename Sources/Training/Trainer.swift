@@ -16,7 +16,8 @@ public protocol TrainingObserver: AnyObject {
 
 /// Trains a model as `TrainConfig` says, writing to its run folder:
 /// `config.json`, `metrics.jsonl`, `metrics.csv`, `last.safetensors` (every epoch, and on interrupt),
-/// `best.safetensors` (best validation accuracy), `curves.png` / `curves.svg` and `examples.png`. A run resumed from `last` continues bit for bit.
+/// `best.safetensors` (best validation accuracy), `curves.png` / `curves.svg`, `examples.png`, and
+/// `val.jsonl` (the held-out validation images, when no --val was given). A run resumed from `last` continues bit for bit.
 public final class Trainer {
     public let config: TrainConfig
     public let runFolder: URL
@@ -49,6 +50,11 @@ public final class Trainer {
         let train = all.subset(trainIdx.sorted())
         let val = config.val.isEmpty ? all.subset(valIdx.sorted())
             : try DecodedDataset.load(DatasetSource(paths: config.val), size: config.inputSize, classes: all.classes)
+        if config.val.isEmpty {
+            // The held-out images, so calibration and later checks can use exactly them.
+            try FileManager.default.createDirectory(at: runFolder, withIntermediateDirectories: true)
+            try Manifest.write(val.items, to: runFolder.appendingPathComponent("val.jsonl"))
+        }
         observer?.dataLoaded(train: train.count, val: val.count, classes: all.classes.names, failures: all.failures + (config.val.isEmpty ? [] : val.failures))
         return (train, val)
     }

@@ -38,7 +38,7 @@ struct Evaluate: ParsableCommand {
         var rows: [(String, ClassificationMetrics, Double)] = []
         for (path, m) in zip(model, loaded) {
             let started = Date()
-            let probabilities = Predictor.probabilities(m.model, dataset: dataset)
+            let probabilities = Predictor.probabilities(m.model, dataset: dataset, temperature: m.temperature)
             let seconds = Date().timeIntervalSince(started)
             let nll = zip(dataset.labels, probabilities).reduce(0.0) { $0 - log(max($1.1[$1.0], 1e-12)) } / Double(max(dataset.count, 1))
             rows.append((path, ClassificationMetrics(labels: dataset.labels, probabilities: probabilities, loss: nll), seconds))
@@ -63,11 +63,11 @@ struct Evaluate: ParsableCommand {
             return
         }
         print("\(dataset.count) images, classes \(loaded[0].classes.names.joined(separator: ", "))")
-        print("model".padding(toLength: 44, withPad: " ", startingAt: 0) + "  accuracy  precision  recall      F1  ROC-AUC  log-loss")
+        print("model".padding(toLength: 44, withPad: " ", startingAt: 0) + "  accuracy  precision  recall      F1  ROC-AUC  log-loss     ECE")
         for (path, m, _) in rows {
             let name = path.count > 44 ? "…" + path.suffix(43) : path
             print(name.padding(toLength: 44, withPad: " ", startingAt: 0)
-                  + String(format: "  %8.4f  %9.4f  %6.4f  %6.4f  %7.4f  %8.4f", m.accuracy, m.precision, m.recall, m.f1, m.rocAUC ?? .nan, m.loss ?? .nan))
+                  + String(format: "  %8.4f  %9.4f  %6.4f  %6.4f  %7.4f  %8.4f  %6.4f", m.accuracy, m.precision, m.recall, m.f1, m.rocAUC ?? .nan, m.loss ?? .nan, m.ece))
         }
         if rows.count == 1, let m = rows.first?.1 {
             print("confusion (rows: true, columns: predicted) " + loaded[0].classes.names.joined(separator: " / "))

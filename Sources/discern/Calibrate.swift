@@ -1,0 +1,51 @@
+import ArgumentParser
+import Data
+import Evaluation
+import Foundation
+import NN
+
+/// `discern calibrate`: fits a temperature and an unsure band on held-out data and stores them in the checkpoint.
+struct Calibrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fit temperature scaling and the UNSURE band on held-out data; store them in the checkpoint's metadata.",
+        discussion: "Use the run's val.jsonl (never the test split). evaluate and classify then report calibrated p_fake.")
+
+    @Option(help: "Checkpoint of a binary (REAL/FAKE) model.")
+    var model: String
+
+    @Option(parsing: .upToNextOption, help: "Held-out labelled data, e.g. runs/NAME/val.jsonl.")
+    var data: [String]
+
+    @Option(help: "Largest share of held-out images allowed in the UNSURE band.")
+    var maxUnsure: Double = 0.05
+
+    @Option(help: "Where to write the calibrated checkpoint (default: overwrite --model).")
+    var out: String?
+
+    func validate() throws {
+        guard (0..<0.5).contains(maxUnsure) else { throw ValidationError("--max-unsure must be in [0, 0.5)") }
+        guard FileManager.default.fileExists(atPath: model) else { throw ValidationError("\(model): no such checkpoint") }
+    }
+
+    func run() throws {
+        let url = URL(fileURLWithPath: model)
+        let loaded = try LoadedModel(url)
+        guard loaded.classes.count == 2 else { throw ValidationError("calibrate handles binary models; this one has \(loaded.classes.names)") }
+        let dataset = try DecodedDataset.load(DatasetSource(paths: data), size: loaded.inputSize, classes: loaded.classes)
+        let logits = Predictor.binaryLogits(loaded.model, dataset: dataset)
+        let t = Calibration.fitTemperature(logits: logits, labels: dataset.labels)
+        func probs(_ temp: Double) -> [[Double]] { logits.map { let p = 1 / (1 + exp(-$0 / temp)); return [1 - p, p] } }
+        let before = Calibration.expectedCalibrationError(labels: dataset.labels, probabilities: probs(1))
+        let after = Calibration.expectedCalibrationError(labels: dataset.labels, probabilities: probs(t))
+        let band = Calibration.unsureBand(probabilities: probs(t).map { $0[1] }, maxShare: maxUnsure)
+        var (tensors, metadata) = try Safetensors.read(url)
+        metadata["temperature"] = String(t)
+        metadata["unsure_band"] = "\(band.lowerBound),\(band.upperBound)"
+        metadata["calibration_data"] = data.joined(separator: " ")
+        tensors = tensors.filter { !$0.key.hasPrefix("optimizer/") }
+        let target = URL(fileURLWithPath: out ?? model)
+        try Safetensors.write(tensors, metadata: metadata, to: target)
+        print(String(format: "%d held-out images: temperature %.4f, ECE %.4f -> %.4f, unsure band (%.4f, %.4f); wrote %@",
+                     dataset.count, t, before, after, band.lowerBound, band.upperBound, target.path))
+    }
+}
