@@ -83,6 +83,30 @@ public final class DecodedDataset: @unchecked Sendable {
         return ds
     }
 
+    /// The same items and labels with every image replaced by `transform(image)` resized back to `size`
+    /// (area filter when shrinking, bilinear when enlarging), transforms run on all cores.
+    public func mapped(_ transform: @escaping @Sendable (RGBImage, Int) -> RGBImage) -> DecodedDataset {
+        let ds = DecodedDataset(size: size, classes: classes)
+        let n = size * size * 3
+        ds.pixels = [UInt8](repeating: 0, count: pixels.count)
+        ds.items = items
+        ds.labels = labels
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        ds.pixels.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for i in stride(from: w, to: self.count, by: workers) {
+                    var img = transform(self.image(i), i)
+                    if img.width != size || img.height != size {
+                        img = img.resized(width: size, height: size, filter: img.width > size ? .area : .bilinear)
+                    }
+                    img.pixels.withUnsafeBufferPointer { (base + i * n).update(from: $0.baseAddress!, count: n) }
+                }
+            }
+        }
+        return ds
+    }
+
     /// A new dataset holding the images at `indices`, in that order.
     public func subset(_ indices: [Int]) -> DecodedDataset {
         let ds = DecodedDataset(size: size, classes: classes)

@@ -21,7 +21,11 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Write path, label and class probabilities for every image to this CSV file (first model).")
     var predictions: String?
 
+    @Option(parsing: .upToNextOption, help: "Robustness sweep, e.g. jpeg:80,60,40 resize:64,256 blur:1.0 noise:0.02 (first model).")
+    var perturb: [String] = []
+
     func validate() throws {
+        for p in perturb { do { _ = try Perturbation.parse(p) } catch { throw ValidationError("\(error)") } }
         guard !model.isEmpty else { throw ValidationError("give at least one --model") }
         guard !data.isEmpty else { throw ValidationError("give --data") }
         for m in model where !FileManager.default.fileExists(atPath: m) { throw ValidationError("\(m): no such checkpoint") }
@@ -50,6 +54,17 @@ struct Evaluate: ParsableCommand {
                 try csv.write(toFile: predictions, atomically: true, encoding: .utf8)
             }
         }
+        let sweep = try perturb.flatMap { try Perturbation.parse($0) }
+        var robustness: [[String: Any]] = []
+        if !sweep.isEmpty, let clean = rows.first?.1 {
+            for p in sweep {
+                let degraded = dataset.mapped { img, i in p.apply(img, index: i) }
+                let probs = Predictor.probabilities(loaded[0].model, dataset: degraded, temperature: loaded[0].temperature)
+                let m = ClassificationMetrics(labels: degraded.labels, probabilities: probs)
+                robustness.append(["perturbation": p.description, "accuracy": m.accuracy, "roc_auc": m.rocAUC ?? Double.nan,
+                                   "accuracy_drop": clean.accuracy - m.accuracy])
+            }
+        }
         if format == .json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
@@ -58,6 +73,7 @@ struct Evaluate: ParsableCommand {
                 obj["model"] = path
                 obj["classes"] = loaded[0].classes.names
                 obj["seconds"] = seconds
+                if path == model[0], !robustness.isEmpty { obj["robustness"] = robustness }
                 print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
             }
             return
@@ -68,6 +84,15 @@ struct Evaluate: ParsableCommand {
             let name = path.count > 44 ? "…" + path.suffix(43) : path
             print(name.padding(toLength: 44, withPad: " ", startingAt: 0)
                   + String(format: "  %8.4f  %9.4f  %6.4f  %6.4f  %7.4f  %8.4f  %6.4f", m.accuracy, m.precision, m.recall, m.f1, m.rocAUC ?? .nan, m.loss ?? .nan, m.ece))
+        }
+        if !robustness.isEmpty, let clean = rows.first?.1 {
+            print("robustness of \(model[0]):")
+            print("  perturbation   accuracy  ROC-AUC  drop (points)")
+            print("  " + "clean".padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: "  %8.4f  %7.4f  %6.2f", clean.accuracy, clean.rocAUC ?? .nan, 0.0))
+            for r in robustness {
+                print("  " + (r["perturbation"] as! String).padding(toLength: 13, withPad: " ", startingAt: 0)
+                      + String(format: "  %8.4f  %7.4f  %6.2f", r["accuracy"] as! Double, r["roc_auc"] as! Double, (r["accuracy_drop"] as! Double) * 100))
+            }
         }
         if rows.count == 1, let m = rows.first?.1 {
             print("confusion (rows: true, columns: predicted) " + loaded[0].classes.names.joined(separator: " / "))
