@@ -18,13 +18,21 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
     public var loss: Double?
     /// Expected calibration error, 15 bins.
     public var ece: Double
+    /// Brier score.
+    public var brier: Double
+    /// Average precision (binary).
+    public var averagePrecision: Double?
+    /// Unweighted and support-weighted means of the per-class scores (scikit-learn's "macro avg" / "weighted avg").
+    public var macro: ClassScores
+    public var weighted: ClassScores
 
     public struct ClassScores: Codable, Sendable, Equatable {
         public var precision: Double, recall: Double, f1: Double, support: Int
     }
 
     enum CodingKeys: String, CodingKey {
-        case n, accuracy, confusion, precision, recall, f1, loss, ece
+        case n, accuracy, confusion, precision, recall, f1, loss, ece, brier, macro, weighted
+        case averagePrecision = "average_precision"
         case perClass = "per_class", rocAUC = "roc_auc"
     }
 
@@ -55,6 +63,14 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
         rocAUC = k == 2 ? Self.rocAUC(labels: labels, scores: probabilities.map { $0[1] }) : nil
         self.loss = loss
         ece = Calibration.expectedCalibrationError(labels: labels, probabilities: probabilities)
+        brier = ScoreStatistics.brier(labels: labels, probabilities: probabilities)
+        averagePrecision = k == 2 ? BinaryCurves(labels: labels, scores: probabilities.map { $0[1] }).averagePrecision : nil
+        let total = Double(max(n, 1)), kk = Double(k)
+        macro = ClassScores(precision: perClass.map(\.precision).reduce(0, +) / kk, recall: perClass.map(\.recall).reduce(0, +) / kk,
+                            f1: perClass.map(\.f1).reduce(0, +) / kk, support: n)
+        weighted = ClassScores(precision: perClass.reduce(0) { $0 + $1.precision * Double($1.support) } / total,
+                               recall: perClass.reduce(0) { $0 + $1.recall * Double($1.support) } / total,
+                               f1: perClass.reduce(0) { $0 + $1.f1 * Double($1.support) } / total, support: n)
     }
 
     /// Area under the ROC curve: the probability that a random positive outranks a random negative

@@ -118,7 +118,7 @@ public final class Trainer {
             }
             let valProbabilities = Predictor.probabilities(model, dataset: val)
             let valMetrics = ClassificationMetrics(labels: val.labels, probabilities: valProbabilities,
-                                                   loss: Self.crossEntropy(labels: val.labels, probabilities: valProbabilities))
+                                                   loss: ScoreStatistics.logLoss(labels: val.labels, probabilities: valProbabilities))
             let record = EpochRecord(
                 epoch: epoch + 1, trainLoss: losses / Double(max(counts.n, 1)), trainAccuracy: counts.accuracy,
                 trainPrecision: counts.precision, trainRecall: counts.recall, valLoss: valMetrics.loss ?? 0,
@@ -139,11 +139,6 @@ public final class Trainer {
             }
         }
         return records
-    }
-
-    /// Mean negative log-likelihood of the true classes.
-    static func crossEntropy(labels: [Int], probabilities: [[Double]]) -> Double {
-        zip(labels, probabilities).reduce(0) { $0 - log(max($1.1[$1.0], 1e-12)) } / Double(max(labels.count, 1))
     }
 
     // MARK: Optimizer and schedule

@@ -44,7 +44,7 @@ struct Evaluate: ParsableCommand {
             let started = Date()
             let probabilities = Predictor.probabilities(m.model, dataset: dataset, temperature: m.temperature)
             let seconds = Date().timeIntervalSince(started)
-            let nll = zip(dataset.labels, probabilities).reduce(0.0) { $0 - log(max($1.1[$1.0], 1e-12)) } / Double(max(dataset.count, 1))
+            let nll = ScoreStatistics.logLoss(labels: dataset.labels, probabilities: probabilities)
             rows.append((path, ClassificationMetrics(labels: dataset.labels, probabilities: probabilities, loss: nll), seconds))
             if path == model[0], let predictions {
                 var csv = "path,label," + m.classes.names.map { "p_\($0.lowercased())" }.joined(separator: ",") + "\n"
