@@ -21,6 +21,9 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Write path, label and class probabilities for every image to this CSV file (first model).")
     var predictions: String?
 
+    @Option(help: "Write figures (ROC, PR, reliability, confusion; PNG + SVG), contact sheets and report.html here (first model).")
+    var out: String?
+
     @Option(parsing: .upToNextOption, help: "Robustness sweep, e.g. jpeg:80,60,40 resize:64,256 blur:1.0 noise:0.02 (first model).")
     var perturb: [String] = []
 
@@ -40,12 +43,39 @@ struct Evaluate: ParsableCommand {
         progress.finish(dataset.count)
         for f in dataset.failures.prefix(20) { FileHandle.standardError.write(Data("skipped \(f.error)\n".utf8)) }
         var rows: [(String, ClassificationMetrics, Double)] = []
+        var firstProbabilities: [[Double]] = []
+        var extras: [String: Any] = [:]
+        var calibrationLines: [(String, String)] = []
         for (path, m) in zip(model, loaded) {
             let started = Date()
             let probabilities = Predictor.probabilities(m.model, dataset: dataset, temperature: m.temperature)
             let seconds = Date().timeIntervalSince(started)
             let nll = ScoreStatistics.logLoss(labels: dataset.labels, probabilities: probabilities)
             rows.append((path, ClassificationMetrics(labels: dataset.labels, probabilities: probabilities, loss: nll), seconds))
+            if path == model[0] {
+                firstProbabilities = probabilities
+                let ci = ScoreStatistics.bootstrap(labels: dataset.labels, probabilities: probabilities)
+                extras["accuracy_ci"] = [ci.accuracy.lowerBound, ci.accuracy.upperBound]
+                if let a = ci.auc { extras["roc_auc_ci"] = [a.lowerBound, a.upperBound] }
+                if m.classes.count == 2, let detector = try? Detector(m) {
+                    let band = detector.unsureBand
+                    let decided = zip(dataset.labels, probabilities).filter { !(band.lowerBound < band.upperBound && $0.1[1] > band.lowerBound && $0.1[1] < band.upperBound) }
+                    let share = 1 - Double(decided.count) / Double(max(dataset.count, 1))
+                    let decidedAccuracy = Double(decided.filter { ($0.1[1] >= 0.5 ? 1 : 0) == $0.0 }.count) / Double(max(decided.count, 1))
+                    extras["temperature"] = m.temperature
+                    extras["unsure_band"] = [band.lowerBound, band.upperBound]
+                    extras["unsure_share"] = share
+                    extras["decided_accuracy"] = decidedAccuracy
+                    let raw = m.temperature == 1 ? probabilities : Predictor.probabilities(m.model, dataset: dataset)
+                    extras["ece_uncalibrated"] = Calibration.expectedCalibrationError(labels: dataset.labels, probabilities: raw)
+                    calibrationLines = [("temperature", String(format: "%.4f", m.temperature)),
+                                        ("ECE before → after calibration", String(format: "%.4f → %.4f", extras["ece_uncalibrated"] as! Double,
+                                                                                    Calibration.expectedCalibrationError(labels: dataset.labels, probabilities: probabilities))),
+                                        ("UNSURE band", String(format: "(%.4f, %.4f)", band.lowerBound, band.upperBound)),
+                                        ("share UNSURE", String(format: "%.2f %%", share * 100)),
+                                        ("accuracy on decided images", String(format: "%.4f", decidedAccuracy))]
+                }
+            }
             if path == model[0], let predictions {
                 var csv = "path,label," + m.classes.names.map { "p_\($0.lowercased())" }.joined(separator: ",") + "\n"
                 for (item, p) in zip(dataset.items, probabilities) {
@@ -65,6 +95,16 @@ struct Evaluate: ParsableCommand {
                                    "accuracy_drop": clean.accuracy - m.accuracy])
             }
         }
+        if let out, let (path, metrics, _) = rows.first {
+            let ci = extras["accuracy_ci"] as! [Double], auc = extras["roc_auc_ci"] as? [Double]
+            let report = EvaluationReport(
+                modelPath: path, dataDescription: data.joined(separator: " "), classes: loaded[0].classes.names, metrics: metrics,
+                probabilities: firstProbabilities, dataset: dataset, accuracyCI: ci[0]...ci[1], aucCI: auc.map { $0[0]...$0[1] },
+                robustness: robustness.map { ($0["perturbation"] as! String, $0["accuracy"] as! Double, $0["roc_auc"] as! Double, $0["accuracy_drop"] as! Double) },
+                calibration: calibrationLines)
+            let files = try report.write(to: URL(fileURLWithPath: out))
+            FileHandle.standardError.write(Data("wrote \(files.count) files to \(out) (open report.html)\n".utf8))
+        }
         if format == .json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
@@ -73,7 +113,10 @@ struct Evaluate: ParsableCommand {
                 obj["model"] = path
                 obj["classes"] = loaded[0].classes.names
                 obj["seconds"] = seconds
-                if path == model[0], !robustness.isEmpty { obj["robustness"] = robustness }
+                if path == model[0] {
+                    if !robustness.isEmpty { obj["robustness"] = robustness }
+                    for (k, v) in extras { obj[k] = v }
+                }
                 print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
             }
             return
@@ -85,6 +128,10 @@ struct Evaluate: ParsableCommand {
             print(name.padding(toLength: 44, withPad: " ", startingAt: 0)
                   + String(format: "  %8.4f  %9.4f  %6.4f  %6.4f  %7.4f  %8.4f  %6.4f", m.accuracy, m.precision, m.recall, m.f1, m.rocAUC ?? .nan, m.loss ?? .nan, m.ece))
         }
+        if let ci = extras["accuracy_ci"] as? [Double] {
+            print(String(format: "accuracy 95 %% CI %.4f-%.4f", ci[0], ci[1]) + ((extras["roc_auc_ci"] as? [Double]).map { String(format: ", ROC-AUC 95 %% CI %.4f-%.4f", $0[0], $0[1]) } ?? ""))
+        }
+        for (k, v) in calibrationLines { print("\(k): \(v)") }
         if !robustness.isEmpty, let clean = rows.first?.1 {
             print("robustness of \(model[0]):")
             print("  perturbation   accuracy  ROC-AUC  drop (points)")

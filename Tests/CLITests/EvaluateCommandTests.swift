@@ -1,0 +1,55 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `discern evaluate` and `discern calibrate` end to end on the sample images with the shipped model.
+final class EvaluateCommandTests: XCTestCase {
+    private var shipped: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/discern/Resources/default-detector.safetensors").path
+    }
+
+    func testJSONReportFiguresAndRobustness() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("discern-eval-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try runDiscern(["evaluate", "--model", shipped, "--data", sharedDataURL("cifake/sample").path, "--format", "json",
+                                "--out", dir.path, "--perturb", "jpeg:60", "resize:128"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        for key in ["accuracy", "precision", "recall", "f1", "roc_auc", "average_precision", "ece", "confusion", "n", "brier", "accuracy_ci", "macro", "weighted"] {
+            XCTAssertNotNil(j[key], key)
+        }
+        XCTAssertEqual(j["n"] as? Int, 64)
+        XCTAssertEqual((j["robustness"] as? [[String: Any]])?.map { $0["perturbation"] as? String }, ["jpeg:60", "resize:128"])
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
+        for f in ["roc.png", "roc.svg", "pr.png", "pr.svg", "reliability.png", "reliability.svg", "confusion.png", "confusion.svg",
+                  "misclassified.png", "most_confident_REAL.png", "least_confident_FAKE.png", "report.html"] {
+            XCTAssertTrue(files.contains(f), f)
+        }
+        let html = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("data:image/png;base64,"), "images embedded")
+        XCTAssertFalse(html.contains("src=\"roc.png\""), "self-contained")
+        XCTAssertTrue(html.contains("macro avg") && html.contains("Robustness"))
+    }
+
+    func testCalibrateStoresTemperatureAndBandThatEvaluateUses() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("discern-cal-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let c = try runDiscern(["calibrate", "--model", shipped, "--data", sharedDataURL("cifake/sample").path, "--out", copy.path])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        XCTAssertTrue(c.stdout.contains("temperature"), c.stdout)
+        let r = try runDiscern(["evaluate", "--model", copy.path, "--data", sharedDataURL("cifake/sample").path, "--format", "json"])
+        let j = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let t = try XCTUnwrap(j["temperature"] as? Double)
+        XCTAssertNotEqual(t, 1)
+        let share = try XCTUnwrap(j["unsure_share"] as? Double)
+        XCTAssertLessThanOrEqual(share, 0.05 + 1e-9, "band fitted for at most 5 % unsure on the same images")
+        XCTAssertNotNil(j["decided_accuracy"])
+    }
+
+    func testSideBySideComparison() throws {
+        let r = try runDiscern(["evaluate", "--model", shipped, "--model", shipped, "--data", sharedDataURL("cifake/sample").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.split(separator: "\n").filter { $0.contains("default-detector") }.count, 2)
+    }
+}
