@@ -28,12 +28,26 @@ extension RandomNumberGenerator {
 
 extension Tensor {
     /// Values drawn uniformly from `range`.
-    public static func uniform(_ shape: [Int], in range: ClosedRange<Float>, using generator: inout some RandomNumberGenerator) -> Tensor {
-        Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float.random(in: range, using: &generator) })
+    public static func uniform<G: RandomNumberGenerator>(_ shape: [Int], in range: ClosedRange<Float>, using generator: inout G) -> Tensor {
+        fill(shape, &generator) { Float.random(in: range, using: &$0) }
     }
 
     /// Values drawn from N(mean, std²).
-    public static func normal(_ shape: [Int], mean: Float = 0, std: Float = 1, using generator: inout some RandomNumberGenerator) -> Tensor {
-        Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in mean + std * generator.nextGaussian() })
+    public static func normal<G: RandomNumberGenerator>(_ shape: [Int], mean: Float = 0, std: Float = 1, using generator: inout G) -> Tensor {
+        fill(shape, &generator) { mean + std * $0.nextGaussian() }
+    }
+
+    /// Fills a tensor from `draw`, on a concrete SplitMix64 when `generator` is one: called per element
+    /// through an unspecialised generic, drawing made building a model take most of a second. The
+    /// sequence of values is the same either way.
+    private static func fill<G: RandomNumberGenerator>(_ shape: [Int], _ generator: inout G, _ draw: (inout SplitMix64) -> Float) -> Tensor {
+        let n = shape.reduce(1, *)
+        if var concrete = generator as? SplitMix64 {
+            let values = (0..<n).map { _ in draw(&concrete) }
+            generator = concrete as! G
+            return Tensor(shape: shape, scalars: values)
+        }
+        var forwarded = SplitMix64(seed: generator.next())
+        return Tensor(shape: shape, scalars: (0..<n).map { _ in draw(&forwarded) })
     }
 }
