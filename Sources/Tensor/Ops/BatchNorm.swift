@@ -93,8 +93,10 @@ final class IndexFreeBuffer {
 }
 
 extension Kernels {
-    /// Per-channel sum and sum of squares of a `[rows, channels]` buffer (Double accumulators, threaded).
-    static func channelMoments(_ x: UnsafePointer<Float>, rows: Int, channels c: Int) -> ([Double], [Double]) {
+    /// Per-channel sums of two quantities over `rows` of a `[rows, channels]` layout, threaded: `accumulate(row, acc)`
+    /// adds a row's first quantity into `acc[0..<channels]` and its second into `acc[channels..<2*channels]`.
+    /// Float partial sums over runs of 64 rows are folded into Double: fast and accurate.
+    static func channelPairSums(rows: Int, channels c: Int, _ accumulate: (Int, UnsafeMutablePointer<Float>) -> Void) -> ([Double], [Double]) {
         let workers = Parallel.threadCount
         var partial = [[Double]](repeating: [Double](repeating: 0, count: 2 * c), count: workers)
         let chunk = (rows + workers - 1) / workers
@@ -102,18 +104,15 @@ extension Kernels {
             let base = parts.baseAddress!
             Parallel.forRanges(workers) { ws in
                 for w in ws {
-                    var local = [Float](repeating: 0, count: 2 * c)
+                    let local = UnsafeMutablePointer<Float>.allocate(capacity: 2 * c)
+                    defer { local.deallocate() }
                     var acc = [Double](repeating: 0, count: 2 * c)
-                    let lo = w * chunk, hi = min(rows, lo + chunk)
-                    var row = lo
-                    // Float partial sums over short runs, folded into Double: fast and accurate.
+                    var row = w * chunk
+                    let hi = min(rows, row + chunk)
                     while row < hi {
                         let end = min(hi, row + 64)
-                        for ch in 0..<(2 * c) { local[ch] = 0 }
-                        for r in row..<end {
-                            let xr = x + r * c
-                            for ch in 0..<c { let v = xr[ch]; local[ch] += v; local[c + ch] += v * v }
-                        }
+                        local.initialize(repeating: 0, count: 2 * c)
+                        for r in row..<end { accumulate(r, local) }
                         for ch in 0..<(2 * c) { acc[ch] += Double(local[ch]) }
                         row = end
                     }
@@ -121,9 +120,17 @@ extension Kernels {
                 }
             }
         }
-        var s = [Double](repeating: 0, count: c), ss = s
-        for p in partial { for ch in 0..<c { s[ch] += p[ch]; ss[ch] += p[c + ch] } }
-        return (s, ss)
+        var first = [Double](repeating: 0, count: c), second = first
+        for p in partial { for ch in 0..<c { first[ch] += p[ch]; second[ch] += p[c + ch] } }
+        return (first, second)
+    }
+
+    /// Per-channel sum and sum of squares of a `[rows, channels]` buffer.
+    static func channelMoments(_ x: UnsafePointer<Float>, rows: Int, channels c: Int) -> ([Double], [Double]) {
+        channelPairSums(rows: rows, channels: c) { r, acc in
+            let xr = x + r * c
+            for ch in 0..<c { let v = xr[ch]; acc[ch] += v; acc[c + ch] += v * v }
+        }
     }
 
     /// Per-channel sum(dy) and sum(dy * (x - mean) * invStd).
@@ -131,33 +138,12 @@ extension Kernels {
         _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, mean: [Float], invStd: UnsafeMutableBufferPointer<Float>,
         rows: Int, channels c: Int
     ) -> ([Double], [Double]) {
-        let workers = Parallel.threadCount
-        var partial = [[Double]](repeating: [Double](repeating: 0, count: 2 * c), count: workers)
-        let chunk = (rows + workers - 1) / workers
-        partial.withUnsafeMutableBufferPointer { parts in
-            let base = parts.baseAddress!
-            Parallel.forRanges(workers) { ws in
-                for w in ws {
-                    var local = [Float](repeating: 0, count: 2 * c)
-                    var acc = [Double](repeating: 0, count: 2 * c)
-                    let lo = w * chunk, hi = min(rows, lo + chunk)
-                    var row = lo
-                    while row < hi {
-                        let end = min(hi, row + 64)
-                        for ch in 0..<(2 * c) { local[ch] = 0 }
-                        for r in row..<end {
-                            let g = dy + r * c, xr = x + r * c
-                            for ch in 0..<c { local[ch] += g[ch]; local[c + ch] += g[ch] * (xr[ch] - mean[ch]) }
-                        }
-                        for ch in 0..<(2 * c) { acc[ch] += Double(local[ch]) }
-                        row = end
-                    }
-                    base[w] = acc
-                }
+        let (s, sx) = mean.withUnsafeBufferPointer { m in
+            channelPairSums(rows: rows, channels: c) { r, acc in
+                let g = dy + r * c, xr = x + r * c
+                for ch in 0..<c { acc[ch] += g[ch]; acc[c + ch] += g[ch] * (xr[ch] - m[ch]) }
             }
         }
-        var s = [Double](repeating: 0, count: c), sx = s
-        for p in partial { for ch in 0..<c { s[ch] += p[ch]; sx[ch] += p[c + ch] * Double(invStd[ch]) } }
-        return (s, sx)
+        return (s, (0..<c).map { sx[$0] * Double(invStd[$0]) })
     }
 }
