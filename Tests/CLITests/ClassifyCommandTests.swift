@@ -11,17 +11,20 @@ final class ClassifyCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let rows = try r.stdout.split(separator: "\n").map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         XCTAssertEqual(rows.count, 64)
-        var right = 0
+        var right = 0, wrong = 0
         for row in rows {
             let path = try XCTUnwrap(row["path"] as? String), verdict = try XCTUnwrap(row["verdict"] as? String)
             let p = try XCTUnwrap(row["p_fake"] as? Double)
             XCTAssertTrue((0...1).contains(p))
             XCTAssertNotNil(row["evidence"] as? [Any])
-            XCTAssertEqual(verdict == "FAKE", p >= 0.5, "no metadata here, so the verdict follows p_fake")
-            if path.contains("/FAKE/") == (verdict == "FAKE") { right += 1 }
+            // No metadata here, so the verdict follows p_fake: UNSURE inside the model's band, else the side of 0.5.
+            if verdict != "UNSURE" { XCTAssertEqual(verdict == "FAKE", p >= 0.5) }
+            if verdict != "UNSURE" { if path.contains("/FAKE/") == (verdict == "FAKE") { right += 1 } else { wrong += 1 } }
         }
-        // The shipped model's test accuracy is 94.5 % (MODEL_CARD.md): on these 64 images it must be at that level.
-        XCTAssertGreaterThanOrEqual(right, 56, "\(right) of 64 right")
+        // The shipped model: 96.6 % test accuracy, 98.3 % on the images it decides, ~5 % UNSURE (MODEL_CARD.md).
+        // Measured on these 64 when it was shipped: 55 right, 3 wrong, 6 UNSURE.
+        XCTAssertGreaterThanOrEqual(right, 54, "\(right) of 64 right")
+        XCTAssertLessThanOrEqual(wrong, 4, "\(wrong) of 64 decided wrongly")
         XCTAssertTrue(r.stderr.contains("64 classified"), r.stderr)
     }
 
