@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
@@ -31,7 +32,8 @@ let package = Package(
         .target(name: "Data", dependencies: ["Imaging", "Tensor", "CZlib", "CCrypto"], swiftSettings: optimize),
         .target(name: "Plots", dependencies: ["CCairo", "Imaging"], swiftSettings: optimize),
         .target(name: "Evaluation", dependencies: ["Models", "Data", "Plots"], swiftSettings: optimize),
-        .target(name: "Training", dependencies: ["Models", "Data", "Evaluation", "Plots"], swiftSettings: optimize),
+        .target(name: "Training", dependencies: ["Models", "Data", "Evaluation", "Plots",
+                                                 .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: optimize),
         .executableTarget(
             name: "discern",
             dependencies: ["Models", "Data", "Evaluation", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -17,7 +17,8 @@ public protocol TrainingObserver: AnyObject {
 /// Trains a model as `TrainConfig` says, writing to its run folder:
 /// `config.json`, `metrics.jsonl`, `metrics.csv`, `last.safetensors` (every epoch, and on interrupt),
 /// `best.safetensors` (best validation accuracy), `curves.png` / `curves.svg`, `examples.png`, and
-/// `val.jsonl` (the held-out validation images, when no --val was given). A run resumed from `last` continues bit for bit.
+/// `val.jsonl` (the held-out validation images, when no --val was given) and a TensorBoard event file
+/// (`events.out.tfevents.*`, scalars per epoch). A run resumed from `last` continues bit for bit.
 public final class Trainer {
     public let config: TrainConfig
     public let runFolder: URL
@@ -83,6 +84,7 @@ public final class Trainer {
             try? FileManager.default.removeItem(at: runFolder.appendingPathComponent("metrics.jsonl"))
             try? FileManager.default.removeItem(at: runFolder.appendingPathComponent("metrics.csv"))
         }
+        let events = try TensorBoardWriter(folder: runFolder)
         let weights = model.parameters().filter { $0.name.hasSuffix("weight") && $0.tensor.rank >= 2 }.map(\.tensor)
         for epoch in state.epoch..<config.epochs {
             let started = Date()
@@ -126,6 +128,9 @@ public final class Trainer {
                 valAUC: valMetrics.rocAUC, learningRate: Double(optimizer.learningRate), seconds: Date().timeIntervalSince(started))
             records.append(record)
             try append(record)
+            try events.add(scalars: [("train/loss", record.trainLoss), ("train/accuracy", record.trainAccuracy),
+                                     ("val/loss", record.valLoss), ("val/accuracy", record.valAccuracy), ("val/f1", record.valF1),
+                                     ("val/roc_auc", record.valAUC ?? .nan), ("lr", record.learningRate)], step: epoch + 1)
             try RunFigures.writeCurves(records, to: runFolder)
             try RunFigures.writeExamples(val, probabilities: valProbabilities, epoch: epoch + 1, to: runFolder)
             let isBest = record.valAccuracy > state.best
