@@ -78,7 +78,11 @@ public final class Trainer {
         var records: [EpochRecord] = []
         if resume {
             state = try restore(model: model, optimizer: optimizer)
-            records = try readRecords()
+            // A kill between writing an epoch's metrics and its checkpoint leaves a line the checkpoint
+            // does not cover: drop it, the epoch is trained again.
+            let all = try readRecords()
+            records = all.filter { $0.epoch <= state.epoch }
+            if records.count != all.count { try rewriteRecords(records) }
         } else {
             try writeConfig()
             try? FileManager.default.removeItem(at: runFolder.appendingPathComponent("metrics.jsonl"))
@@ -202,6 +206,11 @@ public final class Trainer {
         defer { try? h.close() }
         try h.seekToEnd()
         try h.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    private func rewriteRecords(_ records: [EpochRecord]) throws {
+        for name in ["metrics.jsonl", "metrics.csv"] { try? FileManager.default.removeItem(at: runFolder.appendingPathComponent(name)) }
+        for r in records { try append(r) }
     }
 
     private func readRecords() throws -> [EpochRecord] {
