@@ -13,8 +13,9 @@ for round in 1 2; do
     .build/release/discern classify "$shard" --format csv > /dev/null 2>&1
     end=$(date +%s.%N)
     echo "{\"discern_classify_img_s\": $(python3 -c "print(round(8000 / ($end - $start)))"), \"seconds\": $(python3 -c "print(round($end - $start, 2))")}"
-    "$py" scripts/bench/torch_classify.py "$shard" > /dev/null
-    "$py" scripts/bench/torch_classify.py "$shard" --channels-last > /dev/null
+    # The peer runs the shipped architecture (model2).
+    "$py" scripts/bench/torch_classify.py "$shard" --model model2 > /dev/null
+    "$py" scripts/bench/torch_classify.py "$shard" --model model2 --channels-last > /dev/null
 done
 echo "== one image, start to exit (5 runs)"
 for i in 1 2 3 4 5; do /usr/bin/time -f "%e s" .build/release/discern classify examples/fake-sd14-1878_3.jpg 2>&1 >/dev/null | tail -1; done
