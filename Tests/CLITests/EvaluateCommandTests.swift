@@ -53,3 +53,39 @@ final class EvaluateCommandTests: XCTestCase {
         XCTAssertEqual(r.stdout.split(separator: "\n").filter { $0.contains("default-detector") }.count, 2)
     }
 }
+
+/// A 3-class model end to end: train on three labelled folders, evaluate with figures.
+final class MulticlassEvaluateTests: XCTestCase {
+    func testThreeClassTrainEvaluateAndReport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("discern-3class-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // REAL, FAKE and a third class made of the REAL images mirrored (enough for the plumbing).
+        let sample = sharedDataURL("cifake/sample")
+        for label in ["REAL", "FAKE"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("data/\(label)"), withIntermediateDirectories: true)
+            for f in try FileManager.default.contentsOfDirectory(atPath: sample.appendingPathComponent(label).path) {
+                try FileManager.default.copyItem(at: sample.appendingPathComponent("\(label)/\(f)"), to: dir.appendingPathComponent("data/\(label)/\(f)"))
+            }
+        }
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("data/REAL"), to: dir.appendingPathComponent("data/GAN"))
+        let run = dir.appendingPathComponent("run").path
+        let t = try runDiscern(["train", "--model", "cnn-small", "--data", dir.appendingPathComponent("data").path, "--val-fraction", "0.25",
+                                "--epochs", "2", "--batch", "16", "--out", run])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertTrue(t.stdout.contains("classes REAL, FAKE, GAN"), t.stdout)
+        let r = try runDiscern(["evaluate", "--model", run + "/best.safetensors", "--data", dir.appendingPathComponent("data").path,
+                                "--format", "json", "--out", dir.appendingPathComponent("report").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((j["confusion"] as? [[Int]])?.count, 3)
+        XCTAssertEqual((j["per_class"] as? [Any])?.count, 3)
+        XCTAssertEqual(j["n"] as? Int, 96)
+        XCTAssertNil(j["roc_auc"], "ROC-AUC is binary only")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("report").path)
+        XCTAssertTrue(files.contains("report.html") && files.contains("confusion.png") && files.contains("most_confident_GAN.png"))
+        // classify refuses a model that is not REAL/FAKE, with a clear message.
+        let c = try runDiscern(["classify", sample.path, "--model", run + "/best.safetensors"])
+        XCTAssertEqual(c.status, 64)
+        XCTAssertTrue(c.stderr.contains("REAL/FAKE"), c.stderr)
+    }
+}
