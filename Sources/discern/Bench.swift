@@ -14,6 +14,22 @@ enum BenchFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json
 }
 
+/// Options shared by the timing benchmarks.
+struct TimingOptions: ParsableArguments {
+    @Option(help: "Output format: table or json.")
+    var format: BenchFormat = .table
+
+    @Option(help: "Timed runs per figure (median reported).")
+    var runs: Int = 5
+
+    @Option(help: "Seconds per timed run.")
+    var target: Double = 1.0
+
+    func validate() throws {
+        guard runs > 0, target > 0 else { throw ValidationError("--runs and --target must be positive") }
+    }
+}
+
 /// Median seconds of `runs` timed repetitions of `iterations` calls (after warm-up).
 func medianSeconds(runs: Int, targetSeconds: Double, warmup: Int = 2, _ body: () -> Void) -> (median: Double, min: Double, max: Double) {
     for _ in 0..<warmup { body() }

@@ -11,14 +11,7 @@ struct BenchEngine: ParsableCommand {
         abstract: "Model (a) img/s (train b128, inference b256) and conv GFLOP/s on the benchmark shapes.",
         discussion: "Same protocol as shared/bench/torch_bench.py: a fixed random batch, forward + BCE backward + Adam step, median of runs.")
 
-    @Option(help: "Output format: table or json.")
-    var format: BenchFormat = .table
-
-    @Option(help: "Timed runs per figure (median reported).")
-    var runs: Int = 5
-
-    @Option(help: "Seconds per timed run.")
-    var target: Double = 1.0
+    @OptionGroup var timing: TimingOptions
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
@@ -28,16 +21,12 @@ struct BenchEngine: ParsableCommand {
 
     enum Part: String, ExpressibleByArgument, CaseIterable { case all, model, conv }
 
-    func validate() throws {
-        guard runs > 0, target > 0 else { throw ValidationError("--runs and --target must be positive") }
-    }
-
     func run() throws {
         if let threads { Parallel.setThreadCount(threads) }
         var results: [[String: Any]] = []
         if part != .conv { results.append(modelA()) }
         if part != .model { for shape in Self.convShapes { results.append(conv(shape)) } }
-        if format == .json {
+        if timing.format == .json {
             for r in results {
                 let data = try JSONSerialization.data(withJSONObject: r, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
@@ -60,14 +49,14 @@ struct BenchEngine: ParsableCommand {
         let optimizer = Adam(parameters: model.parameters(), learningRate: 1e-3)
         let x = Tensor.uniform([128, 32, 32, 3], in: 0...1, using: &rng)
         let y = (0..<128).map { _ in Float(Bool.random(using: &rng) ? 1 : 0) }
-        let train = medianSeconds(runs: runs, targetSeconds: target) {
+        let train = medianSeconds(runs: timing.runs, targetSeconds: timing.target) {
             optimizer.zeroGrad()
             Loss.binaryCrossEntropy(logits: model(x), targets: y).backward()
             optimizer.step()
         }
         model.setTraining(false)
         let xi = Tensor.uniform([256, 32, 32, 3], in: 0...1, using: &rng)
-        let infer = medianSeconds(runs: runs, targetSeconds: target) {
+        let infer = medianSeconds(runs: timing.runs, targetSeconds: timing.target) {
             _ = GradMode.withoutGrad { model(xi).sigmoid() }
         }
         return ["name": "model_a", "params": model.parameterCount,
@@ -92,9 +81,9 @@ struct BenchEngine: ParsableCommand {
                              kernelH: k, kernelW: k, stride: 1, padTop: v.before, padLeft: v.before)
         let y = Tensor(zeros: [n, g.outH, g.outW, cout]), dx = Tensor(zeros: x.shape), dw = Tensor(zeros: w.shape)
         let backend = Kernels.convolution
-        let fwd = medianSeconds(runs: runs, targetSeconds: target) { backend.forward(g, x: x.pointer, w: w.pointer, bias: nil, y: y.pointer) }
-        let bwdData = medianSeconds(runs: runs, targetSeconds: target) { backend.backwardData(g, dy: y.pointer, w: w.pointer, dx: dx.pointer) }
-        let bwdFilter = medianSeconds(runs: runs, targetSeconds: target) { backend.backwardFilter(g, x: x.pointer, dy: y.pointer, dw: dw.pointer, dbias: nil) }
+        let fwd = medianSeconds(runs: timing.runs, targetSeconds: timing.target) { backend.forward(g, x: x.pointer, w: w.pointer, bias: nil, y: y.pointer) }
+        let bwdData = medianSeconds(runs: timing.runs, targetSeconds: timing.target) { backend.backwardData(g, dy: y.pointer, w: w.pointer, dx: dx.pointer) }
+        let bwdFilter = medianSeconds(runs: timing.runs, targetSeconds: timing.target) { backend.backwardFilter(g, x: x.pointer, dy: y.pointer, dw: dw.pointer, dbias: nil) }
         let flops = g.forwardFLOPs
         return ["name": name, "forward_gflop_s": flops / fwd.median / 1e9, "backward_data_gflop_s": flops / bwdData.median / 1e9,
                 "backward_filter_gflop_s": flops / bwdFilter.median / 1e9]

@@ -14,14 +14,7 @@ struct BenchModels: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Architectures (default: all).")
     var models: [String] = ModelFactory.architectures
 
-    @Option(help: "Output format: table or json.")
-    var format: BenchFormat = .table
-
-    @Option(help: "Timed runs per figure (median reported).")
-    var runs: Int = 3
-
-    @Option(help: "Seconds per timed run.")
-    var target: Double = 1.0
+    @OptionGroup var timing: TimingOptions
 
     func validate() throws {
         for m in models where !ModelFactory.architectures.contains(m) { throw ValidationError("unknown model '\(m)'") }
@@ -35,16 +28,16 @@ struct BenchModels: ParsableCommand {
             let x = Tensor.uniform([128, 32, 32, 3], in: 0...1, using: &rng)
             let y = (0..<128).map { _ in Float(Bool.random(using: &rng) ? 1 : 0) }
             model.setTraining(true)
-            let train = medianSeconds(runs: runs, targetSeconds: target) {
+            let train = medianSeconds(runs: timing.runs, targetSeconds: timing.target) {
                 optimizer.zeroGrad()
                 Loss.binaryCrossEntropy(logits: model(x), targets: y).backward()
                 optimizer.step()
             }
             model.setTraining(false)
             let xi = Tensor.uniform([256, 32, 32, 3], in: 0...1, using: &rng)
-            let infer = medianSeconds(runs: runs, targetSeconds: target) { _ = GradMode.withoutGrad { model(xi) } }
+            let infer = medianSeconds(runs: timing.runs, targetSeconds: timing.target) { _ = GradMode.withoutGrad { model(xi) } }
             let r: [String: Any] = ["model": name, "params": model.parameterCount, "train_b128_img_s": 128 / train.median, "infer_b256_img_s": 256 / infer.median]
-            if format == .json {
+            if timing.format == .json {
                 print(String(decoding: try JSONSerialization.data(withJSONObject: r, options: [.sortedKeys]), as: UTF8.self))
             } else {
                 print(name.padding(toLength: 10, withPad: " ", startingAt: 0)
