@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// Updates parameters in place from their gradients. State (moments, step count) is keyed by the
@@ -159,5 +160,3 @@ public final class Adamax: Optimizer {
         }
     }
 }
-
-import Foundation

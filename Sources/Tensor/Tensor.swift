@@ -1,3 +1,5 @@
+import Foundation
+
 /// A dense, row-major `Float32` tensor that records the operations producing it for reverse-mode autograd.
 ///
 /// Images and activations are NHWC: `[N, H, W, C]`. Convolution weights are `[KH, KW, Cin, Cout]`,
@@ -76,5 +78,3 @@ extension Tensor: CustomStringConvertible {
         return "Tensor\(shape)[\(preview)\(count > 8 ? ", ..." : "")]"
     }
 }
-
-import Foundation
