@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import NN
+import Tensor
 
 /// `discern bench`: throughput measurements, reported as numbers to set beside a peer run in the
 /// same session (see BENCHMARKS.md).
@@ -27,6 +29,27 @@ struct TimingOptions: ParsableArguments {
 
     func validate() throws {
         guard runs > 0, target > 0 else { throw ValidationError("--runs and --target must be positive") }
+    }
+}
+
+extension TimingOptions {
+    /// Training (batch 128: forward + BCE backward + Adam step) and inference (batch 256: forward + sigmoid)
+    /// img/s of `model` on fixed random batches, the protocol of shared/bench/torch_bench.py.
+    func throughput(of model: Module) -> (train: Double, infer: Double) {
+        var rng = SplitMix64(seed: 1)
+        let optimizer = Adam(parameters: model.parameters(), learningRate: 1e-3)
+        let x = Tensor.uniform([128, 32, 32, 3], in: 0...1, using: &rng)
+        let y = (0..<128).map { _ in Float(Bool.random(using: &rng) ? 1 : 0) }
+        model.setTraining(true)
+        let train = medianSeconds(runs: runs, targetSeconds: target) {
+            optimizer.zeroGrad()
+            Loss.binaryCrossEntropy(logits: model(x), targets: y).backward()
+            optimizer.step()
+        }
+        model.setTraining(false)
+        let xi = Tensor.uniform([256, 32, 32, 3], in: 0...1, using: &rng)
+        let infer = medianSeconds(runs: runs, targetSeconds: target) { _ = GradMode.withoutGrad { model(xi).sigmoid() } }
+        return (128 / train.median, 256 / infer.median)
     }
 }
 

@@ -24,7 +24,7 @@ struct BenchEngine: ParsableCommand {
     func run() throws {
         if let threads { Parallel.setThreadCount(threads) }
         var results: [[String: Any]] = []
-        if part != .conv { results.append(modelA()) }
+        if part != .conv { results.append(try modelA()) }
         if part != .model { for shape in Self.convShapes { results.append(conv(shape)) } }
         if timing.format == .json {
             for r in results {
@@ -42,25 +42,11 @@ struct BenchEngine: ParsableCommand {
         }
     }
 
-    /// Model (a) of torch_bench.py.
-    private func modelA() -> [String: Any] {
-        var rng = SplitMix64(seed: 0)
-        let model = SmallCNN(using: &rng)
-        let optimizer = Adam(parameters: model.parameters(), learningRate: 1e-3)
-        let x = Tensor.uniform([128, 32, 32, 3], in: 0...1, using: &rng)
-        let y = (0..<128).map { _ in Float(Bool.random(using: &rng) ? 1 : 0) }
-        let train = medianSeconds(runs: timing.runs, targetSeconds: timing.target) {
-            optimizer.zeroGrad()
-            Loss.binaryCrossEntropy(logits: model(x), targets: y).backward()
-            optimizer.step()
-        }
-        model.setTraining(false)
-        let xi = Tensor.uniform([256, 32, 32, 3], in: 0...1, using: &rng)
-        let infer = medianSeconds(runs: timing.runs, targetSeconds: timing.target) {
-            _ = GradMode.withoutGrad { model(xi).sigmoid() }
-        }
-        return ["name": "model_a", "params": model.parameterCount,
-                "train_b128_img_s": 128 / train.median, "infer_b256_img_s": 256 / infer.median]
+    /// Model (a) of torch_bench.py (`cnn-small`).
+    private func modelA() throws -> [String: Any] {
+        let model = try ModelFactory.make("cnn-small", seed: 0)
+        let (train, infer) = timing.throughput(of: model)
+        return ["name": "model_a", "params": model.parameterCount, "train_b128_img_s": train, "infer_b256_img_s": infer]
     }
 
     /// (name, batch, H=W, Cin, Cout, kernel, padding)
