@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "discern", targets: ["discern"]),
-        .library(name: "DiscernEngine", targets: ["Tensor", "NN", "Models", "Imaging", "Data", "Evaluation", "Training"]),
+        .library(name: "DiscernEngine", targets: ["Tensor", "NN", "Models", "Imaging", "Data", "Evaluation", "Training", "Export"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,9 +34,11 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["Models", "Data", "Plots"], swiftSettings: optimize),
         .target(name: "Training", dependencies: ["Models", "Data", "Evaluation", "Plots",
                                                  .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: optimize),
+        .target(name: "Export", dependencies: ["NN", "Models", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                exclude: ["Proto"], swiftSettings: optimize),
         .executableTarget(
             name: "discern",
-            dependencies: ["Models", "Data", "Evaluation", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["Models", "Data", "Evaluation", "Training", "Export", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/default-detector.safetensors")],
             swiftSettings: optimize),
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["discern", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Models", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Imaging", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

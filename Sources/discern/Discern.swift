@@ -19,5 +19,5 @@ struct Discern: ParsableCommand {
         commandName: "discern",
         abstract: "Tell real photographs from AI-generated images, on a fast CPU engine.",
         version: "0.1.0",
-        subcommands: [Classify.self, Demo.self, Train.self, Evaluate.self, Calibrate.self, DatasetCommand.self, Bench.self])
+        subcommands: [Classify.self, Demo.self, Train.self, Evaluate.self, Calibrate.self, ExportCommand.self, DatasetCommand.self, Bench.self])
 }

@@ -1,0 +1,53 @@
+import Models
+import NN
+
+// The inference graphs of the seed architectures, each mirroring its model's `callAsFunction`
+// (the onnxruntime agreement check in scripts/interop/check_onnx.py holds them to it).
+
+extension CIFAKECNN: ONNXExportable {
+    public func exportONNX(into g: inout ONNXGraph, _ x: String) throws -> String {
+        var h = g.pool("MaxPool", size: 2, stride: 2, g.activation(.relu, g.conv(conv1, x)))
+        h = g.activation(.relu, g.conv(conv2, h))
+        return g.dense(fc2, g.activation(.relu, g.dense(fc1, h)))
+    }
+}
+
+extension SmallCNN: ONNXExportable {
+    public func exportONNX(into g: inout ONNXGraph, _ x: String) throws -> String {
+        var h = g.pool("MaxPool", size: 2, stride: 2, g.activation(.relu, g.conv(conv1, x)))
+        h = g.pool("MaxPool", size: 2, stride: 2, g.activation(.relu, g.conv(conv2, h)))
+        return g.dense(fc2, g.activation(.relu, g.dense(fc1, h)))
+    }
+}
+
+extension Model2: ONNXExportable {
+    public func exportONNX(into g: inout ONNXGraph, _ x: String) throws -> String {
+        let h = try g.layers(features, x)
+        let f = g.batchNorm(bn1, g.activation(.relu, g.dense(fc1, h)))
+        return g.dense(fc3, g.activation(.relu, g.dense(fc2, f)))
+    }
+}
+
+extension PatchGAN: ONNXExportable {
+    public func exportONNX(into g: inout ONNXGraph, _ x: String) throws -> String {
+        var h = try g.layers(down, x)
+        h = g.zeroPad(top: 1, bottom: 1, left: 1, right: 1, h)
+        h = g.activation(.leakyRelu, slope: 0.2, g.batchNorm(bn4, g.conv(conv4, h)))
+        h = g.conv(conv5, g.zeroPad(top: 1, bottom: 1, left: 1, right: 1, h))
+        return g.dense(head, h)
+    }
+}
+
+extension ResNet: ONNXExportable {
+    public func exportONNX(into g: inout ONNXGraph, _ x: String) throws -> String {
+        let h = try g.layers(blocks, g.activation(.relu, g.batchNorm(stemBN, g.conv(stem, x))))
+        return g.dense(head, g.globalAvgPool(h))
+    }
+}
+
+extension BasicBlock: ONNXExportable {
+    public func exportONNX(into g: inout ONNXGraph, _ x: String) throws -> String {
+        let y = g.batchNorm(bn2, g.conv(conv2, g.activation(.relu, g.batchNorm(bn1, g.conv(conv1, x)))))
+        return g.activation(.relu, g.add(y, try g.layers(shortcut, x)))
+    }
+}
