@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 venv=.build-venv
 if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
-"$venv/bin/pip" install -q --disable-pip-version-check numpy safetensors tensorboard onnx onnxruntime pillow
+"$venv/bin/pip" install -q --disable-pip-version-check numpy safetensors tensorboard onnx onnxruntime pillow pyspark pandas pyarrow
 "$venv/bin/python" scripts/interop/check_safetensors.py .build/release/discern
 "$venv/bin/python" scripts/interop/check_tensorboard.py .build/release/discern
 "$venv/bin/python" scripts/interop/check_onnx.py .build/release/discern ../shared/data
+"$venv/bin/python" scripts/interop/check_spark.py .build/release/discern ../shared/data
