@@ -17,7 +17,10 @@ public enum Verdict: String, Codable, Sendable {
 /// only generators write (SD `parameters`, ComfyUI workflows, IPTC trainedAlgorithmicMedia, generator
 /// Software tags) makes the verdict FAKE whatever the pixels say; camera EXIF and C2PA presence are
 /// reported but do not change it (both are easy to copy, and C2PA is not verified here).
-public final class Detector {
+///
+/// Immutable after `init`; `pFake` and `tileMap` run the model and must not be called from two
+/// threads at once (`discern serve` funnels them through one inference thread).
+public final class Detector: @unchecked Sendable {
     public let loaded: LoadedModel
     /// Temperature applied to the logit (1 = uncalibrated).
     public let temperature: Double
@@ -58,13 +61,17 @@ public final class Detector {
 
     /// p_fake per tile of a `grid` x `grid` partition of the image (row-major), each tile resized to the input size.
     public func tileMap(_ image: RGBImage, grid: Int) -> [Double] {
-        let tiles = (0..<(grid * grid)).map { t -> RGBImage in
+        pFake(tiles(image, grid: grid))
+    }
+
+    /// The `grid` x `grid` tiles of `image`, row-major (what `tileMap` scores).
+    public func tiles(_ image: RGBImage, grid: Int) -> [RGBImage] {
+        (0..<(grid * grid)).map { t -> RGBImage in
             let (r, c) = (t / grid, t % grid)
             let x0 = c * image.width / grid, x1 = (c + 1) * image.width / grid
             let y0 = r * image.height / grid, y1 = (r + 1) * image.height / grid
             return image.cropped(x: x0, y: y0, width: max(1, x1 - x0), height: max(1, y1 - y0))
         }
-        return pFake(tiles)
     }
 
     /// Combines the pixel score and metadata evidence (see the type's documentation).

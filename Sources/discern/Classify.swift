@@ -128,18 +128,7 @@ struct Classify: ParsableCommand {
 }
 
 /// One line of classify output.
-struct ClassifyResult: Encodable {
-    let path: String
-    let verdict: Verdict
-    let pFake: Double
-    let reason: String
-    let evidence: [Evidence]
-    let width: Int
-    let height: Int
-    let heatmap: String?
-
-    enum CodingKeys: String, CodingKey { case path, verdict, pFake = "p_fake", reason, evidence, width, height, heatmap }
-}
+typealias ClassifyResult = Judgement
 
 /// Prints results as an aligned table (coloured on a terminal), JSON lines or CSV.
 final class ResultPrinter {

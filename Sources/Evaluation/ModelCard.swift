@@ -1,0 +1,20 @@
+import Foundation
+
+/// What `GET /v1/model` and `discern export` tell about a loaded model: its checkpoint metadata
+/// without internal bookkeeping, plus its size and, for the shipped detector, its measured test metrics.
+public enum ModelCard {
+    /// Metadata keys that are bookkeeping, not description.
+    static let hidden: Set<String> = ["dropout_states", "batch", "format", "config"]
+
+    public static func json(_ loaded: LoadedModel) -> [String: String] {
+        var card = loaded.metadata.filter { !hidden.contains($0.key) }
+        card["parameters"] = String(loaded.model.parameterCount)
+        if let config = loaded.metadata["config"].flatMap({ try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }) {
+            if let data = config["data"] as? [String] { card["training_data"] = data.map { ($0 as NSString).lastPathComponent }.joined(separator: " ") }
+            for key in ["optimizer", "lr", "schedule", "augment", "seed", "epochs"] {
+                if let v = config[key] { card["train_\(key)"] = "\(v)" }
+            }
+        }
+        return card
+    }
+}

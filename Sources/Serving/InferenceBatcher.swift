@@ -1,0 +1,108 @@
+import Evaluation
+import Foundation
+import Imaging
+
+/// Micro-batching in front of the detector: concurrent requests' images are scored together.
+///
+/// One worker thread owns the model. When a request arrives it waits up to `wait` for more (or until
+/// `maxBatch` images are queued), then scores everything taken in one batched forward pass. The queue
+/// is bounded: beyond `capacity` queued images, `score` throws `ServeError.busy` at once (the server
+/// answers 503 with Retry-After) instead of letting latency grow without limit.
+public final class InferenceBatcher: @unchecked Sendable {
+    private struct Pending {
+        let images: [RGBImage]
+        let continuation: CheckedContinuation<[Double], Error>
+    }
+
+    private let detector: Detector
+    private let maxBatch: Int
+    private let capacity: Int
+    private let wait: TimeInterval
+    private let condition = NSCondition()
+    private var queue: [Pending] = []
+    private var queued = 0
+    private var stopping = false
+    private var thread: Thread?
+    /// Called after each forward pass with its image count (for metrics).
+    public var onBatch: (@Sendable (Int) -> Void)?
+
+    /// - Parameters:
+    ///   - maxBatch: images per forward pass (a single larger request is still taken whole).
+    ///   - capacity: images allowed to wait; more are refused with `ServeError.busy`.
+    ///   - wait: how long the first request of a batch waits for company.
+    public init(detector: Detector, maxBatch: Int = 64, capacity: Int = 512, wait: TimeInterval = 0.005) {
+        self.detector = detector
+        self.maxBatch = max(1, maxBatch)
+        self.capacity = max(1, capacity)
+        self.wait = wait
+        let thread = Thread { [unowned self] in self.run() }
+        thread.name = "discern-inference"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Images currently waiting.
+    public var queuedImages: Int { condition.withLock { queued } }
+
+    /// p_fake for each image, in order.
+    public func score(_ images: [RGBImage]) async throws -> [Double] {
+        guard !images.isEmpty else { return [] }
+        return try await withCheckedThrowingContinuation { continuation in
+            condition.lock()
+            defer { condition.unlock() }
+            if stopping { return continuation.resume(throwing: ServeError.shuttingDown) }
+            if queued > 0 && queued + images.count > capacity { return continuation.resume(throwing: ServeError.busy) }
+            queue.append(Pending(images: images, continuation: continuation))
+            queued += images.count
+            condition.signal()
+        }
+    }
+
+    /// Scores what is queued, then ends the worker; later calls fail with `ServeError.shuttingDown`.
+    public func shutdown() {
+        condition.withLock {
+            stopping = true
+            condition.broadcast()
+        }
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopping { condition.wait() }
+            if queue.isEmpty { condition.unlock(); return }
+            let deadline = Date(timeIntervalSinceNow: wait)
+            while queued < maxBatch && !stopping && condition.wait(until: deadline) {}
+            var taken: [Pending] = [], count = 0
+            while let next = queue.first, taken.isEmpty || count + next.images.count <= maxBatch {
+                taken.append(queue.removeFirst())
+                count += next.images.count
+            }
+            queued -= count
+            condition.unlock()
+
+            let scores = detector.pFake(taken.flatMap(\.images))
+            onBatch?(count)
+            var offset = 0
+            for request in taken {
+                request.continuation.resume(returning: Array(scores[offset..<offset + request.images.count]))
+                offset += request.images.count
+            }
+        }
+    }
+}
+
+/// Serving failures that map to HTTP answers.
+public enum ServeError: Error, CustomStringConvertible, Equatable {
+    /// The inference queue is full (503 + Retry-After).
+    case busy
+    /// The server is stopping (503).
+    case shuttingDown
+
+    public var description: String {
+        switch self {
+        case .busy: return "the inference queue is full; retry shortly"
+        case .shuttingDown: return "the server is shutting down"
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Prometheus
+
+/// The `/metrics` counters and histograms (Prometheus text format, via swift-prometheus).
+public final class ServerMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    private let latency: DurationHistogram
+    private let images: Counter
+    private let batchSize: ValueHistogram
+
+    public init() {
+        latency = registry.makeDurationHistogram(
+            name: "discern_request_duration_seconds",
+            buckets: [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+                      .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10)],
+            help: "Time from request to response")
+        images = registry.makeCounter(name: "discern_images_classified_total", help: "Images judged")
+        batchSize = registry.makeValueHistogram(name: "discern_inference_batch_images", buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+                                                help: "Images per forward pass (micro-batching)")
+    }
+
+    /// Counts one answered request.
+    public func request(route: String, status: Int, seconds: Duration) {
+        registry.makeCounter(name: "discern_requests_total", labels: [("route", route), ("status", String(status))],
+                             help: "Requests answered, by route and status").increment()
+        if status >= 400 {
+            registry.makeCounter(name: "discern_errors_total", labels: [("status", String(status))], help: "Requests answered with an error status").increment()
+        }
+        latency.record(seconds)
+    }
+
+    public func classified(_ count: Int) { images.increment(by: Int64(count)) }
+    public func batch(_ count: Int) { batchSize.record(Double(count)) }
+
+    /// The exposition text.
+    public func text() -> String { registry.emitToString() }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import Serving
+
+/// `discern serve`: the detector behind an HTTP API and a web page.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the detector over HTTP: JSON API, web page, metrics, OpenAPI spec.",
+        discussion: """
+            Routes: GET / (drag-and-drop page), POST /v1/classify (raw image body or multipart/form-data; ?heatmap=1), \
+            GET /v1/model, GET /healthz, GET /metrics (Prometheus), GET /openapi.yaml.
+            Concurrent requests share forward passes (micro-batching); a full queue answers 503 with Retry-After. \
+            SIGTERM or Ctrl-C stops accepting connections and finishes the requests in flight.
+            """)
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port (0 picks a free one; the chosen port is printed).")
+    var port = 8080
+
+    @Option(help: "Checkpoint to serve instead of the shipped default detector.")
+    var model: String?
+
+    @Option(help: "Require this key on /v1/ routes (Authorization: Bearer KEY or X-API-Key: KEY). Default: DISCERN_API_KEY if set.")
+    var apiKey: String?
+
+    @Option(help: "Largest request body in MB.")
+    var maxBodyMb = 20
+
+    @Option(help: "Largest image in pixels.")
+    var maxPixels = 50_000_000
+
+    @Option(help: "Seconds allowed per request.")
+    var timeout = 30.0
+
+    @Option(help: "Images per forward pass.")
+    var maxBatch = 64
+
+    @Option(help: "Milliseconds a request waits to share a forward pass.")
+    var batchWaitMs = 5.0
+
+    @Option(help: "Images allowed to wait for the model before answering 503.")
+    var queue = 512
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard maxBodyMb >= 1, maxPixels >= 1, timeout > 0, maxBatch >= 1, batchWaitMs >= 0, queue >= 1 else {
+            throw ValidationError("limits must be positive")
+        }
+        if let model, !FileManager.default.fileExists(atPath: model) { throw ValidationError("\(model): no such checkpoint") }
+    }
+
+    func run() async throws {
+        let loaded: LoadedModel, detector: Detector
+        do {
+            loaded = try LoadedModel(try model.map(URL.init(fileURLWithPath:)) ?? DefaultModel.url())
+            detector = try Detector(loaded)
+        } catch let e as ValidationError { throw e } catch { throw ValidationError("\(error)") }
+        var options = ServeOptions()
+        options.host = host
+        options.port = port
+        options.apiKey = apiKey ?? ProcessInfo.processInfo.environment["DISCERN_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        options.maxBodyBytes = maxBodyMb * 1024 * 1024
+        options.maxPixels = maxPixels
+        options.timeout = timeout
+        options.maxBatch = maxBatch
+        options.batchWait = batchWaitMs / 1000
+        options.queueCapacity = queue
+        let keyed = options.apiKey != nil
+        let server = DetectorServer(detector: detector, options: options, card: ModelCard.json(loaded))
+        try await server.run { port in
+            print("discern serve: listening on http://\(host):\(port) (model \(loaded.metadata["architecture"] ?? "?")\(keyed ? ", API key required" : ""))")
+        }
+        print("discern serve: stopped")
+    }
+}
