@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
@@ -60,7 +61,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["discern", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Evaluation", "TestSupport",
-                                                       .product(name: "HummingbirdTesting", package: "hummingbird")]),
+                                                       .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                       .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Models", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Imaging", "TestSupport"]),
     ],
