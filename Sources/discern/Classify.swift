@@ -11,7 +11,7 @@ struct Classify: ParsableCommand {
         abstract: "Judge images: REAL, FAKE or UNSURE, with p_fake and metadata evidence.",
         discussion: """
             PATHs are image files, folders (searched recursively), .tar/.tar.gz shards, or - for one image on standard input.
-            Exit status: 0 all classified, 1 some inputs unreadable (each named on stderr), 64 usage error.
+            Exit status: 0 all classified, 1 some inputs unreadable (each named on stderr), 2 usage error.
             How the verdict is made: the whole image is resized to the model input and scored (p_fake); metadata that only \
             generators write (Stable Diffusion parameters, ComfyUI workflows, IPTC trainedAlgorithmicMedia) makes it FAKE; \
             camera EXIF and C2PA presence are reported as evidence only. See MODEL_CARD.md for what the default model knows.
@@ -51,7 +51,14 @@ struct Classify: ParsableCommand {
         let printer = ResultPrinter(format: format)
         printer.header()
         var failed = 0, counts: [Verdict: Int] = [:]
-        let fileArgs = paths.filter { $0 != "-" }
+        // A missing path is an unreadable input (named, exit 1), not a usage error: the rest are still classified.
+        let fileArgs = paths.filter { path in
+            guard path != "-" else { return false }
+            if FileManager.default.fileExists(atPath: path) { return true }
+            failed += 1
+            FileHandle.standardError.write(Data("discern: \(path): no such file or folder\n".utf8))
+            return false
+        }
         var chunks: [[(String, Result<Data, Error>)]] = []
         if paths.contains("-") {
             chunks.append([("-", Result { FileHandle.standardInput.readDataToEndOfFile() })])
@@ -76,7 +83,10 @@ struct Classify: ParsableCommand {
         for chunk in chunks { process(chunk) }
         if !fileArgs.isEmpty {
             let source: DatasetSource
-            do { source = try DatasetSource(paths: fileArgs) } catch { throw ValidationError("\(error)") }
+            do { source = try DatasetSource(paths: fileArgs) } catch {
+                FileHandle.standardError.write(Data("discern: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
             do {
                 try source.forEachChunk(of: 512) { items in process(items.map { ($0.0.path, $0.1) }) }
             } catch {

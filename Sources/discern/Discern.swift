@@ -11,6 +11,12 @@ struct Discern: AsyncParsableCommand {
             var command = try parseAsRoot()
             if var command = command as? AsyncParsableCommand { try await command.run() } else { try command.run() }
         } catch {
+            // Usage errors exit 2, as the issue tracker's contract and most Unix tools have it
+            // (ArgumentParser's own default is 64, EX_USAGE).
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
             exit(withError: error)
         }
     }

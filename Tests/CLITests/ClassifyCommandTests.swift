@@ -68,7 +68,7 @@ final class ClassifyCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("2 classified"), r.stdout)
         XCTAssertFalse(r.stderr.contains("Fatal error"))
         let usage = try runDiscern(["classify", "x.jpg", "--format", "xml"])
-        XCTAssertEqual(usage.status, 64)
+        XCTAssertEqual(usage.status, 2)
         let missing = try runDiscern(["classify", "/nonexistent.jpg"])
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("/nonexistent.jpg"))

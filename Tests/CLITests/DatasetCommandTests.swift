@@ -47,7 +47,7 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertFalse(missing.stderr.contains("Fatal error"))
 
         let flag = try runDiscern(["dataset", "subset", "x", "--per-class", "zero"])
-        XCTAssertEqual(flag.status, 64, "usage errors exit 64 (EX_USAGE)")
+        XCTAssertEqual(flag.status, 2, "usage errors exit 2")
 
         let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/bad")
         let bad = try runDiscern(["dataset", "inspect", corpus.path, "--format", "json"])

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Checks Discern's files with the Python ecosystem's own readers (never part of the product path).
+# Checks Discern with outside tools: the Python ecosystem's readers (safetensors, TensorBoard, onnx), onnxruntime,
+# Spark and a real browser (Chromium). None of this is part of the product path.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 venv=.build-venv
 if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
-"$venv/bin/pip" install -q --disable-pip-version-check numpy safetensors tensorboard onnx onnxruntime pillow pyspark pandas pyarrow
+"$venv/bin/pip" install -q --disable-pip-version-check numpy safetensors tensorboard onnx onnxruntime pillow pyspark pandas pyarrow selenium
 "$venv/bin/python" scripts/interop/check_safetensors.py .build/release/discern
 "$venv/bin/python" scripts/interop/check_tensorboard.py .build/release/discern
 "$venv/bin/python" scripts/interop/check_onnx.py .build/release/discern ../shared/data
 "$venv/bin/python" scripts/interop/check_spark.py .build/release/discern ../shared/data
+"$venv/bin/python" scripts/interop/check_browser.py .build/release/discern ../shared/data
