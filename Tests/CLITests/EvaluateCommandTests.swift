@@ -85,7 +85,7 @@ final class MulticlassEvaluateTests: XCTestCase {
         XCTAssertTrue(files.contains("report.html") && files.contains("confusion.png") && files.contains("most_confident_GAN.png"))
         // classify refuses a model that is not REAL/FAKE, with a clear message.
         let c = try runDiscern(["classify", sample.path, "--model", run + "/best.safetensors"])
-        XCTAssertEqual(c.status, 64)
+        XCTAssertEqual(c.status, 2)
         XCTAssertTrue(c.stderr.contains("REAL/FAKE"), c.stderr)
     }
 }

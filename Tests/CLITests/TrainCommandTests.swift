@@ -34,7 +34,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(config["augment"] as? String, "hflip")
         XCTAssertEqual(config["seed"] as? Int, 4)
         let bad = try runDiscern(["train", "--config", yaml.path, "--optimizer", "rmsprop", "--out", out])
-        XCTAssertEqual(bad.status, 64)
+        XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.contains("optimizer"), bad.stderr)
     }
 
