@@ -41,22 +41,21 @@ public struct ONNXGraph {
     /// Adds a constant float tensor with `shape` (row-major values).
     mutating func constant(_ name: String, _ values: [Float], shape: [Int]) -> String {
         precondition(values.count == shape.reduce(1, *), "constant \(name): \(values.count) values for shape \(shape)")
-        var t = Onnx_TensorProto()
-        t.name = fresh(name)
-        t.dims = shape.map(Int64.init)
-        t.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
-        t.rawData = values.withUnsafeBufferPointer { Data(buffer: $0) }
-        initializers.append(t)
-        return t.name
+        return initializer(name, shape: shape, type: .float, bytes: values.withUnsafeBufferPointer { Data(buffer: $0) })
     }
 
     /// Adds a constant int64 tensor.
     mutating func constant(_ name: String, int64 values: [Int64], shape: [Int]) -> String {
+        initializer(name, shape: shape, type: .int64, bytes: values.withUnsafeBufferPointer { Data(buffer: $0) })
+    }
+
+    /// A little-endian raw-data initializer (ONNX's `raw_data` is little-endian, as this machine is).
+    private mutating func initializer(_ name: String, shape: [Int], type: Onnx_TensorProto.DataType, bytes: Data) -> String {
         var t = Onnx_TensorProto()
         t.name = fresh(name)
         t.dims = shape.map(Int64.init)
-        t.dataType = Int32(Onnx_TensorProto.DataType.int64.rawValue)
-        t.rawData = values.withUnsafeBufferPointer { Data(buffer: $0) }
+        t.dataType = Int32(type.rawValue)
+        t.rawData = bytes
         initializers.append(t)
         return t.name
     }
