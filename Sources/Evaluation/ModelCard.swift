@@ -1,7 +1,7 @@
 import Foundation
 
-/// What `GET /v1/model` and `discern export` tell about a loaded model: its checkpoint metadata
-/// without internal bookkeeping, plus its size and, for the shipped detector, its measured test metrics.
+/// What `GET /v1/model` tells about a loaded model: its checkpoint metadata without internal
+/// bookkeeping, plus its parameter count and the main settings of the training run that made it.
 public enum ModelCard {
     /// Metadata keys that are bookkeeping, not description.
     static let hidden: Set<String> = ["dropout_states", "batch", "format", "config"]

@@ -53,7 +53,7 @@ public enum ONNXExporter {
         proto.docString = "Discern real-vs-AI image detector. Input NHWC float32 RGB in 0...1; output class probabilities."
         var opset = Onnx_OperatorSetIdProto()
         opset.domain = ""
-        opset.version = opset17
+        opset.version = Self.opset
         proto.opsetImport = [opset]
         proto.graph = graph
         var props = metadata
@@ -69,8 +69,6 @@ public enum ONNXExporter {
         }
         return proto
     }
-
-    private static let opset17: Int64 = opset
 
     /// Serialises `model(...)` to `url` (atomically).
     public static func write(_ proto: Onnx_ModelProto, to url: URL) throws {
