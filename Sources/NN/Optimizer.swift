@@ -8,6 +8,8 @@ public class Optimizer {
     public let parameters: [(name: String, tensor: Tensor)]
     /// Current learning rate (schedules set it before each step).
     public var learningRate: Float
+    /// Per-parameter multipliers of `learningRate`, by name (discriminative learning rates); 1 when absent.
+    public var learningRateScales: [String: Float] = [:]
     /// Steps taken so far.
     public internal(set) var stepCount = 0
     /// Per-parameter state tensors, e.g. `"exp_avg"` -> name -> tensor.
@@ -21,8 +23,11 @@ public class Optimizer {
     /// Applies one update from the current gradients (parameters without a gradient are skipped).
     public func step() {
         stepCount += 1
+        let base = learningRate
+        defer { learningRate = base }
         for (name, p) in parameters {
             guard let g = p.grad else { continue }
+            learningRate = base * (learningRateScales[name] ?? 1)
             update(name: name, parameter: p.pointer, gradient: g.pointer, count: p.count)
         }
     }

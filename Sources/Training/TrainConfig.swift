@@ -34,11 +34,18 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var l2 = 0.0
     /// Use at most this many training images (seeded, per class balanced), for quick runs.
     public var limit: Int?
+    /// ImageNet weights for `effnet-lite0` (safetensors from `scripts/weights/fetch_effnet_lite0.sh`).
+    public var pretrained: String?
+    /// Train only the classifier head; the pretrained backbone stays fixed (batch norm in inference mode).
+    public var freezeBackbone = false
+    /// Learning-rate multiplier for the backbone (discriminative learning rates; the head uses 1).
+    public var backboneLRScale = 1.0
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case model, data, val, epochs, batch, optimizer, lr, momentum, schedule, augment, seed, out, width, depth, l1, l2, limit
+        case model, data, val, epochs, batch, optimizer, lr, momentum, schedule, augment, seed, out, width, depth, l1, l2, limit, pretrained
+        case freezeBackbone = "freeze_backbone", backboneLRScale = "backbone_lr_scale"
         case valFraction = "val_fraction", weightDecay = "weight_decay", inputSize = "input_size"
     }
 
@@ -65,6 +72,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         l1 = try c.decodeIfPresent(Double.self, forKey: .l1) ?? d.l1
         l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? d.l2
         limit = try c.decodeIfPresent(Int.self, forKey: .limit)
+        pretrained = try c.decodeIfPresent(String.self, forKey: .pretrained)
+        freezeBackbone = try c.decodeIfPresent(Bool.self, forKey: .freezeBackbone) ?? d.freezeBackbone
+        backboneLRScale = try c.decodeIfPresent(Double.self, forKey: .backboneLRScale) ?? d.backboneLRScale
     }
 
     /// Checks values a run cannot start with; the message names the field.
@@ -78,6 +88,14 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         if !["constant", "cosine", "one-cycle", "step"].contains(schedule) { try fail("schedule must be constant, cosine, one-cycle or step, not '\(schedule)'") }
         if val.isEmpty && !(valFraction > 0 && valFraction < 0.5) { try fail("val_fraction must be in (0, 0.5) when no --val is given") }
         if inputSize < 16 { try fail("input_size must be at least 16") }
+        if let pretrained {
+            if model != "effnet-lite0" { try fail("pretrained weights exist only for effnet-lite0, not '\(model)'") }
+            if !FileManager.default.fileExists(atPath: pretrained) {
+                try fail("pretrained weights not found at \(pretrained) (scripts/weights/fetch_effnet_lite0.sh fetches them)")
+            }
+        }
+        if freezeBackbone && model != "effnet-lite0" { try fail("freeze_backbone needs a pretrained backbone (effnet-lite0)") }
+        if !(backboneLRScale > 0) { try fail("backbone_lr_scale must be positive") }
     }
 }
 

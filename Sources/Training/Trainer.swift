@@ -69,7 +69,9 @@ public final class Trainer {
         classNames = classes.names
         let model = try ModelFactory.make(config.model, classes: classes.count, inputSize: config.inputSize,
                                           width: config.width, depth: config.depth, seed: config.seed)
+        let backbone = try prepareBackbone(model, loadPretrained: !resume)
         let optimizer = makeOptimizer(model)
+        optimizer.learningRateScales = Dictionary(uniqueKeysWithValues: backbone.map { ($0, Float(config.backboneLRScale)) })
         let loader = BatchLoader(dataset: train, batchSize: config.batch, shuffle: true, seed: config.seed,
                                  augmentation: config.augment.isEmpty ? nil : try Augmentation(config.augment))
         let perEpoch = loader.batchCount
@@ -94,6 +96,7 @@ public final class Trainer {
             let started = Date()
             observer?.epochStarted(epoch + 1, of: config.epochs, batches: perEpoch)
             model.setTraining(true)
+            if config.freezeBackbone { for m in model.modules() where !(m is Dropout) { m.setModeOnly(training: false) } }
             // After a mid-epoch resume the epoch's training figures cover the remaining batches only.
             var losses = 0.0
             var counts = RunningCounts(classes: classes.count)
@@ -151,6 +154,21 @@ public final class Trainer {
     }
 
     // MARK: Optimizer and schedule
+
+    /// Loads pretrained weights (a fresh run of a pretrained architecture) and freezes the backbone when
+    /// asked. Returns the names of the trainable backbone parameters (those that get `backbone_lr_scale`).
+    private func prepareBackbone(_ model: Module, loadPretrained: Bool) throws -> [String] {
+        guard let net = model as? EfficientNetLite else { return [] }
+        if loadPretrained, let path = config.pretrained {
+            try net.loadTorchStateDict(Safetensors.read(URL(fileURLWithPath: path)).tensors)
+        }
+        let backbone = net.parameters().map(\.name).filter { !EfficientNetLite.isHead($0) }
+        if config.freezeBackbone {
+            for (name, t) in net.parameters() where !EfficientNetLite.isHead(name) { t.requiresGrad = false }
+            return []
+        }
+        return backbone
+    }
 
     private func makeOptimizer(_ model: Module) -> Optimizer {
         let p = model.parameters(), lr = Float(config.lr), wd = Float(config.weightDecay)

@@ -13,6 +13,8 @@ struct Train: ParsableCommand {
             (best validation accuracy). Ctrl-C or SIGTERM saves last.safetensors after the current batch; --resume DIR continues exactly.
             Example: discern train --model resnet --data ../shared/data/cifake/train.tar.gz --epochs 30 --optimizer sgd --lr 0.1 \
             --schedule one-cycle --augment hflip,crop:4 --out runs/resnet
+            Transfer: discern train --model effnet-lite0 --pretrained ~/.cache/discern/effnet-lite0-imagenet.safetensors \
+            --input-size 64 --optimizer adamw --schedule one-cycle --lr 1e-3 --backbone-lr-scale 0.1 (add --freeze-backbone to train the head only)
             """)
 
     @Option(help: "YAML or JSON file with the run's settings; flags override it.")
@@ -46,6 +48,11 @@ struct Train: ParsableCommand {
     @Option(help: "L1 penalty on weights.") var l1: Double?
     @Option(help: "L2 penalty on weights.") var l2: Double?
     @Option(help: "Use at most this many training images (quick runs).") var limit: Int?
+    @Option(help: "ImageNet weights for effnet-lite0 (safetensors made by scripts/weights/fetch_effnet_lite0.sh).")
+    var pretrained: String?
+    @Flag(help: "Train only the classifier head on a frozen pretrained backbone.") var freezeBackbone = false
+    @Option(help: "Learning-rate multiplier of the pretrained backbone (discriminative rates, e.g. 0.1).")
+    var backboneLrScale: Double?
 
     @Option(help: "Continue the run in this folder from its last.safetensors.")
     var resume: String?
@@ -78,6 +85,9 @@ struct Train: ParsableCommand {
         if let l1 { c.l1 = l1 }
         if let l2 { c.l2 = l2 }
         if let limit { c.limit = limit }
+        if let pretrained { c.pretrained = pretrained }
+        if freezeBackbone { c.freezeBackbone = true }
+        if let backboneLrScale { c.backboneLRScale = backboneLrScale }
         if !ModelFactory.architectures.contains(c.model) {
             throw ValidationError("unknown model '\(c.model)' (known: \(ModelFactory.architectures.joined(separator: ", ")))")
         }

@@ -1,0 +1,172 @@
+import NN
+import Tensor
+
+/// `effnet-lite0`: EfficientNet-Lite0 (Tan & Le, "EfficientNet: Rethinking Model Scaling for
+/// Convolutional Neural Networks", ICML 2019; the Lite variants of the TensorFlow TPU repository's
+/// `efficientnet/lite/efficientnet_lite_builder.py`): no squeeze-and-excitation, ReLU6 instead of
+/// swish, stem and head not scaled. Laid out as the `efficientnet-lite-pytorch` package's
+/// `EfficientNet` so that its ImageNet weights load one to one (see `loadTorchStateDict`).
+///
+/// Input `[N, H, W, 3]` RGB in 0...1; the model maps it to -1...1 itself (the Lite models' mean 127,
+/// std 128). Stem conv 3x3 stride 2 -> 16 MBConv blocks -> 1x1 head conv to 1280 channels -> global
+/// average pool -> dropout 0.2 -> dense. All convolutions use TensorFlow 'same' padding (the odd
+/// pixel bottom/right). The output is `[N, 1]` for two classes, `[N, classes]` otherwise (1000 for ImageNet).
+public final class EfficientNetLite: Module {
+    /// One stage of the Lite0 block table: repeats, kernel, stride, expansion, input and output filters.
+    public struct Stage: Sendable {
+        public let repeats: Int, kernel: Int, stride: Int, expansion: Int, input: Int, output: Int
+    }
+
+    /// The Lite0 table (`r1_k3_s11_e1_i32_o16`, ... `r1_k3_s11_e6_i192_o320`); width and depth 1.0.
+    public static let lite0: [Stage] = [
+        Stage(repeats: 1, kernel: 3, stride: 1, expansion: 1, input: 32, output: 16),
+        Stage(repeats: 2, kernel: 3, stride: 2, expansion: 6, input: 16, output: 24),
+        Stage(repeats: 2, kernel: 5, stride: 2, expansion: 6, input: 24, output: 40),
+        Stage(repeats: 3, kernel: 3, stride: 2, expansion: 6, input: 40, output: 80),
+        Stage(repeats: 3, kernel: 5, stride: 1, expansion: 6, input: 80, output: 112),
+        Stage(repeats: 4, kernel: 5, stride: 2, expansion: 6, input: 112, output: 192),
+        Stage(repeats: 1, kernel: 3, stride: 1, expansion: 6, input: 192, output: 320),
+    ]
+
+    /// Feature width after the head convolution (what `features(_:)` returns per image).
+    public static let featureWidth = 1280
+
+    public let convStem: Conv2d
+    public let bn0: BatchNorm
+    public let blocks: [Module]
+    public let convHead: Conv2d
+    public let bn1: BatchNorm
+    public let dropout: Dropout
+    public let fc: Dense
+
+    public init(classes: Int = 2, using rng: inout some RandomNumberGenerator) {
+        convStem = Conv2d(3, 32, kernel: 3, stride: 2, padding: .same, bias: false, initializer: .heNormal, using: &rng)
+        bn0 = EfficientNetLite.batchNorm(32)
+        var list: [Module] = []
+        for stage in Self.lite0 {
+            for r in 0..<stage.repeats {
+                list.append(MBConvBlock(r == 0 ? stage.input : stage.output, stage.output, kernel: stage.kernel,
+                                        stride: r == 0 ? stage.stride : 1, expansion: stage.expansion, using: &rng))
+            }
+        }
+        blocks = list
+        convHead = Conv2d(320, Self.featureWidth, kernel: 1, bias: false, initializer: .heNormal, using: &rng)
+        bn1 = EfficientNetLite.batchNorm(Self.featureWidth)
+        dropout = Dropout(0.2)
+        fc = Dense(Self.featureWidth, ModelFactory.outputs(classes), initializer: .torchDefault, using: &rng)
+    }
+
+    /// BatchNorm as the Lite models use it: TensorFlow momentum 0.99 (PyTorch 0.01), epsilon 1e-3.
+    static func batchNorm(_ channels: Int) -> BatchNorm { BatchNorm(channels, momentum: 0.01, epsilon: 1e-3) }
+
+    /// Pooled features `[N, 1280]` of images `[N, H, W, 3]` in 0...1 (before dropout and the dense layer).
+    public func features(_ x: Tensor) -> Tensor {
+        var h = bn0(convStem(x * 2 - 1)).relu6()
+        for block in blocks { h = block(h) }
+        return bn1(convHead(h)).relu6().globalAvgPool()
+    }
+
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        fc(dropout(features(x)))
+    }
+
+    /// Tensor names that belong to the classifier head (trained from scratch when fine-tuning).
+    public static func isHead(_ name: String) -> Bool { name.hasPrefix("fc.") }
+
+    /// Loads a PyTorch `state_dict` of `efficientnet-lite-pytorch`'s `EfficientNet` (names such as
+    /// `_blocks.3._expand_conv.weight`, OIHW convolutions, `[out, in]` linear weights), converting
+    /// names and layouts. The dense head is loaded only when its shape matches (ImageNet's 1000
+    /// classes); otherwise it keeps its fresh initialisation. Returns the names left unloaded.
+    @discardableResult
+    public func loadTorchStateDict(_ state: [String: Tensor]) throws -> [String] {
+        var converted: [String: Tensor] = [:]
+        for (key, value) in state where !key.hasSuffix("num_batches_tracked") {
+            converted[Self.discernName(torchName: key)] = value
+        }
+        var skipped: [String] = []
+        for (name, tensor) in namedTensors() {
+            guard let source = converted.removeValue(forKey: name) else {
+                throw TorchImportError.missing(name)
+            }
+            let value = try Self.toDiscernLayout(source, like: tensor, name: name)
+            guard value.shape == tensor.shape else {
+                if Self.isHead(name) { skipped.append(name); continue }
+                throw TorchImportError.shapeMismatch(name, expected: tensor.shape, found: source.shape)
+            }
+            tensor.assign(value)
+        }
+        if let extra = converted.keys.sorted().first { throw TorchImportError.unexpected(extra) }
+        return skipped
+    }
+
+    /// `_blocks.3._expand_conv.weight` -> `blocks.3.expandConv.weight`; `running_mean` -> `runningMean`.
+    public static func discernName(torchName: String) -> String {
+        torchName.split(separator: ".").map { part -> String in
+            let words = part.split(separator: "_")
+            guard let first = words.first else { return String(part) }
+            return ([String(first)] + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }).joined()
+        }.joined(separator: ".")
+    }
+
+    /// OIHW -> HWIO for convolutions, `[C, 1, KH, KW]` -> `[KH, KW, C]` for depthwise, `[out, in]` -> `[in, out]` for dense.
+    static func toDiscernLayout(_ t: Tensor, like target: Tensor, name: String) throws -> Tensor {
+        switch (t.rank, target.rank) {
+        case (4, 4): return t.permuted([2, 3, 1, 0]).detached()
+        case (4, 3): return t.reshaped([t.shape[0], t.shape[2], t.shape[3]]).permuted([1, 2, 0])
+        case (2, 2): return t.permuted([1, 0])
+        case (1, 1): return t
+        default: throw TorchImportError.shapeMismatch(name, expected: target.shape, found: t.shape)
+        }
+    }
+}
+
+/// MBConv without squeeze-and-excitation (Sandler et al., MobileNetV2's inverted residual):
+/// [1x1 expand, BN, ReLU6] -> depthwise kxk (stride s), BN, ReLU6 -> 1x1 project, BN -> + x when shapes allow.
+public final class MBConvBlock: Module {
+    public let expandConv: Conv2d?
+    public let bn0: BatchNorm?
+    public let depthwiseConv: DepthwiseConv2d
+    public let bn1: BatchNorm
+    public let projectConv: Conv2d
+    public let bn2: BatchNorm
+    public let residual: Bool
+
+    public init(_ input: Int, _ output: Int, kernel: Int, stride: Int, expansion: Int, using rng: inout some RandomNumberGenerator) {
+        let hidden = input * expansion
+        if expansion != 1 {
+            expandConv = Conv2d(input, hidden, kernel: 1, bias: false, initializer: .heNormal, using: &rng)
+            bn0 = EfficientNetLite.batchNorm(hidden)
+        } else {
+            expandConv = nil
+            bn0 = nil
+        }
+        depthwiseConv = DepthwiseConv2d(hidden, kernel: kernel, stride: stride, padding: .same, using: &rng)
+        bn1 = EfficientNetLite.batchNorm(hidden)
+        projectConv = Conv2d(hidden, output, kernel: 1, bias: false, initializer: .heNormal, using: &rng)
+        bn2 = EfficientNetLite.batchNorm(output)
+        residual = stride == 1 && input == output
+    }
+
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        var h = x
+        if let expandConv, let bn0 { h = bn0(expandConv(h)).relu6() }
+        h = bn1(depthwiseConv(h)).relu6()
+        h = bn2(projectConv(h))
+        return residual ? h + x : h
+    }
+}
+
+/// Errors importing PyTorch weights.
+public enum TorchImportError: Error, CustomStringConvertible, Equatable {
+    case missing(String)
+    case unexpected(String)
+    case shapeMismatch(String, expected: [Int], found: [Int])
+
+    public var description: String {
+        switch self {
+        case let .missing(name): return "the weights file has no tensor for '\(name)'"
+        case let .unexpected(name): return "the weights file has a tensor '\(name)' this model does not use"
+        case let .shapeMismatch(name, expected, found): return "'\(name)': expected shape \(expected), found \(found)"
+        }
+    }
+}
