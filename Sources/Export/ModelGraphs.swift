@@ -51,3 +51,25 @@ extension BasicBlock: ONNXExportable {
         return g.activation(.relu, g.add(y, try g.layers(shortcut, x)))
     }
 }
+
+extension EfficientNetLite: ONNXExportable {
+    public func exportONNX(into g: inout ONNXGraph, _ x: String) throws -> String {
+        // The model's own input map, 0...1 -> -1...1.
+        let scaled = g.node("Mul", [x, g.constant("two", [2], shape: [])], shape: g.shapes[x]!)
+        let centred = g.node("Sub", [scaled, g.constant("one", [1], shape: [])], shape: g.shapes[x]!)
+        var h = g.activation(.relu6, g.batchNorm(bn0, g.conv(convStem, centred)))
+        h = try g.layers(blocks, h)
+        h = g.globalAvgPool(g.activation(.relu6, g.batchNorm(bn1, g.conv(convHead, h))))
+        return g.dense(fc, h)
+    }
+}
+
+extension MBConvBlock: ONNXExportable {
+    public func exportONNX(into g: inout ONNXGraph, _ x: String) throws -> String {
+        var h = x
+        if let expandConv, let bn0 { h = g.activation(.relu6, g.batchNorm(bn0, g.conv(expandConv, h))) }
+        h = g.activation(.relu6, g.batchNorm(bn1, g.depthwise(depthwiseConv, h)))
+        h = g.batchNorm(bn2, g.conv(projectConv, h))
+        return residual ? g.add(h, x) : h
+    }
+}

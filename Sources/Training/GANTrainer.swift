@@ -1,0 +1,235 @@
+import Data
+import Foundation
+import Imaging
+import Models
+import NN
+import Plots
+import Tensor
+
+/// Settings of a DCGAN run (saved as `gan_config.json` in the run folder).
+public struct GANConfig: Codable, Sendable, Equatable {
+    public var data: [String] = []
+    /// Train on images of this class only (the REAL photos by default); nil = all images.
+    public var label: String? = "REAL"
+    public var epochs = 10
+    public var batch = 128
+    /// 32 or 64.
+    public var size = 32
+    public var latent = 100
+    /// Adam 2e-4, beta1 0.5: the DCGAN paper's recipe.
+    public var lr = 2e-4
+    public var beta1 = 0.5
+    public var seed: UInt64 = 0
+    public var out = "runs/gan"
+    /// Use at most this many images (quick runs).
+    public var limit: Int?
+
+    public init() {}
+
+    public func validate() throws {
+        func fail(_ m: String) throws { throw TrainingError.invalidConfig(m) }
+        if data.isEmpty { try fail("no training data (--data)") }
+        if ![32, 64].contains(size) { try fail("size must be 32 or 64") }
+        if epochs <= 0 || batch <= 1 { try fail("epochs must be positive and batch at least 2") }
+        if latent <= 0 || !(lr > 0) { try fail("latent and lr must be positive") }
+    }
+}
+
+/// One epoch of a GAN run: mean losses and mean discriminator outputs on real and generated images.
+public struct GANEpochRecord: Codable, Sendable, Equatable {
+    public var epoch: Int
+    public var discriminatorLoss: Double
+    public var generatorLoss: Double
+    /// Mean D(x) on real images and D(G(z)) on generated ones (probabilities), before the D step.
+    public var dReal: Double
+    public var dFake: Double
+    public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, seconds
+        case discriminatorLoss = "d_loss", generatorLoss = "g_loss", dReal = "d_real", dFake = "d_fake"
+    }
+}
+
+/// Trains a DCGAN (`DCGANGenerator` / `DCGANDiscriminator`) with the standard alternating updates:
+/// one discriminator step on a real and a generated batch (BCE, targets 1 and 0), then one generator
+/// step with the non-saturating loss (BCE of D(G(z)) against 1). Writes, in `out`: `samples-EEE.png`
+/// (a fixed-latent 8x8 grid per epoch), `losses.png` / `losses.svg`, `gan_metrics.jsonl`,
+/// `generator.safetensors` and `discriminator.safetensors` (every epoch).
+public final class GANTrainer {
+    public let config: GANConfig
+    public let stop = StopFlag()
+    /// Called after each batch with (batch, batches, d_loss, g_loss) running means.
+    public var onBatch: ((Int, Int, Double, Double) -> Void)?
+    /// Called after each epoch.
+    public var onEpoch: ((GANEpochRecord) -> Void)?
+
+    public init(config: GANConfig) throws {
+        try config.validate()
+        self.config = config
+    }
+
+    var folder: URL { URL(fileURLWithPath: config.out) }
+
+    /// Decodes the training images (only `config.label` when set).
+    public func loadData(progress: ((Int) -> Void)? = nil) throws -> DecodedDataset {
+        let all = try DecodedDataset.load(DatasetSource(paths: config.data), size: config.size, progress: progress)
+        var indices = Array(0..<all.count)
+        if let label = config.label {
+            guard let c = all.classes.index(of: label) else {
+                throw TrainingError.invalidConfig("no images labelled \(label) in the data (labels: \(all.classes.names.joined(separator: ", ")))")
+            }
+            indices = indices.filter { all.labels[$0] == c }
+        }
+        if let limit = config.limit, limit < indices.count {
+            var rng = SplitMix64(seed: config.seed)
+            indices.shuffle(using: &rng)
+            indices = Array(indices.prefix(limit)).sorted()
+        }
+        guard indices.count >= config.batch else {
+            throw TrainingError.invalidConfig("\(indices.count) training images, fewer than one batch of \(config.batch)")
+        }
+        return indices.count == all.count ? all : all.subset(indices)
+    }
+
+    /// Runs every epoch; returns the per-epoch records.
+    @discardableResult
+    public func run(data: DecodedDataset) throws -> [GANEpochRecord] {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try enc.encode(config).write(to: folder.appendingPathComponent("gan_config.json"))
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent("gan_metrics.jsonl"))
+
+        var rng = SplitMix64(seed: config.seed)
+        let generator = DCGANGenerator(latent: config.latent, size: config.size, using: &rng)
+        let discriminator = DCGANDiscriminator(size: config.size, using: &rng)
+        let optG = Adam(parameters: generator.parameters(), learningRate: Float(config.lr), beta1: Float(config.beta1))
+        let optD = Adam(parameters: discriminator.parameters(), learningRate: Float(config.lr), beta1: Float(config.beta1))
+        let fixedLatent = GANSampler.latent(count: 64, dimension: config.latent, seed: config.seed &+ 99)
+        let loader = BatchLoader(dataset: data, batchSize: config.batch, shuffle: true, seed: config.seed,
+                                 augmentation: try Augmentation("hflip"), dropLast: true)
+        var noise = SplitMix64(seed: config.seed &+ 7)
+        var records: [GANEpochRecord] = []
+        for epoch in 0..<config.epochs {
+            let started = Date()
+            generator.setTraining(true)
+            discriminator.setTraining(true)
+            var sums = (d: 0.0, g: 0.0, real: 0.0, fake: 0.0), steps = 0
+            for batch in loader.batches(epoch: epoch) {
+                let n = batch.labels.count
+                let real = batch.images * 2 - 1
+                let z = Tensor(shape: [n, config.latent], scalars: (0..<(n * config.latent)).map { _ in noise.nextGaussian() })
+                let fake = generator(z)
+                // Discriminator step: real -> 1, generated (no gradient into G) -> 0.
+                let dReal = discriminator(real), dFake = discriminator(fake.detached())
+                let lossD = Loss.binaryCrossEntropy(logits: dReal, targets: .init(repeating: 1, count: n))
+                    + Loss.binaryCrossEntropy(logits: dFake, targets: .init(repeating: 0, count: n))
+                optD.zeroGrad()
+                lossD.backward()
+                optD.step()
+                // Generator step: make D call the generated batch real.
+                let lossG = Loss.binaryCrossEntropy(logits: discriminator(fake), targets: .init(repeating: 1, count: n))
+                optG.zeroGrad()
+                optD.zeroGrad()
+                lossG.backward()
+                optG.step()
+                optD.zeroGrad()
+                steps += 1
+                sums.d += Double(lossD.item)
+                sums.g += Double(lossG.item)
+                sums.real += dReal.scalars.reduce(0.0) { $0 + 1 / (1 + exp(-Double($1))) } / Double(n)
+                sums.fake += dFake.scalars.reduce(0.0) { $0 + 1 / (1 + exp(-Double($1))) } / Double(n)
+                onBatch?(steps, loader.batchCount, sums.d / Double(steps), sums.g / Double(steps))
+                if stop.isSet { break }
+            }
+            let s = Double(max(steps, 1))
+            let record = GANEpochRecord(epoch: epoch + 1, discriminatorLoss: sums.d / s, generatorLoss: sums.g / s,
+                                        dReal: sums.real / s, dFake: sums.fake / s, seconds: Date().timeIntervalSince(started))
+            records.append(record)
+            let line = try JSONEncoder().encode(record)
+            try appendLine(String(decoding: line, as: UTF8.self))
+            try save(generator, discriminator, epoch: epoch + 1)
+            try GANSampler.grid(generator, latent: fixedLatent, title: "DCGAN samples, epoch \(epoch + 1)",
+                                to: folder.appendingPathComponent(String(format: "samples-%03d.png", epoch + 1)))
+            try writeLossCurves(records)
+            onEpoch?(record)
+            if stop.isSet { break }
+        }
+        return records
+    }
+
+    private func save(_ g: DCGANGenerator, _ d: DCGANDiscriminator, epoch: Int) throws {
+        let meta = ["architecture": "dcgan-generator", "latent": String(config.latent), "size": String(config.size),
+                    "epoch": String(epoch), "seed": String(config.seed), "data": config.data.joined(separator: " ")]
+        try Checkpoint.save(g, metadata: meta, to: folder.appendingPathComponent("generator.safetensors"))
+        var dmeta = meta
+        dmeta["architecture"] = "dcgan-discriminator"
+        try Checkpoint.save(d, metadata: dmeta, to: folder.appendingPathComponent("discriminator.safetensors"))
+    }
+
+    private func writeLossCurves(_ records: [GANEpochRecord]) throws {
+        let losses = LineChart(title: "DCGAN losses", xLabel: "epoch", yLabel: "BCE", series: [
+            .init(name: "discriminator", points: records.map { (Double($0.epoch), $0.discriminatorLoss) }, color: LineChart.blue),
+            .init(name: "generator", points: records.map { (Double($0.epoch), $0.generatorLoss) }, color: LineChart.orange),
+        ])
+        let outputs = LineChart(title: "Discriminator outputs", xLabel: "epoch", yLabel: "mean D", series: [
+            .init(name: "D(x) real", points: records.map { (Double($0.epoch), $0.dReal) }, color: LineChart.green),
+            .init(name: "D(G(z)) generated", points: records.map { (Double($0.epoch), $0.dFake) }, color: LineChart.red),
+        ], yRange: 0...1)
+        for ext in ["png", "svg"] { try LineChart.render([losses, outputs], to: folder.appendingPathComponent("losses.\(ext)")) }
+    }
+
+    private func appendLine(_ line: String) throws {
+        let url = folder.appendingPathComponent("gan_metrics.jsonl")
+        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        let h = try FileHandle(forWritingTo: url)
+        defer { try? h.close() }
+        try h.seekToEnd()
+        try h.write(contentsOf: Data((line + "\n").utf8))
+    }
+}
+
+/// Draws images from a trained generator.
+public enum GANSampler {
+    /// `count` standard-normal latent vectors `[count, dimension]` from `seed`.
+    public static func latent(count: Int, dimension: Int, seed: UInt64) -> Tensor {
+        var rng = SplitMix64(seed: seed)
+        return Tensor(shape: [count, dimension], scalars: (0..<(count * dimension)).map { _ in rng.nextGaussian() })
+    }
+
+    /// Generator output `[N, H, W, 3]` in -1...1 to 8-bit images (rounded, clamped).
+    public static func images(_ output: Tensor) -> [RGBImage] {
+        let n = output.shape[0], h = output.shape[1], w = output.shape[2], per = h * w * 3
+        return (0..<n).map { i in
+            RGBImage(width: w, height: h, pixels: (0..<per).map { j in
+                UInt8(max(0, min(255, ((output.pointer[i * per + j] + 1) * 127.5).rounded())))
+            })
+        }
+    }
+
+    /// `count` images from `generator`, in batches, deterministic for a seed.
+    public static func sample(_ generator: DCGANGenerator, count: Int, seed: UInt64, batch: Int = 256) -> [RGBImage] {
+        generator.setTraining(false)
+        let z = latent(count: count, dimension: generator.latent, seed: seed)
+        var out: [RGBImage] = []
+        GradMode.withoutGrad {
+            var start = 0
+            while start < count {
+                let n = min(batch, count - start)
+                let zb = Tensor(shape: [n, generator.latent], scalars: Array(z.scalars[(start * generator.latent)..<((start + n) * generator.latent)]))
+                out += images(generator(zb))
+                start += n
+            }
+        }
+        return out
+    }
+
+    /// An 8-column contact sheet of the generator's images for `latent` (evaluation mode).
+    public static func grid(_ generator: DCGANGenerator, latent: Tensor, title: String, to url: URL) throws {
+        generator.setTraining(false)
+        defer { generator.setTraining(true) }
+        let pictures = GradMode.withoutGrad { images(generator(latent)) }
+        try ContactSheet.render(pictures.map { .init(image: $0, caption: "") }, title: title, columns: 8, tileSize: 64, to: url)
+    }
+}
