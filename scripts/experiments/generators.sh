@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The "beyond one generator" experiments of RESULTS.md, in the order they ran (session 3, 2026-11-23).
+# Needs: runs/gan32 (discern gan train --data ../shared/data/cifake/train.tar.gz --epochs 8 --seed 1 --out runs/gan32,
+# stopped after epoch 3; generator-epochN.safetensors are its per-epoch generators) and .build/release/discern.
+# Usage: scripts/experiments/generators.sh [STEP...]   (steps: edited sd-gan binary-gan evaluate; default: all)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+D=${DISCERN:-.build/release/discern}
+T=../shared/data/cifake
+X=runs/exp
+mkdir -p "$X"
+steps=("${@:-edited samples sd-gan binary-gan}")
+has() { [[ " ${steps[*]} " == *" $1 "* ]]; }
+train_model2() {  # OUT DATA...
+    local out=$1; shift
+    "$D" train --model model2 --data "$@" --epochs 8 --batch 128 --optimizer adam --lr 2e-3 --schedule one-cycle \
+        --augment hflip --seed 1 --out "$out"
+}
+
+if has edited; then
+    # real / edited / AI: locally edited copies of real photos (train: 20,500 of the 41,000 REAL; test: all 4,000 test REAL)
+    [ -s $X/edited-train.tar.gz ] || "$D" dataset edit $T/train.tar.gz --count 20500 --seed 1 --out $X/edited-train.tar.gz
+    [ -s $X/edited-test.tar.gz ] || "$D" dataset edit $T/test.tar.gz --count 4000 --seed 2 --out $X/edited-test.tar.gz
+    train_model2 $X/real-edited-ai $T/train.tar.gz $X/edited-train.tar.gz
+fi
+if has samples; then
+    # DCGAN fakes, stored like CIFAKE files. Training set: the epoch-3 generator; held out: the epoch-2 generator
+    # (an epoch never used for training data) with another latent seed.
+    "$D" gan sample --model runs/gan32/generator-epoch3.safetensors --count 41000 --seed 11 --label GAN --out $X/gan-train.tar.gz
+    "$D" gan sample --model runs/gan32/generator-epoch3.safetensors --count 4000 --seed 12 --label GAN --out $X/gan-test.tar.gz
+    "$D" gan sample --model runs/gan32/generator-epoch3.safetensors --count 10000 --seed 13 --label FAKE --out $X/gan-train-fake.tar.gz
+    "$D" gan sample --model runs/gan32/generator-epoch2.safetensors --count 4000 --seed 14 --label FAKE --out $X/gan-heldout.tar.gz
+fi
+if has sd-gan; then
+    train_model2 $X/real-sd-gan $T/train.tar.gz $X/gan-train.tar.gz
+fi
+if has binary-gan; then
+    train_model2 $X/binary-with-gan $T/train.tar.gz $X/gan-train-fake.tar.gz
+fi
