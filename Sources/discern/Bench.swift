@@ -35,10 +35,10 @@ struct TimingOptions: ParsableArguments {
 extension TimingOptions {
     /// Training (batch 128: forward + BCE backward + Adam step) and inference (batch 256: forward + sigmoid)
     /// img/s of `model` on fixed random batches, the protocol of shared/bench/torch_bench.py.
-    func throughput(of model: Module) -> (train: Double, infer: Double) {
+    func throughput(of model: Module, size: Int = 32) -> (train: Double, infer: Double) {
         var rng = SplitMix64(seed: 1)
         let optimizer = Adam(parameters: model.parameters(), learningRate: 1e-3)
-        let x = Tensor.uniform([128, 32, 32, 3], in: 0...1, using: &rng)
+        let x = Tensor.uniform([128, size, size, 3], in: 0...1, using: &rng)
         let y = (0..<128).map { _ in Float(Bool.random(using: &rng) ? 1 : 0) }
         model.setTraining(true)
         let train = medianSeconds(runs: runs, targetSeconds: target) {
@@ -47,7 +47,7 @@ extension TimingOptions {
             optimizer.step()
         }
         model.setTraining(false)
-        let xi = Tensor.uniform([256, 32, 32, 3], in: 0...1, using: &rng)
+        let xi = Tensor.uniform([256, size, size, 3], in: 0...1, using: &rng)
         let infer = medianSeconds(runs: runs, targetSeconds: target) { _ = GradMode.withoutGrad { model(xi).sigmoid() } }
         return (128 / train.median, 256 / infer.median)
     }

@@ -36,15 +36,15 @@ final class ServeCommandTests: XCTestCase {
         request.setValue("image/jpeg", forHTTPHeaderField: "Content-Type")
         request.httpBody = image
         let done = expectation(description: "answer")
-        var status = 0, body = Data()
+        let answer = Answer()
         URLSession.shared.dataTask(with: request) { data, response, _ in
-            status = (response as? HTTPURLResponse)?.statusCode ?? -1
-            body = data ?? Data()
+            answer.set(status: (response as? HTTPURLResponse)?.statusCode ?? -1, body: data ?? Data())
             done.fulfill()
         }.resume()
         Thread.sleep(forTimeInterval: 0.5)
         kill(p.processIdentifier, SIGTERM)
         wait(for: [done], timeout: 15)
+        let (status, body) = answer.get()
         XCTAssertEqual(status, 200, String(decoding: body, as: UTF8.self))
         XCTAssertTrue(String(decoding: body, as: UTF8.self).contains("\"verdict\":\"FAKE\""))
         p.waitUntilExit()
@@ -61,4 +61,12 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.stdout.contains("--api-key"))
     }
+}
+
+/// The HTTP answer, written by URLSession's queue and read by the test after the expectation.
+private final class Answer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var status = 0, body = Data()
+    func set(status: Int, body: Data) { lock.withLock { self.status = status; self.body = body } }
+    func get() -> (Int, Data) { lock.withLock { (status, body) } }
 }

@@ -3,7 +3,7 @@
 training = forward + BCEWithLogits backward + Adam step on a fixed random batch of 128 (data loading
 excluded); inference = forward (+ sigmoid) on a batch of 256 under inference_mode; each figure is the
 median over --runs timed runs of about --target seconds each.
-Usage: python torch_models.py [--threads 2] [--models cnn,cnn-small,patchgan,model2,resnet]
+Usage: python torch_models.py [--threads 2] [--models cnn,cnn-small,patchgan,model2,resnet,effnet-lite0] [--size 32]
                               [--runs 7] [--target 1.0] [--channels-last]
 Output: a '# torch ...' header line, then one JSON line per model.
 """
@@ -64,9 +64,15 @@ def resnet():  # ResNet-20 for CIFAR
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 1))
 
 
+def effnet_lite0():  # the efficientnet-lite-pytorch package's own model (pip install efficientnet-lite-pytorch), one logit
+    from efficientnet_lite_pytorch import EfficientNet
+    return EfficientNet.from_name("efficientnet-lite0", num_classes=1)
+
+
 # name -> (constructor, exact parameter count of the Discern model)
 MODELS = {"cnn": (cnn, 1_402_945), "cnn-small": (cnn_small, 166_977), "patchgan": (patchgan, 2_765_702),
-          "model2": (model2, 635_265), "resnet": (resnet, 271_889)}
+          "model2": (model2, 635_265), "resnet": (resnet, 271_889), "effnet-lite0": (effnet_lite0, 3_372_289)}
+SIZE = 32  # --size: input side (only effnet-lite0 takes other sizes)
 
 
 def timed_runs(step, n_iter, runs):
@@ -101,12 +107,12 @@ def bench(name, runs, target_s):
     m = ctor(); params = sum(p.numel() for p in m.parameters())
     assert params == expected, f"{name}: {params} parameters, expected {expected}"
     with torch.no_grad():
-        assert m.eval()(torch.randn(2, 3, 32, 32)).shape == (2, 1), name
+        assert m.eval()(torch.randn(2, 3, SIZE, SIZE)).shape == (2, 1), name
     res = {"model": name, "params": params}
 
     m.train(); opt = torch.optim.Adam(m.parameters(), 1e-3); loss_fn = nn.BCEWithLogitsLoss()
     bs = 128
-    x = inp(bs, 3, 32, 32); y = (torch.rand(bs, 1) > 0.5).float()
+    x = inp(bs, 3, SIZE, SIZE); y = (torch.rand(bs, 1) > 0.5).float()
 
     def step():
         opt.zero_grad(set_to_none=True); loss = loss_fn(m(x), y); loss.backward(); opt.step()
@@ -115,11 +121,12 @@ def bench(name, runs, target_s):
 
     m = ctor(); m.eval()
     with torch.inference_mode():
-        x = inp(256, 3, 32, 32)
+        x = inp(256, 3, SIZE, SIZE)
         step = lambda: torch.sigmoid(m(x))
         for _ in range(3): step()
         res["infer_b256_img_s"] = 256 / statistics.median(timed_runs(step, calib(step, target_s), runs))
     res["channels_last"] = CL
+    res["input_size"] = SIZE
     return res
 
 
@@ -130,8 +137,10 @@ if __name__ == "__main__":
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--target", type=float, default=1.0, help="seconds per timed run")
     ap.add_argument("--channels-last", action="store_true")
+    ap.add_argument("--size", type=int, default=32, help="input side")
     a = ap.parse_args()
     CL = a.channels_last
+    SIZE = a.size
     torch.set_num_threads(a.threads)
     print(f"# torch {torch.__version__} threads={torch.get_num_threads()} cpu_capability={torch.backends.cpu.get_cpu_capability()} mkldnn={torch.backends.mkldnn.is_available()} channels_last={CL}", flush=True)
     for k in a.models.split(","):

@@ -1,7 +1,10 @@
 """The Spark batch-scoring job (spark/score_shards.py, local[2]) scores ../shared/data/cifake/test.tar.gz
 with the exported default detector; its verdicts equal `discern classify` on the same shard, image
-for image, and its p_fake agrees within 1e-5. Usage: check_spark.py PATH/TO/discern PATH/TO/shared/data"""
+for image, and its p_fake agrees within 1e-5. A detector whose input is not 32x32 makes both sides resize
+the 32x32 images (Pillow in the job, Discern's own filter in classify), which can differ by one level in
+a pixel: then p_fake must agree within 1e-2 and at most 0.5 % of verdicts may differ (both printed). Usage: check_spark.py PATH/TO/discern PATH/TO/shared/data"""
 import json, os, subprocess, sys, tempfile
+import onnx
 import pandas as pd
 
 discern, data = sys.argv[1], sys.argv[2]
@@ -25,6 +28,11 @@ with tempfile.TemporaryDirectory() as d:
     differ = [p for p, r in ours.items() if spark.at[p, "verdict"] != r["verdict"]]
     err = max(abs(spark.at[p, "p_fake"] - r["p_fake"]) for p, r in ours.items())
     print(f"spark vs discern classify: {len(ours)} images, {len(differ)} verdicts differ, max |p_fake difference| {err:.2e}")
-    ok = not differ and err <= 1e-5 and spark["error"].isna().all()
+    size = int({p.key: p.value for p in onnx.load(model).metadata_props}["input_size"])
+    if size == 32:
+        ok = not differ and err <= 1e-5 and spark["error"].isna().all()
+    else:
+        print(f"(the detector's input is {size}x{size}: both sides resize, tolerance 1e-2 and 0.5 % of verdicts)")
+        ok = len(differ) <= 0.005 * len(ours) and err <= 1e-2 and spark["error"].isna().all()
 print(f"interop spark: {int(ok)} passed, {int(not ok)} failed")
 sys.exit(0 if ok else 1)
