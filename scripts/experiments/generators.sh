@@ -2,19 +2,20 @@
 # The "beyond one generator" experiments of RESULTS.md, in the order they ran (session 3, 2026-11-23).
 # Needs: runs/gan32 (discern gan train --data ../shared/data/cifake/train.tar.gz --epochs 8 --seed 1 --out runs/gan32,
 # stopped after epoch 3; generator-epochN.safetensors are its per-epoch generators) and .build/release/discern.
-# Usage: scripts/experiments/generators.sh [STEP...]   (steps: edited sd-gan binary-gan evaluate; default: all)
+# Usage: scripts/experiments/generators.sh [STEP...]   (steps: edited samples sd-gan binary-gan robust)
+# real-edited-ai ran with EPOCHS=8; the others with the default 6.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 D=${DISCERN:-.build/release/discern}
 T=../shared/data/cifake
 X=runs/exp
 mkdir -p "$X"
-steps=("${@:-edited samples sd-gan binary-gan}")
+steps=("${@:-edited samples sd-gan binary-gan robust}")
 has() { [[ " ${steps[*]} " == *" $1 "* ]]; }
-train_model2() {  # OUT DATA...
+train_model2() {  # OUT DATA...  (EPOCHS, AUGMENT from the environment)
     local out=$1; shift
-    "$D" train --model model2 --data "$@" --epochs 8 --batch 128 --optimizer adam --lr 2e-3 --schedule one-cycle \
-        --augment hflip --seed 1 --out "$out"
+    "$D" train --model model2 --data "$@" --epochs "${EPOCHS:-6}" --batch 128 --optimizer adam --lr 2e-3 --schedule one-cycle \
+        --augment "${AUGMENT:-hflip}" --seed 1 --out "$out"
 }
 
 if has edited; then
@@ -36,4 +37,8 @@ if has sd-gan; then
 fi
 if has binary-gan; then
     train_model2 $X/binary-with-gan $T/train.tar.gz $X/gan-train-fake.tar.gz
+fi
+if has robust; then
+    # Compression- and resize-robust binary model: JPEG 30-95, down/up resize, blur, noise (each on a share of the images).
+    AUGMENT="hflip,jpeg:30-95@0.5,resize:0.4-1@0.4,blur:0.3-1.5@0.3,noise:0.02@0.2" train_model2 $X/robust $T/train.tar.gz
 fi
