@@ -2,8 +2,8 @@
 # The "beyond one generator" experiments of RESULTS.md, in the order they ran (session 3, 2026-11-23).
 # Needs: runs/gan32 (discern gan train --data ../shared/data/cifake/train.tar.gz --epochs 8 --seed 1 --out runs/gan32,
 # stopped after epoch 3; generator-epochN.safetensors are its per-epoch generators) and .build/release/discern.
-# Usage: scripts/experiments/generators.sh [STEP...]   (steps: edited samples sd-gan binary-gan robust)
-# real-edited-ai ran with EPOCHS=8; the others with the default 6.
+# Usage: scripts/experiments/generators.sh [STEP...]   (steps: edited samples sd-gan binary-gan robust evaluate)
+# real-edited-ai ran with EPOCHS=8, binary-gan with EPOCHS=4, the others with the default 6.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 D=${DISCERN:-.build/release/discern}
@@ -41,4 +41,17 @@ fi
 if has robust; then
     # Compression- and resize-robust binary model: JPEG 30-95, down/up resize, blur, noise (each on a share of the images).
     AUGMENT="hflip,jpeg:30-95@0.5,resize:0.4-1@0.4,blur:0.3-1.5@0.3,noise:0.02@0.2" train_model2 $X/robust $T/train.tar.gz
+fi
+if has evaluate; then
+    M=Sources/discern/Resources/default-detector.safetensors
+    # Leave-one-generator-out: the shipped SD-only model and the model trained with DCGAN fakes, on held-out DCGAN fakes.
+    "$D" evaluate --model $M --model $X/binary-with-gan/best.safetensors --data $X/gan-heldout.tar.gz
+    "$D" evaluate --model $M --model $X/binary-with-gan/best.safetensors --data $T/test.tar.gz
+    # 3-class reports (per class precision / recall / F1 in the JSON).
+    "$D" evaluate --model $X/real-sd-gan/best.safetensors --data $T/test.tar.gz $X/gan-test.tar.gz --format json
+    "$D" evaluate --model $X/real-edited-ai/best.safetensors --data $T/test.tar.gz $X/edited-test.tar.gz --format json
+    # Robustness of the old default and the robust model.
+    for m in $M $X/robust/best.safetensors; do
+        "$D" evaluate --model "$m" --data $T/test.tar.gz --perturb jpeg:80,60,40 resize:16,64,128 blur:1.0 noise:0.02
+    done
 fi
