@@ -55,7 +55,7 @@ public struct GANEpochRecord: Codable, Sendable, Equatable {
 /// one discriminator step on a real and a generated batch (BCE, targets 1 and 0), then one generator
 /// step with the non-saturating loss (BCE of D(G(z)) against 1). Writes, in `out`: `samples-EEE.png`
 /// (a fixed-latent 8x8 grid per epoch), `losses.png` / `losses.svg`, `gan_metrics.jsonl`,
-/// `generator.safetensors` and `discriminator.safetensors` (every epoch).
+/// `generator.safetensors` + `generator-epochN.safetensors` and `discriminator.safetensors` (every epoch).
 public final class GANTrainer {
     public let config: GANConfig
     public let stop = StopFlag()
@@ -163,6 +163,8 @@ public final class GANTrainer {
         let meta = ["architecture": "dcgan-generator", "latent": String(config.latent), "size": String(config.size),
                     "epoch": String(epoch), "seed": String(config.seed), "data": config.data.joined(separator: " ")]
         try Checkpoint.save(g, metadata: meta, to: folder.appendingPathComponent("generator.safetensors"))
+        // Every epoch's generator is kept too: fakes from an epoch not used for training data are a held-out generator.
+        try Checkpoint.save(g, metadata: meta, to: folder.appendingPathComponent("generator-epoch\(epoch).safetensors"))
         var dmeta = meta
         dmeta["architecture"] = "dcgan-discriminator"
         try Checkpoint.save(d, metadata: dmeta, to: folder.appendingPathComponent("discriminator.safetensors"))

@@ -26,7 +26,8 @@ final class GANCommandTests: XCTestCase {
                                     "--seed", "1", "--out", run])
         XCTAssertEqual(train.status, 0, train.stderr)
         XCTAssertTrue(train.stdout.contains("on 32 REAL images"), train.stdout)
-        for file in ["samples-001.png", "samples-002.png", "losses.png", "losses.svg", "generator.safetensors", "discriminator.safetensors"] {
+        for file in ["samples-001.png", "samples-002.png", "losses.png", "losses.svg", "generator.safetensors", "generator-epoch1.safetensors",
+                     "generator-epoch2.safetensors", "discriminator.safetensors"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(run)/\(file)"), file)
         }
         let lines = try String(contentsOfFile: "\(run)/gan_metrics.jsonl", encoding: .utf8).split(separator: "\n")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The "beyond one generator" experiments of RESULTS.md, in the order they ran (session 3, 2026-11-23).
 # Needs: runs/gan32 (discern gan train --data ../shared/data/cifake/train.tar.gz --epochs 8 --seed 1 --out runs/gan32,
-# stopped after epoch 3; generator-epochN.safetensors are its per-epoch generators) and .build/release/discern.
+# stopped during epoch 4; generator-epochN.safetensors are its per-epoch generators) and .build/release/discern.
 # Usage: scripts/experiments/generators.sh [STEP...]   (steps: edited samples sd-gan binary-gan robust evaluate)
 # real-edited-ai ran with EPOCHS=8, binary-gan with EPOCHS=4, the others with the default 6.
 set -euo pipefail
