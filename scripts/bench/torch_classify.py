@@ -2,7 +2,8 @@
 architecture (`cnn`, from torch_models.py, random weights: speed does not depend on them) in
 batches of 256, and one CSV line per image is printed — the same work as
 `discern classify SHARD --format csv`. Reports img/s end to end on stderr.
-Usage: python torch_classify.py [SHARD] [--threads 2] [--model cnn] > /dev/null   (needs torch, pillow, numpy)"""
+--size resizes every image to the model's input (bilinear when enlarging, box when shrinking), as Discern does.
+Usage: python torch_classify.py [SHARD] [--threads 2] [--model cnn] [--size 32] > /dev/null   (needs torch, pillow, numpy)"""
 import argparse, io, sys, tarfile, time
 import numpy as np, torch
 from PIL import Image
@@ -14,6 +15,7 @@ ap.add_argument("shard", nargs="?", default="../shared/data/cifake/test.tar.gz")
 ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--model", default="cnn")
 ap.add_argument("--channels-last", action="store_true")
+ap.add_argument("--size", type=int, default=32)
 a = ap.parse_args()
 torch.set_num_threads(a.threads)
 model = torch_models.MODELS[a.model][0]()
@@ -41,8 +43,8 @@ with tarfile.open(a.shard, "r:gz") as tar:
             continue
         with Image.open(io.BytesIO(tar.extractfile(m).read())) as im:
             img = im.convert("RGB")
-            if img.size != (32, 32):
-                img = img.resize((32, 32), Image.BOX)
+            if img.size != (a.size, a.size):
+                img = img.resize((a.size, a.size), Image.BOX if min(img.size) >= a.size else Image.BILINEAR)
             batch.append(np.asarray(img))
         names.append(m.name); n += 1
         if len(batch) == 256:
