@@ -1,8 +1,8 @@
 """The Spark batch-scoring job (spark/score_shards.py, local[2]) scores ../shared/data/cifake/test.tar.gz
 with the exported default detector; its verdicts equal `discern classify` on the same shard, image
 for image, and its p_fake agrees within 1e-5. A detector whose input is not 32x32 makes both sides resize
-the 32x32 images (Pillow in the job, Discern's own filter in classify), which can differ by one level in
-a pixel: then p_fake must agree within 1e-2 and at most 0.5 % of verdicts may differ (both printed). Usage: check_spark.py PATH/TO/discern PATH/TO/shared/data"""
+the 32x32 images (the job reimplements Discern's filter in numpy; float sums in another order can round a pixel
+the other way): then p_fake must agree within 1e-3 and at most 0.1 % of verdicts may differ (both printed). Usage: check_spark.py PATH/TO/discern PATH/TO/shared/data"""
 import json, os, subprocess, sys, tempfile
 import onnx
 import pandas as pd
@@ -32,7 +32,7 @@ with tempfile.TemporaryDirectory() as d:
     if size == 32:
         ok = not differ and err <= 1e-5 and spark["error"].isna().all()
     else:
-        print(f"(the detector's input is {size}x{size}: both sides resize, tolerance 1e-2 and 0.5 % of verdicts)")
-        ok = len(differ) <= 0.005 * len(ours) and err <= 1e-2 and spark["error"].isna().all()
+        print(f"(the detector's input is {size}x{size}: both sides resize, tolerance 1e-3 and 0.1 % of verdicts)")
+        ok = len(differ) <= 0.001 * len(ours) and err <= 1e-3 and spark["error"].isna().all()
 print(f"interop spark: {int(ok)} passed, {int(not ok)} failed")
 sys.exit(0 if ok else 1)
