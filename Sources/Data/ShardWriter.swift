@@ -36,4 +36,19 @@ public enum ShardWriter {
         try Manifest.write(manifest, to: dir.appendingPathComponent("manifest.jsonl"))
         return shards
     }
+
+    /// Writes generated or edited files of one label where every Discern command reads them: a single
+    /// shard (`out` ends in `.tar` or `.tar.gz`; members `<group>/<label>/<name>`) or a folder
+    /// (`out/<label>/<name>`).
+    public static func writeLabelled(_ files: [(name: String, data: Data)], label: String, group: String, to out: String) throws {
+        if out.hasSuffix(".tar.gz") || out.hasSuffix(".tar") {
+            var writer = TarWriter()
+            for f in files { try writer.add(name: "\(group)/\(label)/\(f.name)", data: f.data) }
+            try writer.write(to: URL(fileURLWithPath: out))
+        } else {
+            let dir = URL(fileURLWithPath: out).appendingPathComponent(label)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            for f in files { try f.data.write(to: dir.appendingPathComponent(f.name)) }
+        }
+    }
 }

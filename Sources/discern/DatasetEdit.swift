@@ -40,15 +40,7 @@ struct DatasetEdit: ParsableCommand {
         guard photos.count >= 2 else { throw ValidationError("need at least two \(from) images, found \(photos.count)") }
         let edited = try EditedSetMaker.make(photos.map { (name: $0.0, image: $0.1) }, count: min(count, photos.count), seed: seed,
                                              kinds: kinds.split(separator: ",").compactMap { ImageEdit(rawValue: String($0)) })
-        if out.hasSuffix(".tar.gz") || out.hasSuffix(".tar") {
-            var writer = TarWriter()
-            for e in edited { try writer.add(name: "edit/\(label)/\(e.name)", data: e.jpeg) }
-            try writer.write(to: URL(fileURLWithPath: out))
-        } else {
-            let dir = URL(fileURLWithPath: out).appendingPathComponent(label)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            for e in edited { try e.jpeg.write(to: dir.appendingPathComponent(e.name)) }
-        }
+        try ShardWriter.writeLabelled(edited.map { (name: $0.name, data: $0.jpeg) }, label: label, group: "edit", to: out)
         let tally = Dictionary(grouping: edited, by: \.edit).map { "\($0.key.rawValue) \($0.value.count)" }.sorted()
         print("\(edited.count) edited images (\(tally.joined(separator: ", "))) -> \(out)")
     }

@@ -108,7 +108,7 @@ struct GANSample: ParsableCommand {
         let generator = DCGANGenerator(latent: latent, size: size, using: &rng)
         try Checkpoint.load(into: generator, tensors: tensors, path: model)
         let bar = ProgressBar(total: count, label: "sample")
-        var files: [(String, Data)] = []
+        var files: [(name: String, data: Data)] = []
         var start = 0
         while start < count {
             let n = min(1024, count - start)
@@ -120,15 +120,7 @@ struct GANSample: ParsableCommand {
             bar.update(start)
         }
         bar.finish(count)
-        if out.hasSuffix(".tar.gz") || out.hasSuffix(".tar") {
-            var writer = TarWriter()
-            for (name, data) in files { try writer.add(name: "gan/\(label)/\(name)", data: data) }
-            try writer.write(to: URL(fileURLWithPath: out))
-        } else {
-            let dir = URL(fileURLWithPath: out).appendingPathComponent(label)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            for (name, data) in files { try data.write(to: dir.appendingPathComponent(name)) }
-        }
+        try ShardWriter.writeLabelled(files, label: label, group: "gan", to: out)
         print("\(count) images (\(size)x\(size) JPEG q75, label \(label), seed \(seed)) -> \(out)")
     }
 }

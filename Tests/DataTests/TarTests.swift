@@ -37,6 +37,20 @@ final class TarTests: XCTestCase {
         XCTAssertEqual(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").count, 3)
     }
 
+    /// Generated files land in a shard or a label folder, and both read back with their label.
+    func testLabelledFilesAsShardOrFolder() throws {
+        let files = [(name: "g-1.jpg", data: Data([1, 2])), (name: "g-2.jpg", data: Data([3]))]
+        let shard = dir.appendingPathComponent("gan.tar.gz").path
+        try ShardWriter.writeLabelled(files, label: "FAKE", group: "gan", to: shard)
+        XCTAssertEqual(Array(try TarReader(url: URL(fileURLWithPath: shard))).map(\.name), ["gan/FAKE/g-1.jpg", "gan/FAKE/g-2.jpg"])
+        let folder = dir.appendingPathComponent("out").path
+        try ShardWriter.writeLabelled(files, label: "GAN", group: "gan", to: folder)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder + "/GAN/g-2.jpg")), Data([3]))
+        var labels: [String] = []
+        try DatasetSource(paths: [shard, folder]).forEach { item, bytes in if case .success = bytes { labels.append(item.label) } }
+        XCTAssertEqual(labels.sorted(), ["FAKE", "FAKE", "GAN", "GAN"])
+    }
+
     func testDamagedArchivesAreErrorsNotCrashes() throws {
         var w = TarWriter()
         try w.add(name: "x/REAL/a.jpg", data: Data(count: 2000))
