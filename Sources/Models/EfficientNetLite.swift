@@ -1,3 +1,4 @@
+import Foundation
 import NN
 import Tensor
 
@@ -68,6 +69,15 @@ public final class EfficientNetLite: Module {
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         fc(dropout(features(x)))
+    }
+
+    /// Where `scripts/weights/fetch_effnet_lite0.sh` leaves the converted ImageNet weights:
+    /// `$DISCERN_EFFNET_WEIGHTS` if set, else `effnet-lite0-imagenet.safetensors` in `$DISCERN_CACHE`
+    /// (default `~/.cache/discern`).
+    public static func defaultWeightsPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["DISCERN_EFFNET_WEIGHTS"] { return path }
+        let cache = environment["DISCERN_CACHE"] ?? (NSHomeDirectory() + "/.cache/discern")
+        return cache + "/effnet-lite0-imagenet.safetensors"
     }
 
     /// Tensor names that belong to the classifier head (trained from scratch when fine-tuning).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Data
 import Evaluation
 import Foundation
+import Models
 import Tensor
 
 /// `discern distance`: Fréchet distance and an Inception-style score between two image sets.
@@ -26,14 +27,14 @@ struct Distance: ParsableCommand {
     func validate() throws {
         guard ["table", "json"].contains(format) else { throw ValidationError("--format must be table or json") }
         guard (16...512).contains(inputSize), limit >= 0 else { throw ValidationError("--input-size must be in 16...512 and --limit >= 0") }
-        let weights = pretrained ?? Features.defaultWeights()
+        let weights = pretrained ?? EfficientNetLite.defaultWeightsPath()
         guard FileManager.default.fileExists(atPath: weights) else {
             throw ValidationError("no ImageNet weights at \(weights): run scripts/weights/fetch_effnet_lite0.sh")
         }
     }
 
     func run() throws {
-        let extractor = try FeatureExtractor(imageNetWeights: URL(fileURLWithPath: pretrained ?? Features.defaultWeights()), inputSize: inputSize)
+        let extractor = try FeatureExtractor(imageNetWeights: URL(fileURLWithPath: pretrained ?? EfficientNetLite.defaultWeightsPath()), inputSize: inputSize)
         func load(_ paths: [String], _ name: String) throws -> (Tensor, [[Double]], Int) {
             var ds = try DecodedDataset.load(DatasetSource(paths: paths), size: inputSize)
             for f in ds.failures { FileHandle.standardError.write(Data("discern: \(f.path): \(f.error)\n".utf8)) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Data
 import Evaluation
 import Foundation
+import Models
 
 /// `discern features`: pooled features of a pretrained network for a dataset.
 struct Features: ParsableCommand {
@@ -15,29 +16,23 @@ struct Features: ParsableCommand {
             """)
 
     @Option(help: "Network: effnet-lite0 (the only pretrained one).") var model = "effnet-lite0"
-    @Option(help: "ImageNet weights (default: $DISCERN_CACHE or ~/.cache/discern, effnet-lite0-imagenet.safetensors).")
+    @Option(help: "ImageNet weights (default: $DISCERN_EFFNET_WEIGHTS, else effnet-lite0-imagenet.safetensors in $DISCERN_CACHE or ~/.cache/discern).")
     var pretrained: String?
     @Option(parsing: .upToNextOption, help: "Labelled images: folders, shards or manifests.") var data: [String]
     @Option(help: "Side length the images are resized to (32 = CIFAKE's own size).") var inputSize = 64
     @Option(help: "Output file (.safetensors).") var out: String
 
-    static func defaultWeights() -> String {
-        let env = ProcessInfo.processInfo.environment
-        let cache = env["DISCERN_CACHE"] ?? (NSHomeDirectory() + "/.cache/discern")
-        return cache + "/effnet-lite0-imagenet.safetensors"
-    }
-
     func validate() throws {
         guard model == "effnet-lite0" else { throw ValidationError("--model must be effnet-lite0 (the one pretrained network)") }
         guard (16...512).contains(inputSize) else { throw ValidationError("--input-size must be in 16...512") }
-        let weights = pretrained ?? Self.defaultWeights()
+        let weights = pretrained ?? EfficientNetLite.defaultWeightsPath()
         guard FileManager.default.fileExists(atPath: weights) else {
             throw ValidationError("no ImageNet weights at \(weights): run scripts/weights/fetch_effnet_lite0.sh")
         }
     }
 
     func run() throws {
-        let extractor = try FeatureExtractor(imageNetWeights: URL(fileURLWithPath: pretrained ?? Self.defaultWeights()), inputSize: inputSize)
+        let extractor = try FeatureExtractor(imageNetWeights: URL(fileURLWithPath: pretrained ?? EfficientNetLite.defaultWeightsPath()), inputSize: inputSize)
         let decode = ProgressBar(total: 0, label: "decode", unknownTotal: true)
         let dataset = try DecodedDataset.load(DatasetSource(paths: data), size: inputSize) { decode.update($0) }
         decode.finish(dataset.count)

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import NN
 import TestSupport
 import XCTest
@@ -13,8 +14,7 @@ final class TransferCommandTests: XCTestCase {
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("discern-transfer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let env = ProcessInfo.processInfo.environment
-        weights = env["DISCERN_EFFNET_WEIGHTS"] ?? ((env["DISCERN_CACHE"] ?? NSHomeDirectory() + "/.cache/discern") + "/effnet-lite0-imagenet.safetensors")
+        weights = EfficientNetLite.defaultWeightsPath()
         guard FileManager.default.fileExists(atPath: weights) else {
             XCTFail("EfficientNet-Lite0 weights missing at \(weights!): run scripts/weights/fetch_effnet_lite0.sh")
             throw CocoaError(.fileNoSuchFile)

@@ -11,10 +11,7 @@ import XCTest
 /// (`Tests/Fixtures/effnet/lite0_imagenet_logits.json`, made by `scripts/make_effnet_fixture.py`).
 final class EfficientNetPortTests: XCTestCase {
     static func weightsURL() -> URL {
-        if let path = ProcessInfo.processInfo.environment["DISCERN_EFFNET_WEIGHTS"] { return URL(fileURLWithPath: path) }
-        let cache = ProcessInfo.processInfo.environment["DISCERN_CACHE"].map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/discern")
-        return cache.appendingPathComponent("effnet-lite0-imagenet.safetensors")
+        URL(fileURLWithPath: EfficientNetLite.defaultWeightsPath())
     }
 
     func loadFixture() throws -> [String: Any] {
