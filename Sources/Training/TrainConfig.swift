@@ -40,12 +40,16 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var freezeBackbone = false
     /// Learning-rate multiplier for the backbone (discriminative learning rates; the head uses 1).
     public var backboneLRScale = 1.0
+    /// A checkpoint of the same architecture and classes to start from (warm start: its weights, a fresh
+    /// optimizer and schedule), e.g. a second, augmented fine-tuning round of a trained detector. For
+    /// `effnet-lite0` the classes may differ: a binary detector's backbone can start a 3-class model.
+    public var initFrom: String?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case model, data, val, epochs, batch, optimizer, lr, momentum, schedule, augment, seed, out, width, depth, l1, l2, limit, pretrained
-        case freezeBackbone = "freeze_backbone", backboneLRScale = "backbone_lr_scale"
+        case freezeBackbone = "freeze_backbone", backboneLRScale = "backbone_lr_scale", initFrom = "init_from"
         case valFraction = "val_fraction", weightDecay = "weight_decay", inputSize = "input_size"
     }
 
@@ -75,6 +79,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         pretrained = try c.decodeIfPresent(String.self, forKey: .pretrained)
         freezeBackbone = try c.decodeIfPresent(Bool.self, forKey: .freezeBackbone) ?? d.freezeBackbone
         backboneLRScale = try c.decodeIfPresent(Double.self, forKey: .backboneLRScale) ?? d.backboneLRScale
+        initFrom = try c.decodeIfPresent(String.self, forKey: .initFrom)
     }
 
     /// Checks values a run cannot start with; the message names the field.
@@ -96,6 +101,10 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         }
         if freezeBackbone && model != "effnet-lite0" { try fail("freeze_backbone needs a pretrained backbone (effnet-lite0)") }
         if !(backboneLRScale > 0) { try fail("backbone_lr_scale must be positive") }
+        if let initFrom {
+            if !FileManager.default.fileExists(atPath: initFrom) { try fail("init_from checkpoint not found at \(initFrom)") }
+            if pretrained != nil { try fail("give either pretrained or init_from, not both") }
+        }
     }
 }
 

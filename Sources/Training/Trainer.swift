@@ -155,9 +155,10 @@ public final class Trainer {
 
     // MARK: Optimizer and schedule
 
-    /// Loads pretrained weights (a fresh run of a pretrained architecture) and freezes the backbone when
+    /// Loads pretrained weights or the `init_from` checkpoint (a fresh run only) and freezes the backbone when
     /// asked. Returns the names of the trainable backbone parameters (those that get `backbone_lr_scale`).
     private func prepareBackbone(_ model: Module, loadPretrained: Bool) throws -> [String] {
+        if loadPretrained, let path = config.initFrom { try loadInitialWeights(model, from: path) }
         guard let net = model as? EfficientNetLite else { return [] }
         if loadPretrained, let path = config.pretrained {
             try net.loadTorchStateDict(Safetensors.read(URL(fileURLWithPath: path)).tensors)
@@ -168,6 +169,18 @@ public final class Trainer {
             return []
         }
         return backbone
+    }
+
+    /// Copies a checkpoint's weights into `model` (names and shapes must match). An `effnet-lite0`
+    /// checkpoint with another number of classes gives its backbone only: the head starts fresh.
+    private func loadInitialWeights(_ model: Module, from path: String) throws {
+        var tensors = try Safetensors.read(URL(fileURLWithPath: path)).tensors.filter { !$0.key.hasPrefix("optimizer/") }
+        if model is EfficientNetLite {
+            for (name, own) in model.namedTensors() where EfficientNetLite.isHead(name) && tensors[name]?.shape != own.shape {
+                tensors[name] = own.copy()
+            }
+        }
+        try Checkpoint.load(into: model, tensors: tensors, path: path)
     }
 
     private func makeOptimizer(_ model: Module) -> Optimizer {

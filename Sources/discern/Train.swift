@@ -53,6 +53,8 @@ struct Train: ParsableCommand {
     @Flag(help: "Train only the classifier head on a frozen pretrained backbone.") var freezeBackbone = false
     @Option(help: "Learning-rate multiplier of the pretrained backbone (discriminative rates, e.g. 0.1).")
     var backboneLrScale: Double?
+    @Option(name: .customLong("init"), help: "Start from this checkpoint's weights (same architecture; same classes, except that effnet-lite0 may change its head) with a fresh optimizer and schedule.")
+    var initFrom: String?
 
     @Option(help: "Continue the run in this folder from its last.safetensors.")
     var resume: String?
@@ -88,6 +90,7 @@ struct Train: ParsableCommand {
         if let pretrained { c.pretrained = pretrained }
         if freezeBackbone { c.freezeBackbone = true }
         if let backboneLrScale { c.backboneLRScale = backboneLrScale }
+        if let initFrom { c.initFrom = initFrom }
         if !ModelFactory.architectures.contains(c.model) {
             throw ValidationError("unknown model '\(c.model)' (known: \(ModelFactory.architectures.joined(separator: ", ")))")
         }

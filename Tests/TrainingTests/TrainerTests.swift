@@ -86,6 +86,34 @@ final class TrainerTests: XCTestCase {
         for (k, v) in a where !k.hasPrefix("optimizer/") { XCTAssertEqual(v, b[k], k) }
     }
 
+    /// `init_from` starts a fresh run from a checkpoint's weights: with a vanishing learning rate the
+    /// trained weights stay those of the checkpoint, while a run without it starts elsewhere.
+    func testInitStartsFromTheCheckpointsWeights() throws {
+        try Trainer(config: config("source", epochs: 1)).run()
+        func still(_ name: String, init source: String?) throws -> [String: [Float]] {
+            var c = config(name, epochs: 1)
+            c.optimizer = "sgd"; c.momentum = 0; c.lr = 1e-12; c.schedule = "constant"; c.seed = 12
+            c.initFrom = source
+            try Trainer(config: c).run()
+            return try weights(name)
+        }
+        let source = try weights("source")
+        let warm = try still("warm", init: dir.appendingPathComponent("source/last.safetensors").path)
+        let cold = try still("cold", init: nil)
+        func maxDiff(_ a: [String: [Float]], _ b: [String: [Float]]) -> Float {
+            a.filter { !$0.key.hasPrefix("optimizer/") && !$0.key.contains("running") }.map { k, v in
+                zip(v, b[k]!).map { abs($0 - $1) }.max() ?? 0
+            }.max() ?? 0
+        }
+        XCTAssertLessThan(maxDiff(source, warm), 1e-5)
+        XCTAssertGreaterThan(maxDiff(source, cold), 1e-2)
+        var wrong = config("wrong", epochs: 1, model: "cnn")
+        wrong.initFrom = dir.appendingPathComponent("source/last.safetensors").path
+        XCTAssertThrowsError(try Trainer(config: wrong).run()) { XCTAssertTrue("\($0)".contains("source/last.safetensors"), "\($0)") }
+        wrong.initFrom = dir.appendingPathComponent("missing.safetensors").path
+        XCTAssertThrowsError(try Trainer(config: wrong)) { XCTAssertTrue("\($0)".contains("init_from"), "\($0)") }
+    }
+
     func testBadConfigsAreRejectedWithTheirField() {
         var c = config("x", epochs: 1)
         c.optimizer = "rmsprop"
