@@ -15,7 +15,7 @@ import Tensor
 /// | `cutout:S` | pixels | black out one S x S square |
 /// | `jpeg:A-B` | qualities | re-encode as JPEG at a quality in A...B |
 /// | `blur:A-B` | sigmas | Gaussian blur with sigma in A...B |
-/// | `resize:A-B` | scales | shrink by a factor in A...B and enlarge back (bilinear) |
+/// | `resize:A-B` | scales | shrink by a factor in A...B and enlarge back (shrink: area or bilinear at random; enlarge: bilinear) |
 /// | `jitter:S` | strength | brightness, contrast and saturation within ±S |
 /// | `noise:S` | std | add Gaussian noise (std in 0...1 pixel units) |
 public struct Augmentation: Sendable, CustomStringConvertible {
@@ -116,7 +116,9 @@ public struct Augmentation: Sendable, CustomStringConvertible {
             return img.blurred(sigma: Double.random(in: sigmas, using: &rng))
         case let .resize(scales):
             let s = Double.random(in: scales, using: &rng)
-            let small = img.resized(width: max(1, Int((Double(w) * s).rounded())), height: max(1, Int((Double(h) * s).rounded())), filter: .bilinear)
+            // Real pipelines shrink with either filter: area averaging (most image tools) or plain bilinear.
+            let shrink: ResizeFilter = Bool.random(using: &rng) ? .area : .bilinear
+            let small = img.resized(width: max(1, Int((Double(w) * s).rounded())), height: max(1, Int((Double(h) * s).rounded())), filter: shrink)
             return small.resized(width: w, height: h, filter: .bilinear)
         case let .jitter(strength):
             let b = Float.random(in: Float(-strength)...Float(strength), using: &rng)
