@@ -1,22 +1,23 @@
 import CCairo
 import Foundation
 
-/// A Cairo drawing surface that writes PNG or SVG (chosen by the file extension).
+/// A Cairo drawing surface that writes PNG or SVG (chosen by the file extension), or PNG bytes in memory
+/// (`url` nil, finished with `finishPNG()`).
 final class Canvas {
     let cr: OpaquePointer
     private let surface: OpaquePointer
-    private let url: URL
+    private let url: URL?
     private let isSVG: Bool
     let width: Double, height: Double
 
-    init(url: URL, width: Int, height: Int) throws {
+    init(url: URL?, width: Int, height: Int) throws {
         self.url = url
-        isSVG = url.pathExtension.lowercased() == "svg"
+        isSVG = url?.pathExtension.lowercased() == "svg"
         self.width = Double(width)
         self.height = Double(height)
-        surface = isSVG ? cairo_svg_surface_create(url.path, Double(width), Double(height))
+        surface = isSVG ? cairo_svg_surface_create(url!.path, Double(width), Double(height))
                         : cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))
-        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { throw PlotError.cannotDraw(url.path) }
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { throw PlotError.cannotDraw(url?.path ?? "PNG in memory") }
         cr = cairo_create(surface)
         cairo_set_source_rgb(cr, 1, 1, 1)
         cairo_paint(cr)
@@ -25,6 +26,7 @@ final class Canvas {
 
     /// Finishes the file (PNG written here; SVG on surface finish).
     func finish() throws {
+        guard let url else { throw PlotError.cannotDraw("a canvas without a file: use finishPNG()") }
         cairo_destroy(cr)
         defer { cairo_surface_destroy(surface) }
         if isSVG {
@@ -35,6 +37,23 @@ final class Canvas {
             // Atomic replace, so a viewer never sees half a file.
             guard rename(tmp.path, url.path) == 0 else { throw PlotError.cannotDraw(url.path) }
         }
+    }
+
+    /// Finishes the drawing and returns it as PNG bytes (for in-memory canvases, e.g. an HTTP answer).
+    func finishPNG() throws -> Data {
+        cairo_destroy(cr)
+        defer { cairo_surface_destroy(surface) }
+        final class Sink { var data = Data() }
+        let sink = Sink()
+        let status = withExtendedLifetime(sink) {
+            cairo_surface_write_to_png_stream(surface, { closure, bytes, length in
+                guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
+                Unmanaged<Sink>.fromOpaque(closure).takeUnretainedValue().data.append(bytes, count: Int(length))
+                return CAIRO_STATUS_SUCCESS
+            }, Unmanaged.passUnretained(sink).toOpaque())
+        }
+        guard status == CAIRO_STATUS_SUCCESS else { throw PlotError.cannotDraw("PNG in memory") }
+        return sink.data
     }
 
     func color(_ c: (Double, Double, Double), alpha: Double = 1) { cairo_set_source_rgba(cr, c.0, c.1, c.2, alpha) }

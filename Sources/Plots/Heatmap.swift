@@ -4,7 +4,17 @@ import Imaging
 /// A per-tile p_fake overlay: the image, a translucent blue (real) to red (fake) cell per tile with
 /// its value, and a caption.
 public enum Heatmap {
+    /// Writes the overlay to `url` (PNG or SVG by extension). `values`: row-major, `grid` x `grid`.
     public static func render(_ image: RGBImage, grid: Int, values: [Double], caption: String, to url: URL, maxSide: Int = 512) throws {
+        try draw(image, grid: grid, values: values, caption: caption, url: url, maxSide: maxSide).finish()
+    }
+
+    /// The overlay as PNG bytes, drawn in memory.
+    public static func png(_ image: RGBImage, grid: Int, values: [Double], caption: String, maxSide: Int = 512) throws -> Data {
+        try draw(image, grid: grid, values: values, caption: caption, url: nil, maxSide: maxSide).finishPNG()
+    }
+
+    private static func draw(_ image: RGBImage, grid: Int, values: [Double], caption: String, url: URL?, maxSide: Int) throws -> Canvas {
         let scale = Double(maxSide) / Double(max(image.width, image.height))
         let w = max(64, Int(Double(image.width) * scale)), h = max(64, Int(Double(image.height) * scale))
         let canvas = try Canvas(url: url, width: w, height: h + 30)
@@ -20,6 +30,6 @@ public enum Heatmap {
         }
         canvas.color((0, 0, 0))
         canvas.text(caption, 6, Double(h) + 20, size: 13)
-        try canvas.finish()
+        return canvas
     }
 }

@@ -26,7 +26,7 @@ public struct ImageJudge: Sendable {
     public func judge(_ uploads: [(name: String, data: Data)], heatmap: Bool) async throws -> [Result<Judgement, Failure>] {
         let decoded = uploads.map { upload -> Result<(RGBImage, [Evidence]), Failure> in
             do {
-                return .success((try ImageDecoder.decode(upload.data, path: upload.name, maxPixels: options.maxPixels), MetadataEvidence.read(upload.data)))
+                return .success(try Detector.read(upload.data, path: upload.name, maxPixels: options.maxPixels))
             } catch let e as ImageError {
                 return .failure(Failure(name: upload.name, error: e))
             } catch {
@@ -41,12 +41,10 @@ public struct ImageJudge: Sendable {
             switch item {
             case let .failure(f): out.append(.failure(f))
             case let .success((image, evidence)):
-                let p = scores[next]
+                var judgement = detector.judgement(path: upload.name, image: image, evidence: evidence, pFake: scores[next])
                 next += 1
-                let (verdict, reason) = detector.verdict(pFake: p, evidence: evidence)
-                let map = heatmap ? try await heatmapDataURL(image, verdict: verdict, p: p) : nil
-                out.append(.success(Judgement(path: upload.name, verdict: verdict, pFake: p, reason: reason, evidence: evidence,
-                                              width: image.width, height: image.height, heatmap: map)))
+                if heatmap { judgement.heatmap = try await heatmapDataURL(image, verdict: judgement.verdict, p: judgement.pFake) }
+                out.append(.success(judgement))
             }
         }
         return out
@@ -56,10 +54,7 @@ public struct ImageJudge: Sendable {
     private func heatmapDataURL(_ image: RGBImage, verdict: Verdict, p: Double) async throws -> String? {
         let grid = options.heatmapGrid
         let values = try await batcher.score(detector.tiles(image, grid: grid))
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("discern-heatmap-\(UUID().uuidString).png")
-        defer { try? FileManager.default.removeItem(at: url) }
-        guard (try? Heatmap.render(image, grid: grid, values: values, caption: String(format: "%@  p_fake %.3f", verdict.rawValue, p), to: url)) != nil,
-              let png = try? Data(contentsOf: url) else { return nil }
+        guard let png = try? Heatmap.png(image, grid: grid, values: values, caption: String(format: "%@  p_fake %.3f", verdict.rawValue, p)) else { return nil }
         return "data:image/png;base64," + png.base64EncodedString()
     }
 }

@@ -92,7 +92,9 @@ final class ServerTests: XCTestCase {
                 XCTAssertTrue(url.hasPrefix("data:image/png;base64,"))
                 let png = try XCTUnwrap(Data(base64Encoded: String(url.dropFirst("data:image/png;base64,".count))))
                 XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-                XCTAssertNoThrow(try ImageDecoder.decode(png, path: "heatmap.png"))
+                // Drawn in memory: the 32x32 upload scaled to 512 px, plus the 30 px caption strip.
+                let map = try ImageDecoder.decode(png, path: "heatmap.png")
+                XCTAssertEqual([map.width, map.height], [512, 542])
             }
         }
     }
