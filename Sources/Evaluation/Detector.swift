@@ -74,6 +74,18 @@ public final class Detector: @unchecked Sendable {
         }
     }
 
+    /// Decodes one input and reads its metadata evidence: all that judging needs besides the score.
+    /// Throws `ImageError` (named after `path`) for empty, corrupt, unsupported or oversized images.
+    public static func read(_ data: Data, path: String, maxPixels: Int) throws -> (image: RGBImage, evidence: [Evidence]) {
+        (try ImageDecoder.decode(data, path: path, maxPixels: maxPixels), MetadataEvidence.read(data))
+    }
+
+    /// The answer for one scored image (the heatmap, if any, is attached by the caller).
+    public func judgement(path: String, image: RGBImage, evidence: [Evidence], pFake: Double) -> Judgement {
+        let (verdict, reason) = verdict(pFake: pFake, evidence: evidence)
+        return Judgement(path: path, verdict: verdict, pFake: pFake, reason: reason, evidence: evidence, width: image.width, height: image.height)
+    }
+
     /// Combines the pixel score and metadata evidence (see the type's documentation).
     public func verdict(pFake: Double, evidence: [Evidence]) -> (Verdict, reason: String) {
         if let e = evidence.first(where: { $0.indicates == .aiGenerated }) {

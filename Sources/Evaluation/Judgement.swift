@@ -14,7 +14,7 @@ public struct Judgement: Encodable, Sendable {
     public let width: Int
     public let height: Int
     /// Heatmap: a file path (classify --heatmap) or a `data:image/png;base64,...` URL (serve ?heatmap=1).
-    public let heatmap: String?
+    public var heatmap: String?
 
     public init(path: String, verdict: Verdict, pFake: Double, reason: String, evidence: [Evidence], width: Int, height: Int, heatmap: String? = nil) {
         self.path = path
@@ -28,4 +28,11 @@ public struct Judgement: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey { case path, verdict, pFake = "p_fake", reason, evidence, width, height, heatmap }
+
+    /// The JSON form both classify and serve print: sorted keys, slashes unescaped (paths and data URLs stay readable).
+    public static func jsonEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
 }

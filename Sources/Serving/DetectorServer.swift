@@ -117,9 +117,7 @@ public struct DetectorServer: Sendable {
     }
 
     static func encoded(_ value: some Encodable) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return body(try encoder.encode(value), type: "application/json")
+        body(try Judgement.jsonEncoder().encode(value), type: "application/json")
     }
 
     static func json(_ object: [String: Any]) -> Response {

@@ -102,14 +102,14 @@ struct Classify: ParsableCommand {
 
     /// Decodes (in parallel), scores (batched) and, with --heatmap, draws each input.
     private func classify(_ chunk: [(String, Result<Data, Error>)], _ detector: Detector) -> [Result<ClassifyResult, Error>] {
-        var decoded = [Result<(RGBImage, [Evidence]), Error>](repeating: .failure(ImageError.empty(path: "")), count: chunk.count)
+        var decoded = [Result<(image: RGBImage, evidence: [Evidence]), Error>](repeating: .failure(ImageError.empty(path: "")), count: chunk.count)
         let workers = ProcessInfo.processInfo.activeProcessorCount
         decoded.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 for i in stride(from: w, to: chunk.count, by: workers) {
                     base[i] = chunk[i].1.flatMap { data in
-                        Result { (try ImageDecoder.decode(data, path: chunk[i].0, maxPixels: maxPixels), MetadataEvidence.read(data)) }
+                        Result { try Detector.read(data, path: chunk[i].0, maxPixels: maxPixels) }
                     }
                 }
             }
@@ -118,20 +118,16 @@ struct Classify: ParsableCommand {
         var scores = detector.pFake(good).makeIterator()
         return zip(chunk, decoded).map { item, d in
             d.map { image, evidence in
-                let p = scores.next()!
-                let (verdict, reason) = detector.verdict(pFake: p, evidence: evidence)
-                var heatmapPath: String?
+                var result = detector.judgement(path: item.0, image: image, evidence: evidence, pFake: scores.next()!)
                 if let heatmap {
                     let name = ((item.0 as NSString).lastPathComponent as NSString).deletingPathExtension
                     // A short digest of the full path keeps names unique (same file name in two folders) and stable.
                     let url = URL(fileURLWithPath: heatmap).appendingPathComponent("\(name)-\(SHA256Digest.hex(Data(item.0.utf8)).prefix(8)).heatmap.png")
                     let values = detector.tileMap(image, grid: grid)
-                    if (try? Heatmap.render(image, grid: grid, values: values, caption: String(format: "%@  p_fake %.3f  %@", verdict.rawValue, p, item.0), to: url)) != nil {
-                        heatmapPath = url.path
-                    }
+                    let caption = String(format: "%@  p_fake %.3f  %@", result.verdict.rawValue, result.pFake, item.0)
+                    if (try? Heatmap.render(image, grid: grid, values: values, caption: caption, to: url)) != nil { result.heatmap = url.path }
                 }
-                return ClassifyResult(path: item.0, verdict: verdict, pFake: p, reason: reason, evidence: evidence,
-                                      width: image.width, height: image.height, heatmap: heatmapPath)
+                return result
             }
         }
     }
@@ -144,7 +140,7 @@ typealias ClassifyResult = Judgement
 final class ResultPrinter {
     let format: Classify.OutputFormat
     private let colour = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-    private let encoder: JSONEncoder = { let e = JSONEncoder(); e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]; return e }()
+    private let encoder = Judgement.jsonEncoder()
 
     init(format: Classify.OutputFormat) { self.format = format }
 
