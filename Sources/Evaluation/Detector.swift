@@ -15,8 +15,10 @@ public enum Verdict: String, Codable, Sendable {
 /// shrinking, which is how CIFAR's 32x32 photos were made; bilinear when enlarging) and scored once,
 /// giving `p_fake`. `UNSURE` is reported when `p_fake` falls inside the unsure band. Metadata that
 /// only generators write (SD `parameters`, ComfyUI workflows, IPTC trainedAlgorithmicMedia, generator
-/// Software tags) makes the verdict FAKE whatever the pixels say; camera EXIF and C2PA presence are
-/// reported but do not change it (both are easy to copy, and C2PA is not verified here).
+/// Software tags) makes the verdict FAKE whatever the pixels say. Camera metadata (EXIF Make/Model, XMP
+/// digitalCapture) never makes an image REAL, since it is easy to copy, but it turns a pixel FAKE into
+/// UNSURE: the pixel model knows only 32x32 CIFAR photos and calls most full-size camera photos FAKE.
+/// C2PA presence is reported only (it is not verified here).
 ///
 /// Immutable after `init`; `pFake` and `tileMap` run the model and must not be called from two
 /// threads at once (`discern serve` funnels them through one inference thread).
@@ -93,6 +95,11 @@ public final class Detector: @unchecked Sendable {
         }
         if unsureBand.lowerBound < unsureBand.upperBound, pFake > unsureBand.lowerBound, pFake < unsureBand.upperBound {
             return (.unsure, "pixels: p_fake inside the unsure band")
+        }
+        if pFake >= 0.5, let camera = evidence.first(where: { $0.indicates == .camera }) {
+            // Camera metadata is easy to copy, so it never makes an image REAL; but a camera file that the
+            // CIFAKE-trained pixels call FAKE is far outside what they were trained on (MODEL_CARD.md).
+            return (.unsure, "pixels say FAKE, metadata says camera (\(camera.source))")
         }
         return pFake >= 0.5 ? (.fake, "pixels") : (.real, "pixels")
     }

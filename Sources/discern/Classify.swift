@@ -14,7 +14,8 @@ struct Classify: ParsableCommand {
             Exit status: 0 all classified, 1 some inputs unreadable (each named on stderr), 2 usage error.
             How the verdict is made: the whole image is resized to the model input and scored (p_fake); metadata that only \
             generators write (Stable Diffusion parameters, ComfyUI workflows, IPTC trainedAlgorithmicMedia) makes it FAKE; \
-            camera EXIF and C2PA presence are reported as evidence only. See MODEL_CARD.md for what the default model knows.
+            camera EXIF never makes an image REAL but turns a pixel FAKE into UNSURE (the pixels know only 32x32 CIFAR photos); \
+            C2PA presence is reported, not verified. See MODEL_CARD.md for what the default model knows.
             """)
 
     @Argument(help: "Images, folders, tar shards, or - for standard input.")

@@ -57,6 +57,17 @@ final class ClassifyCommandTests: XCTestCase {
         let c2pa = rows.filter { ($0["path"] as? String ?? "").contains("-CA.jpg") }
         XCTAssertEqual(c2pa.count, 2)
         for row in c2pa { XCTAssertTrue("\(row["evidence"]!)".contains("c2pa")) }
+        // Camera files: never REAL on metadata alone, never a confident FAKE against it.
+        let camera = rows.filter { row in
+            let path = row["path"] as? String ?? ""
+            return path.contains("/camera/") || path.hasSuffix("-A.jpg")
+        }
+        XCTAssertEqual(camera.count, 3)
+        for row in camera {
+            let p = try XCTUnwrap(row["p_fake"] as? Double)
+            XCTAssertEqual(row["verdict"] as? String, p >= 0.5 ? "UNSURE" : "REAL", "\(row)")
+            if p >= 0.5 { XCTAssertTrue((row["reason"] as? String ?? "").contains("metadata says camera (exif:Make)"), "\(row)") }
+        }
     }
 
     func testHostileInputsExitOneAndNameEveryBadFile() throws {
