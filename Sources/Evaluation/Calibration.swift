@@ -25,13 +25,15 @@ public enum Calibration {
         return exp((a + b) / 2)
     }
 
-    /// The widest band (0.5 - h, 0.5 + h) that holds at most `maxShare` of `probabilities`.
+    /// A band (0.5 - h, 0.5 + h) that holds at most `maxShare` of `probabilities`: the widest, less half the gap
+    /// to the next probability out.
     public static func unsureBand(probabilities: [Double], maxShare: Double = 0.05) -> ClosedRange<Double> {
         let distances = probabilities.map { abs($0 - 0.5) }.sorted()
         let allowed = Int((Double(distances.count) * maxShare).rounded(.down))
         guard allowed > 0, allowed < distances.count else { return 0.5...0.5 }
-        // Everything strictly closer than the (allowed+1)-th distance is unsure.
-        let h = distances[allowed]
+        // The edge lies halfway between the last distance let in and the first kept out, so the images on
+        // either side stay there when p_fake is recomputed later with other rounding (Float inference).
+        let h = (distances[allowed - 1] + distances[allowed]) / 2
         return (0.5 - h)...(0.5 + h)
     }
 

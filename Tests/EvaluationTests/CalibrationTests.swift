@@ -26,6 +26,17 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(band.lowerBound + band.upperBound, 1, accuracy: 1e-12)
     }
 
+    /// The band's edges sit between data points: the same images stay inside when p_fake is recomputed with
+    /// another rounding (calibrate scores in Double, inference in Float).
+    func testUnsureBandEdgesLieBetweenImages() {
+        let p = (0..<64).map { 0.5 + Double($0 - 32) / 70 }
+        let band = Calibration.unsureBand(probabilities: p, maxShare: 0.05)
+        for jitter in [-1e-6, 0, 1e-6] {
+            let inside = p.filter { $0 + jitter > band.lowerBound && $0 + jitter < band.upperBound }.count
+            XCTAssertEqual(inside, 3, "jitter \(jitter)")
+        }
+    }
+
     func testECEOfPerfectAndOverconfidentPredictions() {
         // Confidence 0.8 and 80 % right: calibrated; confidence 1.0 and 80 % right: ECE 0.2.
         let labels = (0..<100).map { $0 < 80 ? 1 : 0 }
