@@ -47,14 +47,18 @@ PY
     "$D" train "${common[@]}" --init runs/effnet64-r2/best.safetensors --input-size 64 \
         --data $X/train-minus-val.jsonl $X/gan-e1-train.tar.gz $X/gan-e3-train.tar.gz --val runs/effnet64-r2/val.jsonl \
         --epochs 3 --lr 3e-4 --augment "$robust" --out runs/effnet64-robust
+    # A second robust round from the first: the resize step on half the images, a lower rate.
+    "$D" train "${common[@]}" --init runs/effnet64-robust/best.safetensors --input-size 64 \
+        --data $X/train-minus-val.jsonl $X/gan-e1-train.tar.gz $X/gan-e3-train.tar.gz --val runs/effnet64-r2/val.jsonl \
+        --epochs 3 --lr 2e-4 --augment "${robust/resize:0.2-0.8@0.4/resize:0.2-0.8@0.5}" --out runs/effnet64-robust2
 fi
 if has calibrate; then
-    for r in effnet64-r2 effnet64-robust; do
+    for r in effnet64-r2 effnet64-robust effnet64-robust2; do
         "$D" calibrate --model runs/$r/best.safetensors --data runs/effnet64-r2/val.jsonl --max-unsure 0.02 --out runs/$r/calibrated.safetensors
     done
 fi
 if has evaluate; then
-    for m in runs/effnet64-r2/calibrated.safetensors runs/effnet96-r3/best.safetensors runs/effnet64-robust/calibrated.safetensors; do
+    for m in runs/effnet64-r2/calibrated.safetensors runs/effnet96-r3/best.safetensors runs/effnet64-robust/calibrated.safetensors runs/effnet64-robust2/calibrated.safetensors; do
         [ -s "$m" ] || continue
         "$D" evaluate --model "$m" --data $T/test.tar.gz --perturb jpeg:80,60,40 resize:16,64,128,256 blur:1.0 noise:0.02
         for s in gan-e2-heldout gan-e4-heldout; do "$D" classify $X/$s.tar.gz --model "$m" | tail -1; done
