@@ -148,7 +148,7 @@ final class ResultPrinter {
     func header() {
         switch format {
         case .csv: print("path,verdict,p_fake,reason,evidence")
-        case .table: print("VERDICT  P_FAKE  PATH  [EVIDENCE]")
+        case .table: print("VERDICT  P_FAKE  PATH  [EVIDENCE]  (WHY, unless the pixels alone decided)")
         case .json: break
         }
     }
@@ -165,7 +165,8 @@ final class ResultPrinter {
             let v = r.verdict.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
             let code = r.verdict == .fake ? "31" : (r.verdict == .real ? "32" : "33")
             let shown = colour ? "\u{1B}[\(code)m\(v)\u{1B}[0m" : v
-            print("\(shown)  \(String(format: "%.4f", r.pFake))  \(r.path)" + (evidence.isEmpty ? "" : "  [" + evidence.joined(separator: "; ") + "]"))
+            print("\(shown)  \(String(format: "%.4f", r.pFake))  \(r.path)" + (evidence.isEmpty ? "" : "  [" + evidence.joined(separator: "; ") + "]")
+                  + (r.reason == "pixels" ? "" : "  (\(r.reason))"))
         }
     }
 }

@@ -68,6 +68,12 @@ final class ClassifyCommandTests: XCTestCase {
             XCTAssertEqual(row["verdict"] as? String, p >= 0.5 ? "UNSURE" : "REAL", "\(row)")
             if p >= 0.5 { XCTAssertTrue((row["reason"] as? String ?? "").contains("metadata says camera (exif:Make)"), "\(row)") }
         }
+        // The table says why, when the pixels alone did not decide.
+        let table = try runDiscern(["classify", sharedDataURL("metadata/comfyui/sdxl_simple_example.png").path, sharedDataURL("cifake/sample/REAL/0084_5.jpg").path])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        let lines = table.stdout.split(separator: "\n")
+        XCTAssertTrue(lines.contains { $0.contains("sdxl_simple_example.png") && $0.hasSuffix("(metadata: png:prompt)") }, table.stdout)
+        XCTAssertTrue(lines.contains { $0.contains("0084_5.jpg") && !$0.hasSuffix(")") }, table.stdout)
     }
 
     func testHostileInputsExitOneAndNameEveryBadFile() throws {
