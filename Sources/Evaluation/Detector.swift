@@ -88,6 +88,9 @@ public final class Detector: @unchecked Sendable {
         return Judgement(path: path, verdict: verdict, pFake: pFake, reason: reason, evidence: evidence, width: image.width, height: image.height)
     }
 
+    /// The `reason` of a verdict that the pixel score alone decided.
+    public static let pixelsReason = "pixels"
+
     /// Combines the pixel score and metadata evidence (see the type's documentation).
     public func verdict(pFake: Double, evidence: [Evidence]) -> (Verdict, reason: String) {
         if let e = evidence.first(where: { $0.indicates == .aiGenerated }) {
@@ -101,7 +104,7 @@ public final class Detector: @unchecked Sendable {
             // CIFAKE-trained pixels call FAKE is far outside what they were trained on (MODEL_CARD.md).
             return (.unsure, "pixels say FAKE, metadata says camera (\(camera.source))")
         }
-        return pFake >= 0.5 ? (.fake, "pixels") : (.real, "pixels")
+        return (pFake >= 0.5 ? .fake : .real, Self.pixelsReason)
     }
 }
 

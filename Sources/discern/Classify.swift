@@ -166,7 +166,7 @@ final class ResultPrinter {
             let code = r.verdict == .fake ? "31" : (r.verdict == .real ? "32" : "33")
             let shown = colour ? "\u{1B}[\(code)m\(v)\u{1B}[0m" : v
             print("\(shown)  \(String(format: "%.4f", r.pFake))  \(r.path)" + (evidence.isEmpty ? "" : "  [" + evidence.joined(separator: "; ") + "]")
-                  + (r.reason == "pixels" ? "" : "  (\(r.reason))"))
+                  + (r.reason == Detector.pixelsReason ? "" : "  (\(r.reason))"))
         }
     }
 }
