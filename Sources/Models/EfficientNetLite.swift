@@ -12,6 +12,10 @@ import Tensor
 /// std 128). Stem conv 3x3 stride 2 -> 16 MBConv blocks -> 1x1 head conv to 1280 channels -> global
 /// average pool -> dropout 0.2 -> dense. All convolutions use TensorFlow 'same' padding (the odd
 /// pixel bottom/right). The output is `[N, 1]` for two classes, `[N, classes]` otherwise (1000 for ImageNet).
+///
+/// `stemStride: 1` (architecture `effnet-lite0-s1`) keeps the ImageNet weights but drops the stem's
+/// downsampling, so a native 32x32 image gives the same feature-map sizes (and cost) as a 64x64 one
+/// with the standard stem, without first interpolating the pixels up to 64x64.
 public final class EfficientNetLite: Module {
     /// One stage of the Lite0 block table: repeats, kernel, stride, expansion, input and output filters.
     public struct Stage: Sendable {
@@ -40,8 +44,8 @@ public final class EfficientNetLite: Module {
     public let dropout: Dropout
     public let fc: Dense
 
-    public init(classes: Int = 2, using rng: inout some RandomNumberGenerator) {
-        convStem = Conv2d(3, 32, kernel: 3, stride: 2, padding: .same, bias: false, initializer: .heNormal, using: &rng)
+    public init(classes: Int = 2, stemStride: Int = 2, using rng: inout some RandomNumberGenerator) {
+        convStem = Conv2d(3, 32, kernel: 3, stride: stemStride, padding: .same, bias: false, initializer: .heNormal, using: &rng)
         bn0 = EfficientNetLite.batchNorm(32)
         var list: [Module] = []
         for stage in Self.lite0 {
@@ -61,7 +65,9 @@ public final class EfficientNetLite: Module {
     static func batchNorm(_ channels: Int) -> BatchNorm { BatchNorm(channels, momentum: 0.01, epsilon: 1e-3) }
 
     /// Pooled features `[N, 1280]` of images `[N, H, W, 3]` in 0...1 (before dropout and the dense layer).
+    /// In evaluation mode with gradients off this runs the folded network (`FoldedEfficientNet`).
     public func features(_ x: Tensor) -> Tensor {
+        if !isTraining && !GradMode.isEnabled { return foldedNetwork().features(x) }
         var h = bn0(convStem(x * 2 - 1)).relu6()
         for block in blocks { h = block(h) }
         return bn1(convHead(h)).relu6().globalAvgPool()
@@ -69,6 +75,25 @@ public final class EfficientNetLite: Module {
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         fc(dropout(features(x)))
+    }
+
+    // MARK: Inference with batch norm folded
+
+    /// Built on the first inference call after a mode or weight change; see `invalidateDerivedState`.
+    private var folded: FoldedEfficientNet?
+    private let foldLock = NSLock()
+
+    private func foldedNetwork() -> FoldedEfficientNet {
+        foldLock.withLock {
+            if let folded { return folded }
+            let network = FoldedEfficientNet(self)
+            folded = network
+            return network
+        }
+    }
+
+    public override func invalidateDerivedState() {
+        foldLock.withLock { folded = nil }
     }
 
     /// Where `scripts/weights/fetch_effnet_lite0.sh` leaves the converted ImageNet weights:
@@ -105,6 +130,7 @@ public final class EfficientNetLite: Module {
             }
             tensor.assign(value)
         }
+        weightsDidChange()
         if let extra = converted.keys.sorted().first { throw TorchImportError.unexpected(extra) }
         return skipped
     }

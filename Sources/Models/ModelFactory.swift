@@ -4,7 +4,10 @@ import Tensor
 /// Builds architectures by name, so checkpoints (which store the name and options) rebuild their model.
 public enum ModelFactory {
     /// The architectures `discern train --model` accepts.
-    public static let architectures = ["cnn", "cnn-small", "patchgan", "model2", "resnet", "effnet-lite0"]
+    public static let architectures = ["cnn", "cnn-small", "patchgan", "model2", "resnet", "effnet-lite0", "effnet-lite0-s1"]
+
+    /// Whether `architecture` is an EfficientNet-Lite0 (the ImageNet-pretrained family).
+    public static func isEfficientNet(_ architecture: String) -> Bool { architecture.hasPrefix("effnet-lite0") }
 
     /// Logit count for `classes`: one (sigmoid / BCE) for two classes, else one per class (softmax).
     public static func outputs(_ classes: Int) -> Int { classes == 2 ? 1 : classes }
@@ -24,6 +27,7 @@ public enum ModelFactory {
         case "model2": model = Model2(classes: classes, inputSize: inputSize, using: &rng)
         case "resnet": model = ResNet(classes: classes, width: width, blocksPerStage: depth, using: &rng)
         case "effnet-lite0": model = EfficientNetLite(classes: classes, using: &rng)
+        case "effnet-lite0-s1": model = EfficientNetLite(classes: classes, stemStride: 1, using: &rng)
         default: throw ModelError.unknownArchitecture(architecture)
         }
         model.seedDropout(seed &+ 1)

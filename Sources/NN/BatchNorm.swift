@@ -26,3 +26,25 @@ public final class BatchNorm: Module {
                     training: isTraining, momentum: momentum, epsilon: epsilon)
     }
 }
+
+extension BatchNorm {
+    /// The convolution that equals `self(conv(x))` in evaluation mode: the weight scaled per output
+    /// channel by `gamma / sqrt(runningVar + epsilon)` and a bias `beta - runningMean * scale` (+ the
+    /// conv's own bias, scaled). Works for any weight whose last axis is the output channel: conv
+    /// `[KH, KW, Cin, Cout]`, depthwise `[KH, KW, C]`, dense `[In, Out]`. Copies; `self` is unchanged.
+    public func folded(weight: Tensor, bias: Tensor?) -> (weight: Tensor, bias: Tensor) {
+        let c = weight.shape[weight.rank - 1]
+        precondition(c == self.weight.count, "folded: weight \(weight.shape) for \(self.weight.count) channels")
+        var scale = [Float](repeating: 0, count: c), shift = [Float](repeating: 0, count: c)
+        for ch in 0..<c {
+            scale[ch] = self.weight.pointer[ch] / (runningVar.pointer[ch] + epsilon).squareRoot()
+            shift[ch] = self.bias.pointer[ch] + ((bias?.pointer[ch] ?? 0) - runningMean.pointer[ch]) * scale[ch]
+        }
+        let w = weight.copy()
+        for row in 0..<(w.count / c) {
+            let p = w.pointer + row * c
+            for ch in 0..<c { p[ch] *= scale[ch] }
+        }
+        return (w, Tensor(shape: [c], scalars: shift))
+    }
+}

@@ -50,5 +50,6 @@ public enum Checkpoint {
             guard src.shape == t.shape else { throw CheckpointError.shapeMismatch(path: path, name: name, expected: t.shape, found: src.shape) }
         }
         for (name, t) in own { t.assign(tensors[name]!) }
+        model.weightsDidChange()
     }
 }

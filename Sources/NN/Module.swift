@@ -45,11 +45,27 @@ open class Module {
 
     /// Switches this module and all sub-modules to training (`true`) or evaluation mode.
     public func setTraining(_ training: Bool) {
-        for m in modules() { m.isTraining = training }
+        for m in modules() {
+            m.isTraining = training
+            m.invalidateDerivedState()
+        }
     }
 
     /// Sets this module's own mode, not its sub-modules' (e.g. to keep a frozen backbone's batch norm in inference mode).
-    public func setModeOnly(training: Bool) { isTraining = training }
+    public func setModeOnly(training: Bool) {
+        isTraining = training
+        invalidateDerivedState()
+    }
+
+    /// Drops whatever a module derived from its weights (e.g. batch norm folded into convolutions for
+    /// inference). `setTraining`, `setModeOnly` and `weightsDidChange` call it; subclasses that cache override it.
+    open func invalidateDerivedState() {}
+
+    /// Tells this module and its sub-modules that weights changed outside an optimizer step (a checkpoint
+    /// was loaded, a tensor assigned by hand), so derived state is rebuilt on next use.
+    public func weightsDidChange() {
+        for m in modules() { m.invalidateDerivedState() }
+    }
 
     /// Calls `body(dottedName, value)` for each direct tensor or module child (arrays expanded as `name.i`).
     private func visit(prefix: String, _ body: (String, Any) -> Void) {

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// Everything that defines a training run. Saved as `config.json` in the run folder; a YAML or JSON
 /// file given with `--config` supplies it, and command-line flags override single fields.
@@ -94,12 +95,12 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         if val.isEmpty && !(valFraction > 0 && valFraction < 0.5) { try fail("val_fraction must be in (0, 0.5) when no --val is given") }
         if inputSize < 16 { try fail("input_size must be at least 16") }
         if let pretrained {
-            if model != "effnet-lite0" { try fail("pretrained weights exist only for effnet-lite0, not '\(model)'") }
+            if !ModelFactory.isEfficientNet(model) { try fail("pretrained weights exist only for effnet-lite0 and effnet-lite0-s1, not '\(model)'") }
             if !FileManager.default.fileExists(atPath: pretrained) {
                 try fail("pretrained weights not found at \(pretrained) (scripts/weights/fetch_effnet_lite0.sh fetches them)")
             }
         }
-        if freezeBackbone && model != "effnet-lite0" { try fail("freeze_backbone needs a pretrained backbone (effnet-lite0)") }
+        if freezeBackbone && !ModelFactory.isEfficientNet(model) { try fail("freeze_backbone needs a pretrained backbone (effnet-lite0)") }
         if !(backboneLRScale > 0) { try fail("backbone_lr_scale must be positive") }
         if let initFrom {
             if !FileManager.default.fileExists(atPath: initFrom) { try fail("init_from checkpoint not found at \(initFrom)") }

@@ -20,7 +20,7 @@ struct BenchModels: ParsableCommand {
 
     func validate() throws {
         for m in models where !ModelFactory.architectures.contains(m) { throw ValidationError("unknown model '\(m)'") }
-        if inputSize != 32 && models.contains(where: { !["effnet-lite0", "resnet"].contains($0) }) {
+        if inputSize != 32 && models.contains(where: { !(ModelFactory.isEfficientNet($0) || $0 == "resnet") }) {
             throw ValidationError("--input-size other than 32 works for effnet-lite0 and resnet (the others have size-specific dense layers)")
         }
     }

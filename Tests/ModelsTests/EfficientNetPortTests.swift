@@ -47,6 +47,9 @@ final class EfficientNetPortTests: XCTestCase {
         let logits = model(Tensor(shape: [images.count, side, side, 3], scalars: pixels))
         let expected = try XCTUnwrap(fixtureTensor(fixture["logits"]))
         assertClose(logits, expected, atol: 1e-4, rtol: 0, "ImageNet logits")
+        // Inference (gradients off) runs the network with batch norm folded in: the same logits.
+        let folded = GradMode.withoutGrad { model(Tensor(shape: [images.count, side, side, 3], scalars: pixels)) }
+        assertClose(folded, expected, atol: 1e-4, rtol: 0, "ImageNet logits, batch norm folded")
         // Same top-5 classes, and the pooled features agree too.
         let top5 = try XCTUnwrap(fixture["top5"] as? [[Int]])
         for n in 0..<images.count {

@@ -3,6 +3,9 @@
 public protocol ConvolutionBackend: Sendable {
     /// y = conv(x, w) + bias. `y` is overwritten.
     func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>)
+    /// y = epilogue(conv(x, w) + bias): the residual added and the clamp applied (inference only; see `ConvEpilogue`).
+    func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                 y: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue)
     /// dx = d(sum(y * dy)) / dx. `dx` is overwritten.
     func backwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>)
     /// dw (and dbias when given) = gradients of sum(y * dy). Both are overwritten.
@@ -41,10 +44,17 @@ public struct Im2colConvolution: ConvolutionBackend {
     }
 
     public func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
-        let k = g.patchSize, inImage = g.inH * g.inW * g.inC
+        forward(g, x: x, w: w, bias: bias, y: y, epilogue: .none)
+    }
+
+    /// Per block of images: the output rows start as bias (+ residual), the GEMM adds into them, and the
+    /// clamp runs on the block while it is still in cache.
+    public func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                        y: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue) {
+        let k = g.patchSize, inImage = g.inH * g.inW * g.inC, c = g.outC
         forBlocks(g, needsScratch: !g.isPointwise) { images, scratch in
-            let rows = images.count * g.outPixels
-            let yBlock = y + images.lowerBound * g.outPixels * g.outC
+            let rows = images.count * g.outPixels, first = images.lowerBound * g.outPixels * c
+            let yBlock = y + first
             let cols: UnsafePointer<Float>
             if g.isPointwise {
                 cols = x + images.lowerBound * inImage
@@ -52,11 +62,23 @@ public struct Im2colConvolution: ConvolutionBackend {
                 Kernels.im2col(g, x: x, images: images, cols: scratch)
                 cols = UnsafePointer(scratch)
             }
-            if let bias {
-                for r in 0..<rows { (yBlock + r * g.outC).update(from: bias, count: g.outC) }
+            var beta: Float = 0
+            if let residual = epilogue.residual {
+                yBlock.update(from: residual + first, count: rows * c)
+                if let bias {
+                    for r in 0..<rows {
+                        let row = yBlock + r * c
+                        for ch in 0..<c { row[ch] += bias[ch] }
+                    }
+                }
+                beta = 1
+            } else if let bias {
+                for r in 0..<rows { (yBlock + r * c).update(from: bias, count: c) }
+                beta = 1
             }
-            Kernels.gemm(transA: false, transB: false, m: rows, n: g.outC, k: k, cols, lda: k, w, ldb: g.outC,
-                         beta: bias == nil ? 0 : 1, yBlock, ldc: g.outC)
+            Kernels.gemm(transA: false, transB: false, m: rows, n: c, k: k, cols, lda: k, w, ldb: c,
+                         beta: beta, yBlock, ldc: c)
+            epilogue.clamp(yBlock, count: rows * c)
         }
     }
 

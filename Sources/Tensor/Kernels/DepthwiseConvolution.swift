@@ -1,7 +1,9 @@
 extension Kernels {
     /// Depthwise convolution (channel multiplier 1): `x [N, H, W, C]`, `w [KH, KW, C]`, `y [N, OH, OW, C]`
-    /// (`g.outC == g.inC`). Direct loops vectorised over channels, threaded over images.
-    public static func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
+    /// (`g.outC == g.inC`). Direct loops vectorised over channels, threaded over images; `epilogue`
+    /// (inference) adds a residual and clamps each output pixel right after its sum.
+    public static func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                        y: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue = .none) {
         let c = g.inC
         Parallel.forRanges(g.batch) { images in
             for n in images {
@@ -20,6 +22,7 @@ extension Kernels {
                                 for ch in 0..<c { out[ch] += src[ch] * wk[ch] }
                             }
                         }
+                        epilogue.apply(out, offset: out - y, count: c)
                     }
                 }
             }

@@ -1,4 +1,13 @@
 extension Tensor {
+    /// The geometry of a `kernelH` x `kernelW` convolution of this NHWC tensor to `outC` channels.
+    func convGeometry(kernelH: Int, kernelW: Int, outC: Int, stride: Int, padding: Padding) -> ConvGeometry {
+        let v = padding.resolve(input: shape[1], kernel: kernelH, stride: stride, vertical: true)
+        let h = padding.resolve(input: shape[2], kernel: kernelW, stride: stride, vertical: false)
+        precondition(v.output > 0 && h.output > 0, "convolution: kernel \(kernelH)x\(kernelW) larger than padded input \(shape)")
+        return ConvGeometry(batch: shape[0], inH: shape[1], inW: shape[2], inC: shape[3], outH: v.output, outW: h.output, outC: outC,
+                            kernelH: kernelH, kernelW: kernelW, stride: stride, padTop: v.before, padLeft: h.before)
+    }
+
     /// 2-D convolution of NHWC images.
     /// - Parameters:
     ///   - weight: `[KH, KW, Cin, Cout]`.
@@ -6,12 +15,8 @@ extension Tensor {
     /// - Returns: `[N, OH, OW, Cout]`.
     public func conv2d(_ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding = .valid) -> Tensor {
         precondition(rank == 4 && weight.rank == 4 && weight.shape[2] == shape[3], "conv2d: input \(shape), weight \(weight.shape)")
-        let (kh, kw, cout) = (weight.shape[0], weight.shape[1], weight.shape[3])
-        let v = padding.resolve(input: shape[1], kernel: kh, stride: stride, vertical: true)
-        let h = padding.resolve(input: shape[2], kernel: kw, stride: stride, vertical: false)
-        precondition(v.output > 0 && h.output > 0, "conv2d: kernel \(kh)x\(kw) larger than padded input \(shape)")
-        let g = ConvGeometry(batch: shape[0], inH: shape[1], inW: shape[2], inC: shape[3], outH: v.output, outW: h.output, outC: cout,
-                             kernelH: kh, kernelW: kw, stride: stride, padTop: v.before, padLeft: h.before)
+        let cout = weight.shape[3]
+        let g = convGeometry(kernelH: weight.shape[0], kernelW: weight.shape[1], outC: cout, stride: stride, padding: padding)
         let y = TensorStorage(uninitializedCount: g.batch * g.outPixels * cout)
         Kernels.convolution.forward(g, x: pointer, w: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) }, y: y.pointer)
         let x = self
@@ -41,11 +46,8 @@ extension Tensor {
     /// - Returns: `[N, OH, OW, C]`.
     public func depthwiseConv2d(_ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding = .valid) -> Tensor {
         precondition(rank == 4 && weight.rank == 3 && weight.shape[2] == shape[3], "depthwiseConv2d: input \(shape), weight \(weight.shape)")
-        let (kh, kw, c) = (weight.shape[0], weight.shape[1], shape[3])
-        let v = padding.resolve(input: shape[1], kernel: kh, stride: stride, vertical: true)
-        let h = padding.resolve(input: shape[2], kernel: kw, stride: stride, vertical: false)
-        let g = ConvGeometry(batch: shape[0], inH: shape[1], inW: shape[2], inC: c, outH: v.output, outW: h.output, outC: c,
-                             kernelH: kh, kernelW: kw, stride: stride, padTop: v.before, padLeft: h.before)
+        let c = shape[3]
+        let g = convGeometry(kernelH: weight.shape[0], kernelW: weight.shape[1], outC: c, stride: stride, padding: padding)
         let y = TensorStorage(uninitializedCount: g.batch * g.outPixels * c)
         Kernels.depthwiseForward(g, x: pointer, w: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) }, y: y.pointer)
         let x = self
