@@ -1,11 +1,14 @@
 import ArgumentParser
 import Foundation
+import Tensor
 
 /// The `discern` command: tells real photographs from AI-generated images.
 @main
 struct Discern: AsyncParsableCommand {
     /// Line-buffered standard output, so results interleave correctly with progress on stderr in logs.
     static func main() async {
+        // OpenBLAS falls back to SSE3 kernels on CPUs it does not know; restart once with the right ones.
+        BLASCore.reexecIfMisdetected()
         setvbuf(stdout, nil, _IOLBF, 0)
         do {
             var command = try parseAsRoot()

@@ -9,7 +9,9 @@ public struct CommandResult {
 }
 
 /// Runs the `discern` executable built beside the test bundle, with `arguments`, from the repository root.
-public func runDiscern(_ arguments: [String], stdin: Data? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> CommandResult {
+/// - Parameter environment: changes to the inherited environment (a nil value removes the variable).
+public func runDiscern(_ arguments: [String], stdin: Data? = nil, environment: [String: String?] = [:],
+                       file: StaticString = #filePath, line: UInt = #line) throws -> CommandResult {
     // The test runner (`<products>/DiscernPackageTests.xctest`) sits beside the built `discern`.
     let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     let binary = runner.deletingLastPathComponent().appendingPathComponent("discern")
@@ -20,6 +22,11 @@ public func runDiscern(_ arguments: [String], stdin: Data? = nil, file: StaticSt
     let p = Process()
     p.executableURL = binary
     p.arguments = arguments
+    if !environment.isEmpty {
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        p.environment = env
+    }
     p.currentDirectoryURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let out = Pipe(), err = Pipe(), inp = Pipe()
     p.standardOutput = out
