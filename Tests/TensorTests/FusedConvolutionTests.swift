@@ -60,15 +60,36 @@ final class FusedConvolutionTests: XCTestCase {
         checkConv(kernel: 3, stride: 2, padding: .same, cin: 3, cout: 5, bias: true, residual: false, clamp: 0...6)
     }
 
-    func testDepthwiseWithClamp() {
-        for (kernel, stride) in [(3, 1), (5, 2)] {
-            let x = randomTensor([2, 11, 11, 7], seed: 5, range: -2...2)
-            let w = randomTensor([kernel, kernel, 7], seed: 6)
-            let b = randomTensor([7], seed: 7)
-            let plain = x.depthwiseConv2d(w, bias: b, stride: stride, padding: .same)
+    /// Depthwise convolution by the definition, 'same' padding (TensorFlow: the odd pixel bottom/right).
+    func naiveDepthwise(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride: Int) -> Tensor {
+        let (n, h, wd, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]), k = w.shape[0]
+        let oh = (h + stride - 1) / stride, ow = (wd + stride - 1) / stride
+        let padTop = max((oh - 1) * stride + k - h, 0) / 2, padLeft = max((ow - 1) * stride + k - wd, 0) / 2
+        var out = [Float](repeating: 0, count: n * oh * ow * c)
+        let xs = x.scalars, ws = w.scalars
+        for b in 0..<n { for i in 0..<oh { for j in 0..<ow { for ch in 0..<c {
+            var s = bias?.scalars[ch] ?? 0
+            for u in 0..<k { for v in 0..<k {
+                let (y0, x0) = (i * stride - padTop + u, j * stride - padLeft + v)
+                if y0 >= 0 && y0 < h && x0 >= 0 && x0 < wd { s += xs[((b * h + y0) * wd + x0) * c + ch] * ws[(u * k + v) * c + ch] }
+            } }
+            out[((b * oh + i) * ow + j) * c + ch] = s
+        } } } }
+        return Tensor(shape: [n, oh, ow, c], scalars: out)
+    }
+
+    func testDepthwiseMatchesTheDefinitionAndClamps() {
+        // 36 channels: two 16-wide SIMD blocks and a 4-channel remainder.
+        for (kernel, stride) in [(3, 1), (5, 2), (3, 2)] {
+            let x = randomTensor([2, 11, 11, 36], seed: 5, range: -2...2)
+            let w = randomTensor([kernel, kernel, 36], seed: 6)
+            let b = randomTensor([36], seed: 7)
+            let expected = naiveDepthwise(x, w, bias: b, stride: stride)
+            assertClose(x.depthwiseConv2d(w, bias: b, stride: stride, padding: .same), expected, atol: 1e-5, rtol: 1e-5, "depthwise k\(kernel) s\(stride)")
+            assertClose(x.depthwiseConv2d(w, stride: stride, padding: .same), naiveDepthwise(x, w, bias: nil, stride: stride), atol: 1e-5, rtol: 1e-5)
             let fused = x.fusedDepthwiseConv2d(w, bias: b, stride: stride, padding: .same, clamp: 0...1)
-            assertClose(fused, reference(plain, residual: nil, clamp: 0...1), atol: 1e-5, rtol: 1e-5, "depthwise k\(kernel) s\(stride)")
-            assertClose(x.fusedDepthwiseConv2d(w, bias: nil, stride: stride, padding: .same), x.depthwiseConv2d(w, stride: stride, padding: .same))
+            assertClose(fused, reference(expected, residual: nil, clamp: 0...1), atol: 1e-5, rtol: 1e-5, "fused depthwise k\(kernel) s\(stride)")
+            XCTAssertTrue(fused.scalars.contains(0) && fused.scalars.contains(1), "clamp edges untested")
         }
     }
 }

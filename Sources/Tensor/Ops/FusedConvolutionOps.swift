@@ -32,7 +32,7 @@ extension Tensor {
         let g = convGeometry(kernelH: weight.shape[0], kernelW: weight.shape[1], outC: shape[3], stride: stride, padding: padding)
         let y = TensorStorage(uninitializedCount: g.batch * g.outPixels * g.outC)
         Kernels.depthwiseForward(g, x: pointer, w: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) }, y: y.pointer,
-                                 epilogue: ConvEpilogue(residual: nil, clamp: clamp))
+                                 clamp: clamp)
         return Tensor(shape: [g.batch, g.outH, g.outW, g.outC], storage: y)
     }
 }
