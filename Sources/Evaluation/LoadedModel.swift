@@ -22,8 +22,11 @@ public struct LoadedModel {
         }
         let classes = ClassList((metadata["classes"] ?? "REAL,FAKE").split(separator: ",").map(String.init))
         let inputSize = Int(metadata["input_size"] ?? "") ?? 32
-        let model = try ModelFactory.make(arch, classes: classes.count, inputSize: inputSize,
-                                          width: Int(metadata["width"] ?? "") ?? 16, depth: Int(metadata["depth"] ?? "") ?? 3, seed: 0)
+        // Every weight comes from the file (Checkpoint.load demands all of them), so none is drawn at random.
+        let model = try Initializer.withoutRandomFill {
+            try ModelFactory.make(arch, classes: classes.count, inputSize: inputSize,
+                                  width: Int(metadata["width"] ?? "") ?? 16, depth: Int(metadata["depth"] ?? "") ?? 3, seed: 0)
+        }
         try Checkpoint.load(into: model, tensors: tensors.filter { !$0.key.hasPrefix("optimizer/") }, path: url.path)
         model.setTraining(false)
         self.model = model

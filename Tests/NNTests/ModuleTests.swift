@@ -38,4 +38,13 @@ final class ModuleTests: XCTestCase {
         d.setTraining(false)
         XCTAssertEqual(d(x).scalars, x.scalars)
     }
+
+    func testWithoutRandomFillBuildsZerosOnlyInsideTheBlock() {
+        var rng = SplitMix64(seed: 1)
+        let skipped = Initializer.withoutRandomFill { Conv2d(3, 8, kernel: 3, initializer: .heNormal, using: &rng) }
+        XCTAssertTrue(skipped.weight.scalars.allSatisfy { $0 == 0 })
+        XCTAssertTrue(skipped.weight.requiresGrad, "still a trainable parameter")
+        let drawn = Conv2d(3, 8, kernel: 3, initializer: .heNormal, using: &rng)
+        XCTAssertGreaterThan(Set(drawn.weight.scalars).count, 100, "random draws are back after the block")
+    }
 }
