@@ -44,14 +44,18 @@ public final class EfficientNetLite: Module {
     public let dropout: Dropout
     public let fc: Dense
 
-    public init(classes: Int = 2, stemStride: Int = 2, using rng: inout some RandomNumberGenerator) {
+    /// - Parameter dropPath: the largest drop-path rate (the last block's; block i of n gets dropPath * i / n,
+    ///   as the reference's `drop_connect_rate`); 0 (default) turns it off. Training only.
+    public init(classes: Int = 2, stemStride: Int = 2, dropPath: Float = 0, using rng: inout some RandomNumberGenerator) {
         convStem = Conv2d(3, 32, kernel: 3, stride: stemStride, padding: .same, bias: false, initializer: .heNormal, using: &rng)
         bn0 = EfficientNetLite.batchNorm(32)
         var list: [Module] = []
+        let count = Self.lite0.reduce(0) { $0 + $1.repeats }
         for stage in Self.lite0 {
             for r in 0..<stage.repeats {
                 list.append(MBConvBlock(r == 0 ? stage.input : stage.output, stage.output, kernel: stage.kernel,
-                                        stride: r == 0 ? stage.stride : 1, expansion: stage.expansion, using: &rng))
+                                        stride: r == 0 ? stage.stride : 1, expansion: stage.expansion,
+                                        dropPath: dropPath * Float(list.count) / Float(count), using: &rng))
             }
         }
         blocks = list
@@ -157,7 +161,7 @@ public final class EfficientNetLite: Module {
 }
 
 /// MBConv without squeeze-and-excitation (Sandler et al., MobileNetV2's inverted residual):
-/// [1x1 expand, BN, ReLU6] -> depthwise kxk (stride s), BN, ReLU6 -> 1x1 project, BN -> + x when shapes allow.
+/// [1x1 expand, BN, ReLU6] -> depthwise kxk (stride s), BN, ReLU6 -> 1x1 project, BN -> [drop path] -> + x when shapes allow.
 public final class MBConvBlock: Module {
     public let expandConv: Conv2d?
     public let bn0: BatchNorm?
@@ -166,8 +170,11 @@ public final class MBConvBlock: Module {
     public let projectConv: Conv2d
     public let bn2: BatchNorm
     public let residual: Bool
+    /// Drop path on the residual branch (training only), nil when off or the block has no shortcut.
+    public let dropPath: Dropout?
 
-    public init(_ input: Int, _ output: Int, kernel: Int, stride: Int, expansion: Int, using rng: inout some RandomNumberGenerator) {
+    public init(_ input: Int, _ output: Int, kernel: Int, stride: Int, expansion: Int, dropPath: Float = 0,
+                using rng: inout some RandomNumberGenerator) {
         let hidden = input * expansion
         if expansion != 1 {
             expandConv = Conv2d(input, hidden, kernel: 1, bias: false, initializer: .heNormal, using: &rng)
@@ -181,6 +188,7 @@ public final class MBConvBlock: Module {
         projectConv = Conv2d(hidden, output, kernel: 1, bias: false, initializer: .heNormal, using: &rng)
         bn2 = EfficientNetLite.batchNorm(output)
         residual = stride == 1 && input == output
+        self.dropPath = residual && dropPath > 0 ? Dropout(dropPath, perSample: true) : nil
     }
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {
@@ -188,6 +196,7 @@ public final class MBConvBlock: Module {
         if let expandConv, let bn0 { h = bn0(expandConv(h)).relu6() }
         h = bn1(depthwiseConv(h)).relu6()
         h = bn2(projectConv(h))
+        if let dropPath { h = dropPath(h) }
         return residual ? h + x : h
     }
 }

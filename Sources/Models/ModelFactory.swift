@@ -16,8 +16,9 @@ public enum ModelFactory {
     /// - Parameters:
     ///   - width: ResNet base width (16 = ResNet-20's).
     ///   - depth: ResNet blocks per stage (3 = ResNet-20).
+    ///   - dropPath: EfficientNet's largest drop-path rate (training only; 0 = off).
     public static func make(_ architecture: String, classes: Int = 2, inputSize: Int = 32, width: Int = 16, depth: Int = 3,
-                            seed: UInt64) throws -> Module {
+                            dropPath: Float = 0, seed: UInt64) throws -> Module {
         var rng = SplitMix64(seed: seed)
         let model: Module
         switch architecture {
@@ -26,8 +27,8 @@ public enum ModelFactory {
         case "patchgan": model = PatchGAN(classes: classes, inputSize: inputSize, using: &rng)
         case "model2": model = Model2(classes: classes, inputSize: inputSize, using: &rng)
         case "resnet": model = ResNet(classes: classes, width: width, blocksPerStage: depth, using: &rng)
-        case "effnet-lite0": model = EfficientNetLite(classes: classes, using: &rng)
-        case "effnet-lite0-s1": model = EfficientNetLite(classes: classes, stemStride: 1, using: &rng)
+        case "effnet-lite0": model = EfficientNetLite(classes: classes, dropPath: dropPath, using: &rng)
+        case "effnet-lite0-s1": model = EfficientNetLite(classes: classes, stemStride: 1, dropPath: dropPath, using: &rng)
         default: throw ModelError.unknownArchitecture(architecture)
         }
         model.seedDropout(seed &+ 1)

@@ -2,18 +2,28 @@ import Tensor
 
 /// Inverted dropout, active in training mode only. Each layer owns a seeded generator whose state
 /// is part of a checkpoint's metadata, so a resumed run draws the same masks.
+///
+/// `perSample: true` is drop path (stochastic depth, Huang et al. 2016; EfficientNet's "drop connect"):
+/// the whole of a sample's tensor is dropped or kept (`[N, ...]` times an `[N, 1, ...]` mask), for a
+/// residual branch to be skipped at random.
 public final class Dropout: Module {
     public let rate: Float
+    public let perSample: Bool
     /// The mask generator; seed it with `Module.seedDropout(_:)`.
     public var generator: SplitMix64
 
-    public init(_ rate: Float, seed: UInt64 = 0) {
+    public init(_ rate: Float, perSample: Bool = false, seed: UInt64 = 0) {
         self.rate = rate
+        self.perSample = perSample
         generator = SplitMix64(seed: seed)
     }
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {
-        isTraining ? x.dropout(rate: rate, using: &generator) : x
+        guard isTraining, rate > 0 else { return x }
+        guard perSample else { return x.dropout(rate: rate, using: &generator) }
+        let n = x.shape[0], keep = 1 / (1 - rate)
+        let mask = (0..<n).map { _ in Float(generator.next() >> 40) * 0x1p-24 >= rate ? keep : 0 }
+        return x * Tensor(shape: [n] + Array(repeating: 1, count: x.rank - 1), scalars: mask)
     }
 }
 

@@ -30,6 +30,8 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// ResNet width and blocks per stage.
     public var width = 16
     public var depth = 3
+    /// EfficientNet drop path (stochastic depth): the last block's rate, 0 = off (the reference trains with 0.2).
+    public var dropPath = 0.0
     /// L1 / L2 penalties on weight tensors (Keras-style regularisers).
     public var l1 = 0.0
     public var l2 = 0.0
@@ -51,7 +53,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case model, data, val, epochs, batch, optimizer, lr, momentum, schedule, augment, seed, out, width, depth, l1, l2, limit, pretrained
         case freezeBackbone = "freeze_backbone", backboneLRScale = "backbone_lr_scale", initFrom = "init_from"
-        case valFraction = "val_fraction", weightDecay = "weight_decay", inputSize = "input_size"
+        case valFraction = "val_fraction", weightDecay = "weight_decay", inputSize = "input_size", dropPath = "drop_path"
     }
 
     public init(from decoder: Decoder) throws {
@@ -74,6 +76,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         inputSize = try c.decodeIfPresent(Int.self, forKey: .inputSize) ?? d.inputSize
         width = try c.decodeIfPresent(Int.self, forKey: .width) ?? d.width
         depth = try c.decodeIfPresent(Int.self, forKey: .depth) ?? d.depth
+        dropPath = try c.decodeIfPresent(Double.self, forKey: .dropPath) ?? d.dropPath
         l1 = try c.decodeIfPresent(Double.self, forKey: .l1) ?? d.l1
         l2 = try c.decodeIfPresent(Double.self, forKey: .l2) ?? d.l2
         limit = try c.decodeIfPresent(Int.self, forKey: .limit)
@@ -94,6 +97,8 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         if !["constant", "cosine", "one-cycle", "step"].contains(schedule) { try fail("schedule must be constant, cosine, one-cycle or step, not '\(schedule)'") }
         if val.isEmpty && !(valFraction > 0 && valFraction < 0.5) { try fail("val_fraction must be in (0, 0.5) when no --val is given") }
         if inputSize < 16 { try fail("input_size must be at least 16") }
+        if !(dropPath >= 0 && dropPath < 1) { try fail("drop_path must be in [0, 1)") }
+        if dropPath > 0 && !ModelFactory.isEfficientNet(model) { try fail("drop_path applies to effnet-lite0 only") }
         if let pretrained {
             if !ModelFactory.isEfficientNet(model) { try fail("pretrained weights exist only for effnet-lite0 and effnet-lite0-s1, not '\(model)'") }
             if !FileManager.default.fileExists(atPath: pretrained) {

@@ -68,7 +68,7 @@ public final class Trainer {
         let classes = train.classes
         classNames = classes.names
         let model = try ModelFactory.make(config.model, classes: classes.count, inputSize: config.inputSize,
-                                          width: config.width, depth: config.depth, seed: config.seed)
+                                          width: config.width, depth: config.depth, dropPath: Float(config.dropPath), seed: config.seed)
         let backbone = try prepareBackbone(model, loadPretrained: !resume)
         let optimizer = makeOptimizer(model)
         optimizer.learningRateScales = Dictionary(uniqueKeysWithValues: backbone.map { ($0, Float(config.backboneLRScale)) })

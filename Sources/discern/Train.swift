@@ -37,6 +37,7 @@ struct Train: ParsableCommand {
     @Option(help: "adam, adamw, adamax or sgd.") var optimizer: String?
     @Option(help: "Learning rate (peak rate for one-cycle).") var lr: Double?
     @Option(help: "Weight decay (decoupled for adamw).") var weightDecay: Double?
+    @Option(help: "EfficientNet drop path (stochastic depth) rate of the last block, 0 = off (default 0).") var dropPath: Double?
     @Option(help: "SGD momentum / Adam beta1.") var momentum: Double?
     @Option(help: "constant, cosine, one-cycle or step.") var schedule: String?
     @Option(help: "Augmentations, e.g. hflip,crop:4,jpeg:30-95 (see docs).") var augment: String?
@@ -76,6 +77,7 @@ struct Train: ParsableCommand {
         if let optimizer { c.optimizer = optimizer }
         if let lr { c.lr = lr }
         if let weightDecay { c.weightDecay = weightDecay }
+        if let dropPath { c.dropPath = dropPath }
         if let momentum { c.momentum = momentum }
         if let schedule { c.schedule = schedule }
         if let augment { c.augment = augment }
