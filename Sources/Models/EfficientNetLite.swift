@@ -44,8 +44,8 @@ public final class EfficientNetLite: Module {
     public let dropout: Dropout
     public let fc: Dense
 
-    /// - Parameter dropPath: the largest drop-path rate (the last block's; block i of n gets dropPath * i / n,
-    ///   as the reference's `drop_connect_rate`); 0 (default) turns it off. Training only.
+    /// - Parameter dropPath: the drop-path scale: block i of n gets rate dropPath * i / n, as the reference's
+    ///   `drop_connect_rate` (only blocks with a shortcut have one); 0 (default) turns it off. Training only.
     public init(classes: Int = 2, stemStride: Int = 2, dropPath: Float = 0, using rng: inout some RandomNumberGenerator) {
         convStem = Conv2d(3, 32, kernel: 3, stride: stemStride, padding: .same, bias: false, initializer: .heNormal, using: &rng)
         bn0 = EfficientNetLite.batchNorm(32)
@@ -71,7 +71,7 @@ public final class EfficientNetLite: Module {
     /// Pooled features `[N, 1280]` of images `[N, H, W, 3]` in 0...1 (before dropout and the dense layer).
     /// In evaluation mode with gradients off this runs the folded network (`FoldedEfficientNet`).
     public func features(_ x: Tensor) -> Tensor {
-        if !isTraining && !GradMode.isEnabled { return foldedNetwork().features(x) }
+        if !isTraining && !GradMode.isEnabled && fullyInEvaluationMode { return foldedNetwork().features(x) }
         var h = bn0(convStem(x * 2 - 1)).relu6()
         for block in blocks { h = block(h) }
         return bn1(convHead(h)).relu6().globalAvgPool()
@@ -83,21 +83,29 @@ public final class EfficientNetLite: Module {
 
     // MARK: Inference with batch norm folded
 
-    /// Built on the first inference call after a mode or weight change; see `invalidateDerivedState`.
-    private var folded: FoldedEfficientNet?
-    private let foldLock = NSLock()
+    /// The folded network, built on the first inference call after a mode or weight change (see
+    /// `invalidateDerivedState`). A box that is never reassigned, so walking the module's properties
+    /// (`namedTensors`) never races with an inference thread filling it.
+    private final class FoldCache: @unchecked Sendable {
+        let lock = NSLock()
+        var network: FoldedEfficientNet?
+    }
+    private let foldCache = FoldCache()
 
     private func foldedNetwork() -> FoldedEfficientNet {
-        foldLock.withLock {
-            if let folded { return folded }
+        foldCache.lock.withLock {
+            if let network = foldCache.network { return network }
             let network = FoldedEfficientNet(self)
-            folded = network
+            foldCache.network = network
             return network
         }
     }
 
+    /// True when every layer is in evaluation mode (batch norm on running statistics, no drop path).
+    private var fullyInEvaluationMode: Bool { modules().allSatisfy { !$0.isTraining } }
+
     public override func invalidateDerivedState() {
-        foldLock.withLock { folded = nil }
+        foldCache.lock.withLock { foldCache.network = nil }
     }
 
     /// Where `scripts/weights/fetch_effnet_lite0.sh` leaves the converted ImageNet weights:

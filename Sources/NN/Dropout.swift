@@ -8,6 +8,7 @@ import Tensor
 /// residual branch to be skipped at random.
 public final class Dropout: Module {
     public let rate: Float
+    /// Drop whole samples (drop path) instead of single elements.
     public let perSample: Bool
     /// The mask generator; seed it with `Module.seedDropout(_:)`.
     public var generator: SplitMix64

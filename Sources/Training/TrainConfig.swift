@@ -30,7 +30,8 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// ResNet width and blocks per stage.
     public var width = 16
     public var depth = 3
-    /// EfficientNet drop path (stochastic depth): the last block's rate, 0 = off (the reference trains with 0.2).
+    /// EfficientNet drop path (stochastic depth): block i of 16 gets rate dropPath * i / 16 (blocks with a shortcut
+    /// only), 0 = off (the reference trains with 0.2).
     public var dropPath = 0.0
     /// L1 / L2 penalties on weight tensors (Keras-style regularisers).
     public var l1 = 0.0
@@ -99,6 +100,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         if inputSize < 16 { try fail("input_size must be at least 16") }
         if !(dropPath >= 0 && dropPath < 1) { try fail("drop_path must be in [0, 1)") }
         if dropPath > 0 && !ModelFactory.isEfficientNet(model) { try fail("drop_path applies to effnet-lite0 only") }
+        if dropPath > 0 && freezeBackbone { try fail("drop_path needs a trained backbone: not with freeze_backbone") }
         if let pretrained {
             if !ModelFactory.isEfficientNet(model) { try fail("pretrained weights exist only for effnet-lite0 and effnet-lite0-s1, not '\(model)'") }
             if !FileManager.default.fileExists(atPath: pretrained) {

@@ -258,6 +258,7 @@ public final class Trainer {
         let metadata: [String: String] = [
             "format": "discern-checkpoint-1", "architecture": config.model,
             "classes": classNames.joined(separator: ","),
+            "blas_core": BLASCore.current,
             "input_size": String(config.inputSize), "width": String(config.width), "depth": String(config.depth),
             "preprocessing": #"{"layout":"NHWC","channels":"RGB","scale":"x/255","size":\#(config.inputSize)}"#,
             "config": configJSON, "epoch": String(state.epoch), "batch": String(state.batch),
@@ -283,6 +284,9 @@ public final class Trainer {
         for (k, t) in extra { state[String(k.dropFirst("optimizer/".count))] = t }
         optimizer.loadStateDict(state)
         let seeds = (metadata["dropout_states"] ?? "").split(separator: ",").compactMap { UInt64($0) }
+        guard seeds.count == model.dropoutLayers.count else {
+            throw TrainingError.cannotResume("\(url.path) has \(seeds.count) dropout generators, this model \(model.dropoutLayers.count) (was drop_path changed?)")
+        }
         for (d, s) in zip(model.dropoutLayers, seeds) { d.generator = SplitMix64(seed: s) }
         return RunState(epoch: Int(metadata["epoch"] ?? "") ?? 0, batch: Int(metadata["batch"] ?? "") ?? 0,
                         best: Double(metadata["best_val_accuracy"] ?? "") ?? -1)

@@ -37,7 +37,7 @@ struct Train: ParsableCommand {
     @Option(help: "adam, adamw, adamax or sgd.") var optimizer: String?
     @Option(help: "Learning rate (peak rate for one-cycle).") var lr: Double?
     @Option(help: "Weight decay (decoupled for adamw).") var weightDecay: Double?
-    @Option(help: "EfficientNet drop path (stochastic depth) rate of the last block, 0 = off (default 0).") var dropPath: Double?
+    @Option(help: "EfficientNet drop path (stochastic depth): block i of 16 skips its residual branch with probability RATE * i / 16; 0 = off (default 0).") var dropPath: Double?
     @Option(help: "SGD momentum / Adam beta1.") var momentum: Double?
     @Option(help: "constant, cosine, one-cycle or step.") var schedule: String?
     @Option(help: "Augmentations, e.g. hflip,crop:4,jpeg:30-95 (see docs).") var augment: String?
@@ -49,12 +49,12 @@ struct Train: ParsableCommand {
     @Option(help: "L1 penalty on weights.") var l1: Double?
     @Option(help: "L2 penalty on weights.") var l2: Double?
     @Option(help: "Use at most this many training images (quick runs).") var limit: Int?
-    @Option(help: "ImageNet weights for effnet-lite0 (safetensors made by scripts/weights/fetch_effnet_lite0.sh).")
+    @Option(help: "ImageNet weights for effnet-lite0 / effnet-lite0-s1 (safetensors made by scripts/weights/fetch_effnet_lite0.sh).")
     var pretrained: String?
     @Flag(help: "Train only the classifier head on a frozen pretrained backbone.") var freezeBackbone = false
     @Option(help: "Learning-rate multiplier of the pretrained backbone (discriminative rates, e.g. 0.1).")
     var backboneLrScale: Double?
-    @Option(name: .customLong("init"), help: "Start from this checkpoint's weights (same architecture; same classes, except that effnet-lite0 may change its head) with a fresh optimizer and schedule.")
+    @Option(name: .customLong("init"), help: "Start from this checkpoint's weights (same architecture; same classes, except that effnet-lite0 / -s1 may change its head) with a fresh optimizer and schedule.")
     var initFrom: String?
 
     @Option(help: "Continue the run in this folder from its last.safetensors.")

@@ -38,26 +38,36 @@ final class FusedConvolutionTests: XCTestCase {
         if let clamp {
             XCTAssertTrue(plain.scalars.contains { $0 < clamp.lowerBound } && fused.scalars.contains { $0 == clamp.lowerBound },
                           "clamp's lower edge untested", file: file, line: line)
+            XCTAssertTrue(expected.scalars.contains { $0 == clamp.upperBound }, "clamp's upper edge untested", file: file, line: line)
         }
     }
 
     func testPointwiseConvWithResidualAndClamp() {
-        checkConv(kernel: 1, stride: 1, padding: .valid, cin: 8, cout: 6, bias: true, residual: true, clamp: 0...6)
+        checkConv(kernel: 1, stride: 1, padding: .valid, cin: 8, cout: 6, bias: true, residual: true, clamp: 0...1.5)
         checkConv(kernel: 1, stride: 1, padding: .valid, cin: 8, cout: 6, bias: false, residual: true, clamp: nil)
         checkConv(kernel: 1, stride: 1, padding: .valid, cin: 8, cout: 6, bias: true, residual: false, clamp: 0...1)
     }
 
     func testStridedSamePaddedConvWithClamp() {
-        checkConv(kernel: 3, stride: 2, padding: .same, cin: 3, cout: 5, bias: true, residual: false, clamp: 0...6)
+        checkConv(kernel: 3, stride: 2, padding: .same, cin: 3, cout: 5, bias: true, residual: false, clamp: 0...1.5)
         checkConv(kernel: 3, stride: 1, padding: .same, cin: 4, cout: 4, bias: false, residual: true, clamp: -0.5...0.5)
+    }
+
+    /// One image per im2col block: the residual and bias offsets of every block but the first are exercised.
+    func testManySmallBlocks() {
+        let saved = Kernels.convolution
+        Kernels.convolution = Im2colConvolution(blockFloats: 1)
+        defer { Kernels.convolution = saved }
+        checkConv(kernel: 1, stride: 1, padding: .valid, cin: 8, cout: 6, bias: true, residual: true, clamp: 0...1)
+        checkConv(kernel: 3, stride: 2, padding: .same, cin: 3, cout: 5, bias: true, residual: true, clamp: 0...1)
     }
 
     func testDefaultFusedForwardOfAPlainBackend() {
         let saved = Kernels.convolution
         Kernels.convolution = PlainOnly()
         defer { Kernels.convolution = saved }
-        checkConv(kernel: 1, stride: 1, padding: .valid, cin: 8, cout: 6, bias: true, residual: true, clamp: 0...6)
-        checkConv(kernel: 3, stride: 2, padding: .same, cin: 3, cout: 5, bias: true, residual: false, clamp: 0...6)
+        checkConv(kernel: 1, stride: 1, padding: .valid, cin: 8, cout: 6, bias: true, residual: true, clamp: 0...1.5)
+        checkConv(kernel: 3, stride: 2, padding: .same, cin: 3, cout: 5, bias: true, residual: false, clamp: 0...1.5)
     }
 
     /// Depthwise convolution by the definition, 'same' padding (TensorFlow: the odd pixel bottom/right).
@@ -79,7 +89,7 @@ final class FusedConvolutionTests: XCTestCase {
     }
 
     func testDepthwiseMatchesTheDefinitionAndClamps() {
-        // 36 channels: two 16-wide SIMD blocks and a 4-channel remainder.
+        // 36 channels: not a multiple of the vector width, so the vectorised loops' remainders run too.
         for (kernel, stride) in [(3, 1), (5, 2), (3, 2)] {
             let x = randomTensor([2, 11, 11, 36], seed: 5, range: -2...2)
             let w = randomTensor([kernel, kernel, 36], seed: 6)

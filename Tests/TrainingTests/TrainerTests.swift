@@ -120,6 +120,12 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try Trainer(config: c)) { XCTAssertTrue("\($0)".contains("optimizer"), "\($0)") }
         c = config("x", epochs: 0)
         XCTAssertThrowsError(try Trainer(config: c)) { XCTAssertTrue("\($0)".contains("epochs")) }
+        c = config("x", epochs: 1)
+        c.dropPath = 0.2  // the config's model is not an EfficientNet
+        XCTAssertThrowsError(try Trainer(config: c)) { XCTAssertTrue("\($0)".contains("drop_path"), "\($0)") }
+        c.model = "effnet-lite0"
+        c.freezeBackbone = true
+        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("drop_path"), "\($0)") }
     }
 }
 

@@ -6,7 +6,7 @@ import Foundation
 /// Debian 12's OpenBLAS (0.3.21, built for every x86 core) picks its kernels from the CPU's family and
 /// model numbers when it is loaded. It does not know recent Xeons (this project's machines report
 /// family 6 model 207) and falls back to its Prescott (SSE3) kernels, which ran `discern classify`
-/// 2.3x slower than the AVX-512 (SkylakeX) ones on the same machine (BENCHMARKS.md). OpenBLAS reads
+/// 2.3x slower than the AVX-512 (SkylakeX) ones on the same machine (BENCHMARKS.md, 2026-12-02). OpenBLAS reads
 /// its `OPENBLAS_CORETYPE` override only at load time, so the fix is to start the process once more
 /// with it set: see `reexecIfMisdetected()`.
 public enum BLASCore {
@@ -33,9 +33,9 @@ public enum BLASCore {
     /// The kernel set to re-execute with, or nil when none is needed: OpenBLAS fell back to Prescott
     /// although the CPU can run better kernels, and `OPENBLAS_CORETYPE` is not set (a user's choice,
     /// or this process is already the re-executed one).
-    public static func replacement(current: String, cpuFlags: Set<String>, environment: [String: String]) -> String? {
+    public static func replacement(current: String, cpuFlags: @autoclosure () -> Set<String>, environment: [String: String]) -> String? {
         guard environment["OPENBLAS_CORETYPE"] == nil, current.lowercased() == "prescott" else { return nil }
-        return best(cpuFlags: cpuFlags)
+        return best(cpuFlags: cpuFlags())
     }
 
     /// When OpenBLAS misdetected the CPU (see the type's note), replaces this process with a fresh
@@ -44,8 +44,12 @@ public enum BLASCore {
     public static func reexecIfMisdetected() {
         let environment = ProcessInfo.processInfo.environment
         guard let core = replacement(current: current, cpuFlags: cpuFlags(), environment: environment) else { return }
+        // Started through the dynamic loader (`ld-linux ... discern`), /proc/self/exe is the loader: do not restart.
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        guard !exe.isEmpty, !(exe as NSString).lastPathComponent.hasPrefix("ld-") else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         unsetenv("OPENBLAS_CORETYPE")  // exec failed: carry on with the kernels we have
+        FileHandle.standardError.write(Data("discern: note: could not restart with OPENBLAS_CORETYPE=\(core) (errno \(errno)); running on OpenBLAS's \(current) kernels\n".utf8))
     }
 }

@@ -10,6 +10,9 @@ public struct ConvEpilogue: @unchecked Sendable {
     /// Neither a residual nor a clamp.
     public static let none = ConvEpilogue(residual: nil, clamp: nil)
 
+    /// - Parameters:
+    ///   - residual: the tensor to add (laid out as the output), or nil.
+    ///   - clamp: the output range, or nil for none.
     public init(residual: UnsafePointer<Float>?, clamp: ClosedRange<Float>?) {
         self.residual = residual
         lower = clamp?.lowerBound ?? -.infinity
