@@ -59,6 +59,8 @@ open class Module {
 
     /// Drops whatever a module derived from its weights (e.g. batch norm folded into convolutions for
     /// inference). `setTraining`, `setModeOnly` and `weightsDidChange` call it; subclasses that cache override it.
+    /// An optimizer step does not: code that updates weights while the whole model stays in evaluation mode
+    /// must call `weightsDidChange()` before the next inference (no command of Discern does).
     open func invalidateDerivedState() {}
 
     /// Tells this module and its sub-modules that weights changed outside an optimizer step (a checkpoint
