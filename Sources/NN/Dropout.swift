@@ -23,7 +23,7 @@ public final class Dropout: Module {
         guard isTraining, rate > 0 else { return x }
         guard perSample else { return x.dropout(rate: rate, using: &generator) }
         let n = x.shape[0], keep = 1 / (1 - rate)
-        let mask = (0..<n).map { _ in Float(generator.next() >> 40) * 0x1p-24 >= rate ? keep : 0 }
+        let mask = (0..<n).map { _ in generator.nextUnitFloat() >= rate ? keep : 0 }
         return x * Tensor(shape: [n] + Array(repeating: 1, count: x.rank - 1), scalars: mask)
     }
 }

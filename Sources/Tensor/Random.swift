@@ -15,6 +15,10 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// A uniform draw in [0, 1) from the top 24 bits (a Float's precision): the dropout masks' coin.
+    @inline(__always)
+    public mutating func nextUnitFloat() -> Float { Float(next() >> 40) * 0x1p-24 }
 }
 
 extension RandomNumberGenerator {

@@ -7,7 +7,7 @@ extension Tensor {
         let keep = 1 / (1 - rate)
         let mask = Tensor(zeros: shape)
         // 24 random bits per element -> uniform in [0, 1): concrete generator, no generic dispatch per draw.
-        for i in 0..<count where Float(generator.next() >> 40) * 0x1p-24 >= rate { mask.pointer[i] = keep }
+        for i in 0..<count where generator.nextUnitFloat() >= rate { mask.pointer[i] = keep }
         let out = TensorStorage(uninitializedCount: count)
         Kernels.map2(pointer, mask.pointer, out.pointer, count) { $0 * $1 }
         return Tensor.result(shape: shape, storage: out, inputs: [self]) { g in
