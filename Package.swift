@@ -65,7 +65,7 @@ let package = Package(
                                                        .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                        .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Models", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "NN", "Imaging", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "NN", "Imaging", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -7,7 +7,8 @@ public final class BatchNorm: Module {
     public let bias: Tensor
     public let runningMean: Tensor
     public let runningVar: Tensor
-    public let momentum: Float
+    /// Share of a new batch in the running statistics (`recalibrateBatchNorm` changes it while it runs).
+    public var momentum: Float
     public let epsilon: Float
 
     /// - Parameters:

@@ -48,6 +48,10 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// optimizer and schedule), e.g. a second, augmented fine-tuning round of a trained detector. For
     /// `effnet-lite0` the classes may differ: a binary detector's backbone can start a 3-class model.
     public var initFrom: String?
+    /// Before each validation, re-estimate batch-norm statistics from this many unaugmented training batches
+    /// with dropout off (`Module.recalibrateBatchNorm`); 0 = off. For networks with dropout before batch norm
+    /// (`patchgan`), whose running variance is otherwise that of the dropped-out activations.
+    public var bnRecalibrate = 0
 
     public init() {}
 
@@ -55,6 +59,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         case model, data, val, epochs, batch, optimizer, lr, momentum, schedule, augment, seed, out, width, depth, l1, l2, limit, pretrained
         case freezeBackbone = "freeze_backbone", backboneLRScale = "backbone_lr_scale", initFrom = "init_from"
         case valFraction = "val_fraction", weightDecay = "weight_decay", inputSize = "input_size", dropPath = "drop_path"
+        case bnRecalibrate = "bn_recalibrate"
     }
 
     public init(from decoder: Decoder) throws {
@@ -85,6 +90,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         freezeBackbone = try c.decodeIfPresent(Bool.self, forKey: .freezeBackbone) ?? d.freezeBackbone
         backboneLRScale = try c.decodeIfPresent(Double.self, forKey: .backboneLRScale) ?? d.backboneLRScale
         initFrom = try c.decodeIfPresent(String.self, forKey: .initFrom)
+        bnRecalibrate = try c.decodeIfPresent(Int.self, forKey: .bnRecalibrate) ?? d.bnRecalibrate
     }
 
     /// Checks values a run cannot start with; the message names the field.
@@ -108,6 +114,8 @@ public struct TrainConfig: Codable, Sendable, Equatable {
             }
         }
         if freezeBackbone && !ModelFactory.isEfficientNet(model) { try fail("freeze_backbone needs a pretrained backbone (effnet-lite0)") }
+        if bnRecalibrate < 0 { try fail("bn_recalibrate must be 0 (off) or a number of batches") }
+        if bnRecalibrate > 0 && freezeBackbone { try fail("bn_recalibrate would change the frozen backbone's statistics: not with freeze_backbone") }
         if !(backboneLRScale > 0) { try fail("backbone_lr_scale must be positive") }
         if let initFrom {
             if !FileManager.default.fileExists(atPath: initFrom) { try fail("init_from checkpoint not found at \(initFrom)") }

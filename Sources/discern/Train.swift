@@ -37,6 +37,7 @@ struct Train: ParsableCommand {
     @Option(help: "adam, adamw, adamax or sgd.") var optimizer: String?
     @Option(help: "Learning rate (peak rate for one-cycle).") var lr: Double?
     @Option(help: "Weight decay (decoupled for adamw).") var weightDecay: Double?
+    @Option(help: "Before each validation, re-estimate batch-norm statistics from N unaugmented training batches with dropout off (for patchgan's dropout-before-batch-norm); 0 = off (default).") var bnRecalibrate: Int?
     @Option(help: "EfficientNet drop path (stochastic depth): block i of 16 skips its residual branch with probability RATE * i / 16; 0 = off (default 0).") var dropPath: Double?
     @Option(help: "SGD momentum / Adam beta1.") var momentum: Double?
     @Option(help: "constant, cosine, one-cycle or step.") var schedule: String?
@@ -78,6 +79,7 @@ struct Train: ParsableCommand {
         if let lr { c.lr = lr }
         if let weightDecay { c.weightDecay = weightDecay }
         if let dropPath { c.dropPath = dropPath }
+        if let bnRecalibrate { c.bnRecalibrate = bnRecalibrate }
         if let momentum { c.momentum = momentum }
         if let schedule { c.schedule = schedule }
         if let augment { c.augment = augment }

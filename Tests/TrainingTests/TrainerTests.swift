@@ -1,5 +1,6 @@
 import Data
 import Imaging
+import Models
 import NN
 import Foundation
 import Tensor
@@ -114,6 +115,32 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try Trainer(config: wrong)) { XCTAssertTrue("\($0)".contains("init_from"), "\($0)") }
     }
 
+    /// `bn_recalibrate` leaves training alone (same weights, same training loss) and replaces only the batch-norm
+    /// running statistics, with those of the unaugmented training images at the epoch's end; validation sees them.
+    func testBatchNormRecalibrationChangesOnlyTheRunningStatistics() throws {
+        let plain = try Trainer(config: config("plain", epochs: 1, model: "patchgan")).run()
+        var c = config("recal", epochs: 1, model: "patchgan")
+        c.bnRecalibrate = 2
+        let recal = try Trainer(config: c).run()
+        XCTAssertEqual(plain[0].trainLoss, recal[0].trainLoss)
+        let a = try weights("plain"), b = try weights("recal")
+        let statistics = a.keys.filter { $0.hasSuffix("runningMean") || $0.hasSuffix("runningVar") }
+        XCTAssertEqual(statistics.count, 2 * 4, "patchgan has four batch norms")
+        for (k, v) in a where !k.hasPrefix("optimizer/") && !statistics.contains(k) { XCTAssertEqual(v, b[k], k) }
+        for k in statistics { XCTAssertNotEqual(a[k], b[k], k) }
+        // The same statistics, computed from the plain run's weights and the 2 batches the trainer used.
+        let (train, _) = try Trainer(config: c).loadData()
+        let model = try ModelFactory.make("patchgan", classes: 2, inputSize: 32, seed: 11)
+        try Checkpoint.load(into: model, from: dir.appendingPathComponent("plain/last.safetensors"))
+        let loader = BatchLoader(dataset: train, batchSize: 16, shuffle: true, seed: 11)
+        let order = loader.order(epoch: 0)
+        model.recalibrateBatchNorm((0..<2).map { loader.makeBatch(order, batch: $0, epoch: 0).images })
+        for (name, tensor) in model.namedTensors() where statistics.contains(name) {
+            XCTAssertEqual(tensor.scalars, b[name], name)
+        }
+        XCTAssertNotEqual(plain[0].valLoss, recal[0].valLoss, "validation ran on the recalibrated statistics")
+    }
+
     func testBadConfigsAreRejectedWithTheirField() {
         var c = config("x", epochs: 1)
         c.optimizer = "rmsprop"
@@ -126,6 +153,12 @@ final class TrainerTests: XCTestCase {
         c.model = "effnet-lite0"
         c.freezeBackbone = true
         XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("drop_path"), "\($0)") }
+        c.dropPath = 0
+        c.bnRecalibrate = 4
+        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("bn_recalibrate"), "\($0)") }
+        c.freezeBackbone = false
+        c.bnRecalibrate = -1
+        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("bn_recalibrate"), "\($0)") }
     }
 }
 
