@@ -4,14 +4,16 @@
 # run (seed 1) in training, and the held-out fakes from a second DCGAN run with another seed (seed 2), so the
 # held-out generator shares no weights with any training one; the resize step narrowed to 0.2-0.6 (x2 down/up at
 # 64x64 input is 0.25) and applied to half the images; 4 epochs from the shipped default.
-# Usage: scripts/experiments/robust_round5.sh [STEP...]   (steps: gan split train calibrate evaluate)
+# Round 6 (steps round6 evaluate6) continues from round 5 with the resize step narrowed to 0.2-0.35 (around x2
+# down/up) for 2 epochs at a lower rate.
+# Usage: scripts/experiments/robust_round5.sh [STEP...]   (steps: gan split train calibrate evaluate round6 evaluate6)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 D=${DISCERN:-.build/release/discern}
 T=../shared/data/cifake
 X=runs/exp
 mkdir -p $X
-steps=("${@:-gan split train calibrate evaluate}")
+steps=("${@:-gan split train calibrate evaluate round6 evaluate6}")
 has() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 robust="hflip,jpeg:30-95@0.3,resize:0.2-0.6@0.5,blur:0.5-3@0.25,noise:0.02@0.1"
 
@@ -54,4 +56,16 @@ if has evaluate; then
         "$D" evaluate --model "$m" --data $T/test.tar.gz --perturb jpeg:80,60,40 resize:16,64,128,256 blur:1.0 noise:0.02
         for s in gan-s2e2-heldout gan-s2e4-heldout; do "$D" classify $X/$s.tar.gz --model "$m" | tail -1; done
     done
+fi
+if has round6; then
+    "$D" train --model effnet-lite0 --batch 64 --optimizer adamw --weight-decay 0.01 --schedule one-cycle --seed 1 \
+        --init runs/effnet64-robust5/best.safetensors --input-size 64 \
+        --data $X/train-minus-val.jsonl $X/gan-s1e1-train.tar.gz $X/gan-s1e2-train.tar.gz $X/gan-s1e3-train.tar.gz $X/gan-s1e4-train.tar.gz \
+        --val runs/valsplit/val.jsonl --epochs 2 --lr 2e-4 --augment "${robust/resize:0.2-0.6@0.5/resize:0.2-0.35@0.5}" --out runs/effnet64-robust6
+    "$D" calibrate --model runs/effnet64-robust6/best.safetensors --data runs/valsplit/val.jsonl --max-unsure 0.02 --out runs/effnet64-robust6/calibrated.safetensors
+fi
+if has evaluate6; then
+    m=runs/effnet64-robust6/calibrated.safetensors
+    "$D" evaluate --model "$m" --data $T/test.tar.gz --perturb jpeg:80,60,40 resize:16,64,128,256 blur:1.0 noise:0.02
+    for s in gan-s2e2-heldout gan-s2e4-heldout; do "$D" classify $X/$s.tar.gz --model "$m" | tail -1; done
 fi
