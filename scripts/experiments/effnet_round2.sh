@@ -34,16 +34,7 @@ if has gan; then
 fi
 if has robust64; then
     # Training images = train.tar.gz minus the validation images, plus the DCGAN training fakes.
-    python3 - "$(realpath $T/train.tar.gz)" <<'PY'
-import json, sys, tarfile
-src = sys.argv[1]
-val = {json.loads(l)["path"] for l in open("runs/effnet64-r2/val.jsonl")}
-with tarfile.open(src) as t, open("runs/exp/train-minus-val.jsonl", "w") as f:
-    for m in t:
-        p = f"{src}:{m.name}"
-        if m.isfile() and p not in val:
-            f.write(json.dumps({"label": m.name.split("/")[-2], "path": p, "split": "train"}) + "\n")
-PY
+    python3 scripts/experiments/train_minus_val.py $T/train.tar.gz runs/effnet64-r2/val.jsonl $X/train-minus-val.jsonl
     "$D" train "${common[@]}" --init runs/effnet64-r2/best.safetensors --input-size 64 \
         --data $X/train-minus-val.jsonl $X/gan-e1-train.tar.gz $X/gan-e3-train.tar.gz --val runs/effnet64-r2/val.jsonl \
         --epochs 3 --lr 3e-4 --augment "$robust" --out runs/effnet64-robust

@@ -31,16 +31,7 @@ if has split; then
     # The 4,100 validation images every EfficientNet round held out (seed 1 of the trainer's per-class split):
     # a 1-image-per-class run writes them to val.jsonl without training anything that is kept.
     "$D" train --model cnn --data $T/train.tar.gz --seed 1 --epochs 1 --limit 2 --out runs/valsplit > /dev/null
-    python3 - "$(realpath $T/train.tar.gz)" <<'PY'
-import json, sys, tarfile
-src = sys.argv[1]
-val = {json.loads(l)["path"] for l in open("runs/valsplit/val.jsonl")}
-with tarfile.open(src) as t, open("runs/exp/train-minus-val.jsonl", "w") as f:
-    for m in t:
-        p = f"{src}:{m.name}"
-        if m.isfile() and p not in val:
-            f.write(json.dumps({"label": m.name.split("/")[-2], "path": p, "split": "train"}) + "\n")
-PY
+    python3 scripts/experiments/train_minus_val.py $T/train.tar.gz runs/valsplit/val.jsonl $X/train-minus-val.jsonl
 fi
 if has train; then
     "$D" train --model effnet-lite0 --batch 64 --optimizer adamw --weight-decay 0.01 --schedule one-cycle --seed 1 \
