@@ -6,14 +6,14 @@
 # 64x64 input is 0.25) and applied to half the images; 4 epochs from the shipped default.
 # Round 6 (steps round6 evaluate6) continues from round 5 with the resize step narrowed to 0.2-0.35 (around x2
 # down/up) for 2 epochs at a lower rate.
-# Usage: scripts/experiments/robust_round5.sh [STEP...]   (steps: gan split train calibrate evaluate round6 evaluate6)
+# Usage: scripts/experiments/robust_round5.sh [STEP...]   (steps: gan split train calibrate evaluate round6 evaluate6 distance)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 D=${DISCERN:-.build/release/discern}
 T=../shared/data/cifake
 X=runs/exp
 mkdir -p $X
-steps=("${@:-gan split train calibrate evaluate round6 evaluate6}")
+steps=("${@:-gan split train calibrate evaluate round6 evaluate6 distance}")
 has() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 robust="hflip,jpeg:30-95@0.3,resize:0.2-0.6@0.5,blur:0.5-3@0.25,noise:0.02@0.1"
 
@@ -59,4 +59,18 @@ if has evaluate6; then
     m=runs/effnet64-robust6/calibrated.safetensors
     "$D" evaluate --model "$m" --data $T/test.tar.gz --perturb jpeg:80,60,40 resize:16,64,128,256 blur:1.0 noise:0.02
     for s in gan-s2e2-heldout gan-s2e4-heldout; do "$D" classify $X/$s.tar.gz --model "$m" | tail -1; done
+fi
+if has distance; then
+    # How far each generator's fakes are from the test REAL photos (FD in EfficientNet-Lite0 ImageNet space, not FID).
+    python3 - "$(realpath $T/test.tar.gz)" <<'PY'
+import json, sys, tarfile
+src = sys.argv[1]
+with tarfile.open(src) as t, open("runs/exp/test-real.jsonl", "w") as f:
+    for m in t:
+        if m.isfile() and m.name.split("/")[-2] == "REAL":
+            f.write(json.dumps({"label": "REAL", "path": f"{src}:{m.name}", "split": "test"}) + "\n")
+PY
+    for s in gan-s1e1-train gan-s1e4-train gan-s2e2-heldout gan-s2e4-heldout; do
+        "$D" distance --a $X/test-real.jsonl --b $X/$s.tar.gz | tail -2
+    done
 fi
