@@ -3,12 +3,17 @@ import Data
 import Evaluation
 import Foundation
 import NN
+import Tensor
 
 /// `discern calibrate`: fits a temperature and an unsure band on held-out data and stores them in the checkpoint.
 struct Calibrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit temperature scaling and the UNSURE band on held-out data; store them in the checkpoint's metadata.",
-        discussion: "Use the run's val.jsonl (never the test split). evaluate and classify then report calibrated p_fake.")
+        discussion: """
+            Use the run's val.jsonl (never the test split). evaluate and classify then report calibrated p_fake.
+            --bn-recalibrate N first re-estimates the batch-norm statistics from N batches of the data with dropout off \
+            (train --bn-recalibrate does it during training), for networks with dropout before batch norm (patchgan).
+            """)
 
     @Option(help: "Checkpoint of a binary (REAL/FAKE) model.")
     var model: String
@@ -19,12 +24,16 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Largest share of held-out images allowed in the UNSURE band.")
     var maxUnsure: Double = 0.05
 
+    @Option(help: "Re-estimate batch-norm statistics from N batches of 128 of --data (dropout off) before fitting; 0 = keep them (default).")
+    var bnRecalibrate: Int = 0
+
     @Option(help: "Where to write the calibrated checkpoint (default: overwrite --model).")
     var out: String?
 
     func validate() throws {
         guard (0..<0.5).contains(maxUnsure) else { throw ValidationError("--max-unsure must be in [0, 0.5)") }
         guard FileManager.default.fileExists(atPath: model) else { throw ValidationError("\(model): no such checkpoint") }
+        guard bnRecalibrate >= 0 else { throw ValidationError("--bn-recalibrate must be 0 (off) or a number of batches") }
     }
 
     func run() throws {
@@ -32,6 +41,17 @@ struct Calibrate: ParsableCommand {
         let loaded = try LoadedModel(url)
         guard loaded.classes.count == 2 else { throw ValidationError("calibrate handles binary models; this one has \(loaded.classes.names)") }
         let dataset = try DecodedDataset.load(DatasetSource(paths: data), size: loaded.inputSize, classes: loaded.classes)
+        var recalibrated: [String: Tensor] = [:]
+        if bnRecalibrate > 0 {
+            let loader = BatchLoader(dataset: dataset, batchSize: 128, shuffle: true, seed: 0)
+            let order = loader.order(epoch: 0), count = min(bnRecalibrate, max(dataset.count / 128, 1))
+            guard loaded.model.recalibrateBatchNorm((0..<count).lazy.map { loader.makeBatch(order, batch: $0, epoch: 0).images }) > 0 else {
+                throw ValidationError("--bn-recalibrate: this model has no batch norm")
+            }
+            let statistics = Set(loaded.model.batchNormLayers.flatMap { [ObjectIdentifier($0.runningMean), ObjectIdentifier($0.runningVar)] })
+            for (name, tensor) in loaded.model.namedTensors() where statistics.contains(ObjectIdentifier(tensor)) { recalibrated[name] = tensor }
+            print("batch-norm statistics re-estimated from \(count) batch(es) of \(dataset.count) images, dropout off")
+        }
         let logits = Predictor.binaryLogits(loaded.model, dataset: dataset)
         let t = Calibration.fitTemperature(logits: logits, labels: dataset.labels)
         func probs(_ temp: Double) -> [[Double]] { logits.map { let p = 1 / (1 + exp(-$0 / temp)); return [1 - p, p] } }
@@ -43,6 +63,11 @@ struct Calibrate: ParsableCommand {
         metadata["unsure_band"] = "\(band.lowerBound),\(band.upperBound)"
         metadata["calibration_data"] = data.joined(separator: " ")
         tensors = tensors.filter { !$0.key.hasPrefix("optimizer/") }
+        for (name, tensor) in recalibrated {
+            guard tensors[name] != nil else { throw ValidationError("checkpoint has no tensor \(name) to update") }
+            tensors[name] = tensor
+            metadata["bn_recalibration_data"] = data.joined(separator: " ")
+        }
         let target = URL(fileURLWithPath: out ?? model)
         try Safetensors.write(tensors, metadata: metadata, to: target)
         print(String(format: "%d held-out images: temperature %.4f, ECE %.4f -> %.4f, unsure band (%.4f, %.4f); wrote %@",

@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import TestSupport
 import XCTest
 
@@ -45,6 +46,34 @@ final class EvaluateCommandTests: XCTestCase {
         let share = try XCTUnwrap(j["unsure_share"] as? Double)
         XCTAssertLessThanOrEqual(share, 0.05 + 1e-9, "band fitted for at most 5 % unsure on the same images")
         XCTAssertNotNil(j["decided_accuracy"])
+    }
+
+    /// `calibrate --bn-recalibrate` on a patchgan trained without it: only the batch-norm statistics change (and the
+    /// calibration metadata); a model without batch norm is refused in one line.
+    func testCalibrateRecalibratesBatchNormStatistics() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("discern-bncal-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = sharedDataURL("cifake/sample").path
+        let t = try runDiscern(["train", "--model", "patchgan", "--data", sample, "--val-fraction", "0.25", "--epochs", "1",
+                                "--batch", "16", "--seed", "3", "--out", dir.path])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let before = dir.appendingPathComponent("best.safetensors"), after = dir.appendingPathComponent("bn.safetensors")
+        let c = try runDiscern(["calibrate", "--model", before.path, "--data", sample, "--bn-recalibrate", "4", "--out", after.path])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        XCTAssertTrue(c.stdout.contains("re-estimated from 1 batch(es) of 64 images"), c.stdout)
+        let a = try Safetensors.read(before).0.mapValues(\.scalars), b = try Safetensors.read(after).0.mapValues(\.scalars)
+        XCTAssertEqual(Set(a.keys), Set(b.keys))
+        var changed: [String] = []
+        for (k, v) in a where v != b[k] { changed.append(k) }
+        XCTAssertEqual(changed.count, 8, "\(changed.sorted())")
+        XCTAssertTrue(changed.allSatisfy { $0.hasSuffix("runningMean") || $0.hasSuffix("runningVar") }, "\(changed.sorted())")
+        let cnn = try runDiscern(["train", "--model", "cnn-small", "--data", sample, "--val-fraction", "0.25", "--epochs", "1",
+                                  "--batch", "16", "--out", dir.appendingPathComponent("cnn").path])
+        XCTAssertEqual(cnn.status, 0, cnn.stderr)
+        let r = try runDiscern(["calibrate", "--model", dir.appendingPathComponent("cnn/best.safetensors").path, "--data", sample,
+                                "--bn-recalibrate", "1"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("no batch norm"), r.stderr)
     }
 
     func testSideBySideComparison() throws {

@@ -13,3 +13,9 @@ common=(--data $T/train.tar.gz --model patchgan --epochs 1 --batch 128 --optimiz
 "$D" train "${common[@]}" --out runs/patchgan-bn-ema
 "$D" train "${common[@]}" --bn-recalibrate 50 --out runs/patchgan-bn-recal
 "$D" evaluate --model runs/patchgan-bn-ema/last.safetensors --model runs/patchgan-bn-recal/last.safetensors --data $T/test.tar.gz
+# The same repair after the fact, for a checkpoint trained without it: calibrate re-estimates the statistics from the
+# validation images (32 batches of 128), then fits the temperature and the UNSURE band on them.
+"$D" train --model cnn --data $T/train.tar.gz --seed 1 --epochs 1 --limit 2 --out runs/valsplit > /dev/null
+"$D" calibrate --model runs/patchgan-bn-ema/last.safetensors --data runs/valsplit/val.jsonl --bn-recalibrate 32 \
+    --out runs/patchgan-bn-ema/bn-calibrated.safetensors
+"$D" evaluate --model runs/patchgan-bn-ema/bn-calibrated.safetensors --data $T/test.tar.gz
