@@ -69,6 +69,9 @@ public final class Trainer {
         classNames = classes.names
         let model = try ModelFactory.make(config.model, classes: classes.count, inputSize: config.inputSize,
                                           width: config.width, depth: config.depth, dropPath: Float(config.dropPath), seed: config.seed)
+        if config.bnRecalibrate > 0 && model.batchNormLayers.isEmpty {
+            throw TrainingError.invalidConfig("bn_recalibrate: '\(config.model)' has no batch norm")
+        }
         let backbone = try prepareBackbone(model, loadPretrained: !resume)
         let optimizer = makeOptimizer(model)
         optimizer.learningRateScales = Dictionary(uniqueKeysWithValues: backbone.map { ($0, Float(config.backboneLRScale)) })

@@ -159,6 +159,9 @@ final class TrainerTests: XCTestCase {
         c.freezeBackbone = false
         c.bnRecalibrate = -1
         XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("bn_recalibrate"), "\($0)") }
+        c = config("x", epochs: 1, model: "cnn")
+        c.bnRecalibrate = 2
+        XCTAssertThrowsError(try Trainer(config: c).run()) { XCTAssertTrue("\($0)".contains("has no batch norm"), "\($0)") }
     }
 }
 
