@@ -37,6 +37,14 @@ public final class BatchLoader: @unchecked Sendable {
         self.prefetch = max(1, prefetch)
     }
 
+    /// The images of the first `count` full batches of `epoch`, in its order, made on demand (at least one batch: the
+    /// whole set when it is smaller than a batch). For uses that average per-batch figures, such as re-estimating
+    /// batch-norm statistics, where a short last batch would weigh as much as a full one.
+    public func leadingFullBatches(epoch: Int, count: Int) -> LazyMapSequence<Range<Int>, Tensor> {
+        let order = order(epoch: epoch)
+        return (0..<min(count, max(dataset.count / batchSize, 1))).lazy.map { self.makeBatch(order, batch: $0, epoch: epoch).images }
+    }
+
     /// Batches per epoch.
     public var batchCount: Int {
         dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize

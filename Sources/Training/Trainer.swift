@@ -77,7 +77,6 @@ public final class Trainer {
         optimizer.learningRateScales = Dictionary(uniqueKeysWithValues: backbone.map { ($0, Float(config.backboneLRScale)) })
         let loader = BatchLoader(dataset: train, batchSize: config.batch, shuffle: true, seed: config.seed,
                                  augmentation: config.augment.isEmpty ? nil : try Augmentation(config.augment))
-        let plainLoader = BatchLoader(dataset: train, batchSize: config.batch, shuffle: true, seed: config.seed)
         let perEpoch = loader.batchCount
         let schedule = makeSchedule(totalSteps: config.epochs * perEpoch)
         var state = RunState()
@@ -131,10 +130,8 @@ public final class Trainer {
             }
             if config.bnRecalibrate > 0 {
                 // Unaugmented training images in this epoch's order: the same batches on a resumed run.
-                let order = plainLoader.order(epoch: epoch)
-                // Full batches only: a short last batch would weigh as much as a full one in the average.
-                let count = min(config.bnRecalibrate, max(train.count / config.batch, 1))
-                model.recalibrateBatchNorm((0..<count).lazy.map { plainLoader.makeBatch(order, batch: $0, epoch: epoch).images })
+                let plain = BatchLoader(dataset: train, batchSize: config.batch, shuffle: true, seed: config.seed)
+                model.recalibrateBatchNorm(plain.leadingFullBatches(epoch: epoch, count: config.bnRecalibrate))
             }
             let valProbabilities = Predictor.probabilities(model, dataset: val)
             let valMetrics = ClassificationMetrics(labels: val.labels, probabilities: valProbabilities,

@@ -41,16 +41,14 @@ struct Calibrate: ParsableCommand {
         let loaded = try LoadedModel(url)
         guard loaded.classes.count == 2 else { throw ValidationError("calibrate handles binary models; this one has \(loaded.classes.names)") }
         let dataset = try DecodedDataset.load(DatasetSource(paths: data), size: loaded.inputSize, classes: loaded.classes)
-        var recalibrated: [String: Tensor] = [:]
+        var recalibrated: [(name: String, tensor: Tensor)] = []
         if bnRecalibrate > 0 {
-            let loader = BatchLoader(dataset: dataset, batchSize: 128, shuffle: true, seed: 0)
-            let order = loader.order(epoch: 0), count = min(bnRecalibrate, max(dataset.count / 128, 1))
-            guard loaded.model.recalibrateBatchNorm((0..<count).lazy.map { loader.makeBatch(order, batch: $0, epoch: 0).images }) > 0 else {
-                throw ValidationError("--bn-recalibrate: this model has no batch norm")
-            }
+            let batches = BatchLoader(dataset: dataset, batchSize: 128, shuffle: true, seed: 0).leadingFullBatches(epoch: 0, count: bnRecalibrate)
+            let used = loaded.model.recalibrateBatchNorm(batches)
+            guard used > 0 else { throw ValidationError("--bn-recalibrate: this model has no batch norm") }
             let statistics = Set(loaded.model.batchNormLayers.flatMap { [ObjectIdentifier($0.runningMean), ObjectIdentifier($0.runningVar)] })
-            for (name, tensor) in loaded.model.namedTensors() where statistics.contains(ObjectIdentifier(tensor)) { recalibrated[name] = tensor }
-            print("batch-norm statistics re-estimated from \(count) batch(es) of \(dataset.count) images, dropout off")
+            recalibrated = loaded.model.namedTensors().filter { statistics.contains(ObjectIdentifier($0.tensor)) }
+            print("batch-norm statistics re-estimated from \(used) batch(es) of \(dataset.count) images, dropout off")
         }
         let logits = Predictor.binaryLogits(loaded.model, dataset: dataset)
         let t = Calibration.fitTemperature(logits: logits, labels: dataset.labels)
@@ -63,11 +61,9 @@ struct Calibrate: ParsableCommand {
         metadata["unsure_band"] = "\(band.lowerBound),\(band.upperBound)"
         metadata["calibration_data"] = data.joined(separator: " ")
         tensors = tensors.filter { !$0.key.hasPrefix("optimizer/") }
-        for (name, tensor) in recalibrated {
-            guard tensors[name] != nil else { throw ValidationError("checkpoint has no tensor \(name) to update") }
-            tensors[name] = tensor
-            metadata["bn_recalibration_data"] = data.joined(separator: " ")
-        }
+        // LoadedModel took every tensor name from this checkpoint, so the statistics replace tensors that are there.
+        for (name, tensor) in recalibrated { tensors[name] = tensor }
+        if !recalibrated.isEmpty { metadata["bn_recalibration_data"] = data.joined(separator: " ") }
         let target = URL(fileURLWithPath: out ?? model)
         try Safetensors.write(tensors, metadata: metadata, to: target)
         print(String(format: "%d held-out images: temperature %.4f, ECE %.4f -> %.4f, unsure band (%.4f, %.4f); wrote %@",
