@@ -4,11 +4,7 @@
 # backbone (--init; the head is new because the classes differ), 3 epochs at 64x64.
 # Usage: scripts/experiments/edited_effnet.sh
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-D=${DISCERN:-.build/release/discern}
-T=../shared/data/cifake
-X=runs/exp
-mkdir -p $X
+source "$(dirname "$0")/common.sh"
 [ -s $X/edited-train.tar.gz ] || "$D" dataset edit $T/train.tar.gz --count 20500 --seed 1 --out $X/edited-train.tar.gz
 [ -s $X/edited-test.tar.gz ] || "$D" dataset edit $T/test.tar.gz --count 4000 --seed 2 --out $X/edited-test.tar.gz
 "$D" train --model effnet-lite0 --batch 64 --optimizer adamw --weight-decay 0.01 --schedule one-cycle --seed 1 \

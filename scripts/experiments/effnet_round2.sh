@@ -7,13 +7,8 @@
 # Usage: scripts/experiments/effnet_round2.sh [STEP...]
 #   steps: clean64 clean96 gan robust64 calibrate evaluate (default: all, in that order)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-D=${DISCERN:-.build/release/discern}
-T=../shared/data/cifake
-X=runs/exp
-mkdir -p $X
+source "$(dirname "$0")/common.sh"
 steps=("${@:-clean64 clean96 gan robust64 calibrate evaluate}")
-has() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 common=(--model effnet-lite0 --batch 64 --optimizer adamw --weight-decay 0.01 --schedule one-cycle --seed 1)
 robust="hflip,jpeg:30-95@0.3,resize:0.2-0.8@0.4,blur:0.5-3@0.25,noise:0.02@0.1"
 

@@ -5,9 +5,7 @@
 # Seed 1 holds out the same 4,100 validation images as every earlier round.
 # Usage: scripts/experiments/effnet_round4.sh
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-D=${DISCERN:-.build/release/discern}
-T=../shared/data/cifake
+source "$(dirname "$0")/common.sh"
 "$D" train --model effnet-lite0 --batch 64 --optimizer adamw --weight-decay 0.01 --schedule one-cycle --seed 1 \
     --init Sources/discern/Resources/default-detector.safetensors --input-size 64 --data $T/train.tar.gz \
     --epochs 4 --lr 3e-4 --drop-path 0.2 --augment "hflip,crop:4@0.5,cutout:16@0.5" --out runs/effnet64-r4

@@ -5,13 +5,8 @@
 # Usage: scripts/experiments/generators.sh [STEP...]   (steps: edited samples sd-gan binary-gan robust evaluate)
 # real-edited-ai ran with EPOCHS=8, binary-gan with EPOCHS=4, the others with the default 6.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-D=${DISCERN:-.build/release/discern}
-T=../shared/data/cifake
-X=runs/exp
-mkdir -p "$X"
+source "$(dirname "$0")/common.sh"
 steps=("${@:-edited samples sd-gan binary-gan robust}")
-has() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 train_model2() {  # OUT DATA...  (EPOCHS, AUGMENT from the environment)
     local out=$1; shift
     "$D" train --model model2 --data "$@" --epochs "${EPOCHS:-6}" --batch 128 --optimizer adam --lr 2e-3 --schedule one-cycle \

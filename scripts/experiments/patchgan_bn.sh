@@ -4,9 +4,7 @@
 # Adam 1e-3 one-cycle, batch 128, hflip, seed 1), with 10 epochs instead of 8.
 # Usage: scripts/experiments/patchgan_bn.sh
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-D=${DISCERN:-.build/release/discern}
-T=../shared/data/cifake
+source "$(dirname "$0")/common.sh"
 "$D" train --data $T/train.tar.gz --out runs/patchgan-bn --model patchgan --epochs 10 --batch 128 --optimizer adam \
     --lr 1e-3 --schedule one-cycle --augment hflip --seed 1 --bn-recalibrate 50
 "$D" evaluate --model runs/patchgan-bn/best.safetensors --data $T/test.tar.gz

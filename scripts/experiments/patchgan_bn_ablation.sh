@@ -5,9 +5,7 @@
 # dropped-out activations, momentum 0.1); validation on the same 4,100 held-out images then shows those statistics
 # against recalibrated ones at the same weights. Test accuracy of both follows.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-D=${DISCERN:-.build/release/discern}
-T=../shared/data/cifake
+source "$(dirname "$0")/common.sh"
 common=(--data $T/train.tar.gz --model patchgan --epochs 1 --batch 128 --optimizer adam --lr 1e-12 --schedule constant
         --augment hflip --seed 1 --limit 6400 --init runs/patchgan-bn/best.safetensors)
 "$D" train "${common[@]}" --out runs/patchgan-bn-ema

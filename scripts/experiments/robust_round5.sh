@@ -8,13 +8,8 @@
 # down/up) for 2 epochs at a lower rate.
 # Usage: scripts/experiments/robust_round5.sh [STEP...]   (steps: gan split train calibrate evaluate round6 evaluate6 distance)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-D=${DISCERN:-.build/release/discern}
-T=../shared/data/cifake
-X=runs/exp
-mkdir -p $X
+source "$(dirname "$0")/common.sh"
 steps=("${@:-gan split train calibrate evaluate round6 evaluate6 distance}")
-has() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 robust="hflip,jpeg:30-95@0.3,resize:0.2-0.6@0.5,blur:0.5-3@0.25,noise:0.02@0.1"
 
 if has gan; then

@@ -2,13 +2,9 @@
 # The EfficientNet-Lite0 transfer runs of RESULTS.md (session 3, 2026-11-23), as they ran.
 # Usage: scripts/experiments/transfer.sh [STEP...]   (steps: svm frozen finetune; default: all)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-D=${DISCERN:-.build/release/discern}
-T=../shared/data/cifake
+source "$(dirname "$0")/common.sh"
 W=$(scripts/weights/fetch_effnet_lite0.sh)
 steps=("${@:-svm frozen finetune}")
-has() { [[ " ${steps[*]} " == *" $1 "* ]]; }
-mkdir -p runs/exp
 if has svm; then
     "$D" features --pretrained "$W" --data $T/train.tar.gz --input-size 64 --out runs/exp/train64.features.safetensors
     "$D" features --pretrained "$W" --data $T/test.tar.gz --input-size 64 --out runs/exp/test64.features.safetensors
