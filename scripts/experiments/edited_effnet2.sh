@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# real / edited / AI, second EfficientNet-Lite0 round (session 7, 2026-12-02), as it ran. Session 5's run
+# (edited_effnet.sh) trained on 41,000 REAL / 41,000 FAKE / 20,500 EDITED and was scored on 4,000 of each:
+# the rare class's recall suffered (1,102 of 4,000 edited test photos called REAL). Here every training
+# photo gets one edit (41,000, seed 1; the same test shard, seed 2), so the classes are balanced as in the
+# test; 2 epochs (the session had 80 minutes left), everything else as in session 5.
+# Usage: scripts/experiments/edited_effnet2.sh [steps...]   (default: data train evaluate)
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+steps=("${@:-data train evaluate}"); steps=(${steps[*]})
+R=runs/edited-effnet64-r2
+if has data; then
+    [ -s $X/edited-train-all.tar.gz ] || "$D" dataset edit $T/train.tar.gz --count 41000 --seed 1 --out $X/edited-train-all.tar.gz
+    [ -s $X/edited-test.tar.gz ] || "$D" dataset edit $T/test.tar.gz --count 4000 --seed 2 --out $X/edited-test.tar.gz
+fi
+if has train; then
+    "$D" train --model effnet-lite0 --batch 64 --optimizer adamw --weight-decay 0.01 --schedule one-cycle --seed 1 \
+        --init Sources/discern/Resources/default-detector.safetensors --input-size 64 \
+        --data $T/train.tar.gz $X/edited-train-all.tar.gz --epochs 2 --lr 1e-3 --augment hflip --out $R
+fi
+if has evaluate; then
+    "$D" evaluate --model $R/best.safetensors --data $T/test.tar.gz $X/edited-test.tar.gz --format json > $R/eval-test.json
+fi
