@@ -4,10 +4,10 @@
 # the rare class's recall suffered (1,102 of 4,000 edited test photos called REAL). Here every training
 # photo gets one edit (41,000, seed 1; the same test shard, seed 2), so the classes are balanced as in the
 # test; 2 epochs (the session had 80 minutes left), everything else as in session 5.
-# Usage: scripts/experiments/edited_effnet2.sh [steps...]   (default: data train evaluate)
+# Usage: scripts/experiments/edited_effnet2.sh [steps...]   (default: data train evaluate kinds)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-steps=("${@:-data train evaluate}"); steps=(${steps[*]})
+steps=("${@:-data train evaluate kinds}"); steps=(${steps[*]})
 R=runs/edited-effnet64-r2
 if has data; then
     [ -s $X/edited-train-all.tar.gz ] || "$D" dataset edit $T/train.tar.gz --count 41000 --seed 1 --out $X/edited-train-all.tar.gz
@@ -20,4 +20,10 @@ if has train; then
 fi
 if has evaluate; then
     "$D" evaluate --model $R/best.safetensors --data $T/test.tar.gz $X/edited-test.tar.gz --format json > $R/eval-test.json
+fi
+if has kinds; then
+    # EDITED recall by edit kind (the kind is the member name's prefix): per-image probabilities, then argmax.
+    "$D" evaluate --model $R/best.safetensors --data $T/test.tar.gz $X/edited-test.tar.gz --predictions $R/predictions-test.csv > /dev/null
+    awk -F, 'NR > 1 && $2 == "EDITED" { n = split($1, a, "/"); k = a[n]; sub(/-.*/, "", k); all[k]++
+        if ($5 > $3 && $5 > $4) hit[k]++ } END { for (k in all) printf "%s %d / %d\n", k, hit[k], all[k] }' $R/predictions-test.csv
 fi
