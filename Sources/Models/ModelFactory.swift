@@ -4,10 +4,17 @@ import Tensor
 /// Builds architectures by name, so checkpoints (which store the name and options) rebuild their model.
 public enum ModelFactory {
     /// The architectures `discern train --model` accepts.
-    public static let architectures = ["cnn", "cnn-small", "patchgan", "model2", "resnet", "effnet-lite0", "effnet-lite0-s1"]
+    public static let architectures = ["cnn", "cnn-small", "patchgan", "model2", "resnet", "effnet-lite0", "effnet-lite0-s1", "effnet-lite1",
+                                             "effnet-lite2"]
 
-    /// Whether `architecture` is an EfficientNet-Lite0 (the ImageNet-pretrained family).
-    public static func isEfficientNet(_ architecture: String) -> Bool { architecture.hasPrefix("effnet-lite0") }
+    /// Whether `architecture` is an EfficientNet-Lite (the ImageNet-pretrained family).
+    public static func isEfficientNet(_ architecture: String) -> Bool { architecture.hasPrefix("effnet-lite") }
+
+    /// The EfficientNet-Lite variant `architecture` builds (`effnet-lite2` -> `.lite2`; `effnet-lite0-s1` -> `.lite0`).
+    public static func efficientNetVariant(_ architecture: String) -> EfficientNetLite.Variant? {
+        guard isEfficientNet(architecture) else { return nil }
+        return EfficientNetLite.Variant.named(String(architecture.dropFirst("effnet-".count).prefix(5)))
+    }
 
     /// Logit count for `classes`: one (sigmoid / BCE) for two classes, else one per class (softmax).
     public static func outputs(_ classes: Int) -> Int { classes == 2 ? 1 : classes }
@@ -29,6 +36,8 @@ public enum ModelFactory {
         case "resnet": model = ResNet(classes: classes, width: width, blocksPerStage: depth, using: &rng)
         case "effnet-lite0": model = EfficientNetLite(classes: classes, dropPath: dropPath, using: &rng)
         case "effnet-lite0-s1": model = EfficientNetLite(classes: classes, stemStride: 1, dropPath: dropPath, using: &rng)
+        case "effnet-lite1": model = EfficientNetLite(classes: classes, variant: .lite1, dropPath: dropPath, using: &rng)
+        case "effnet-lite2": model = EfficientNetLite(classes: classes, variant: .lite2, dropPath: dropPath, using: &rng)
         default: throw ModelError.unknownArchitecture(architecture)
         }
         model.seedDropout(seed &+ 1)

@@ -38,7 +38,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var l2 = 0.0
     /// Use at most this many training images (seeded, per class balanced), for quick runs.
     public var limit: Int?
-    /// ImageNet weights for `effnet-lite0` (safetensors from `scripts/weights/fetch_effnet_lite0.sh`).
+    /// ImageNet weights for an `effnet-lite` model (safetensors from `scripts/weights/fetch_effnet_lite.sh`).
     public var pretrained: String?
     /// Train only the classifier head; the pretrained backbone stays fixed (batch norm in inference mode).
     public var freezeBackbone = false
@@ -105,15 +105,15 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         if val.isEmpty && !(valFraction > 0 && valFraction < 0.5) { try fail("val_fraction must be in (0, 0.5) when no --val is given") }
         if inputSize < 16 { try fail("input_size must be at least 16") }
         if !(dropPath >= 0 && dropPath < 1) { try fail("drop_path must be in [0, 1)") }
-        if dropPath > 0 && !ModelFactory.isEfficientNet(model) { try fail("drop_path applies to effnet-lite0 only") }
+        if dropPath > 0 && !ModelFactory.isEfficientNet(model) { try fail("drop_path applies to the effnet-lite models only") }
         if dropPath > 0 && freezeBackbone { try fail("drop_path needs a trained backbone: not with freeze_backbone") }
         if let pretrained {
-            if !ModelFactory.isEfficientNet(model) { try fail("pretrained weights exist only for effnet-lite0 and effnet-lite0-s1, not '\(model)'") }
+            if !ModelFactory.isEfficientNet(model) { try fail("pretrained weights exist only for the effnet-lite models, not '\(model)'") }
             if !FileManager.default.fileExists(atPath: pretrained) {
-                try fail("pretrained weights not found at \(pretrained) (scripts/weights/fetch_effnet_lite0.sh fetches them)")
+                try fail("pretrained weights not found at \(pretrained) (scripts/weights/fetch_effnet_lite.sh VARIANT fetches them)")
             }
         }
-        if freezeBackbone && !ModelFactory.isEfficientNet(model) { try fail("freeze_backbone needs a pretrained backbone (effnet-lite0)") }
+        if freezeBackbone && !ModelFactory.isEfficientNet(model) { try fail("freeze_backbone needs a pretrained backbone (an effnet-lite model)") }
         if bnRecalibrate < 0 { try fail("bn_recalibrate must be 0 (off) or a number of batches") }
         if bnRecalibrate > 0 && freezeBackbone { try fail("bn_recalibrate would change the frozen backbone's statistics: not with freeze_backbone") }
         if !(backboneLRScale > 0) { try fail("backbone_lr_scale must be positive") }

@@ -14,7 +14,8 @@ struct Train: ParsableCommand {
             Example: discern train --model resnet --data ../shared/data/cifake/train.tar.gz --epochs 30 --optimizer sgd --lr 0.1 \
             --schedule one-cycle --augment hflip,crop:4 --out runs/resnet
             Transfer: discern train --model effnet-lite0 --pretrained ~/.cache/discern/effnet-lite0-imagenet.safetensors \
-            --input-size 64 --optimizer adamw --schedule one-cycle --lr 1e-3 --backbone-lr-scale 0.1 (add --freeze-backbone to train the head only)
+            --input-size 64 --optimizer adamw --schedule one-cycle --lr 1e-3 --backbone-lr-scale 0.1 (add --freeze-backbone to train the head only; \
+            effnet-lite1 and effnet-lite2 are the larger members of the family, with their own weights)
             """)
 
     @Option(help: "YAML or JSON file with the run's settings; flags override it.")
@@ -50,12 +51,12 @@ struct Train: ParsableCommand {
     @Option(help: "L1 penalty on weights.") var l1: Double?
     @Option(help: "L2 penalty on weights.") var l2: Double?
     @Option(help: "Use at most this many training images (quick runs).") var limit: Int?
-    @Option(help: "ImageNet weights for effnet-lite0 / effnet-lite0-s1 (safetensors made by scripts/weights/fetch_effnet_lite0.sh).")
+    @Option(help: "ImageNet weights for an effnet-lite model (safetensors made by scripts/weights/fetch_effnet_lite.sh 0|1|2).")
     var pretrained: String?
     @Flag(help: "Train only the classifier head on a frozen pretrained backbone.") var freezeBackbone = false
     @Option(help: "Learning-rate multiplier of the pretrained backbone (discriminative rates, e.g. 0.1).")
     var backboneLrScale: Double?
-    @Option(name: .customLong("init"), help: "Start from this checkpoint's weights (same architecture; same classes, except that effnet-lite0 / -s1 may change its head) with a fresh optimizer and schedule.")
+    @Option(name: .customLong("init"), help: "Start from this checkpoint's weights (same architecture; same classes, except that an effnet-lite model may change its head) with a fresh optimizer and schedule.")
     var initFrom: String?
 
     @Option(help: "Continue the run in this folder from its last.safetensors.")
