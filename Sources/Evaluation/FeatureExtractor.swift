@@ -12,12 +12,12 @@ public struct FeatureExtractor {
     /// Side length the images are resized to before the network.
     public let inputSize: Int
     /// A name for the space, e.g. `effnet-lite0-imagenet-pool1280@64`.
-    public var space: String { "effnet-lite0-imagenet-pool\(EfficientNetLite.featureWidth)@\(inputSize)" }
+    public var space: String { "effnet-\(network.variant.name)-imagenet-pool\(EfficientNetLite.featureWidth)@\(inputSize)" }
 
-    /// EfficientNet-Lite0 with the ImageNet weights at `weights` (see `scripts/weights/fetch_effnet_lite0.sh`).
-    public init(imageNetWeights weights: URL, inputSize: Int) throws {
+    /// EfficientNet-Lite0 (or `variant`) with the ImageNet weights at `weights` (see `scripts/weights/fetch_effnet_lite.sh`).
+    public init(imageNetWeights weights: URL, variant: EfficientNetLite.Variant = .lite0, inputSize: Int) throws {
         var rng = SplitMix64(seed: 0)
-        network = EfficientNetLite(classes: 1000, using: &rng)
+        network = EfficientNetLite(classes: 1000, variant: variant, using: &rng)
         try network.loadTorchStateDict(Safetensors.read(weights).tensors)
         network.setTraining(false)
         self.inputSize = inputSize

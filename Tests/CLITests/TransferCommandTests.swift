@@ -23,6 +23,22 @@ final class TransferCommandTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
+    /// `--model effnet-lite2` extracts in Lite2's space and names it; a network without weights is refused in one line.
+    func testFeaturesOfTheLargerLiteNetworks() throws {
+        let lite2 = EfficientNetLite.defaultWeightsPath(.lite2)
+        guard FileManager.default.fileExists(atPath: lite2) else {
+            return XCTFail("EfficientNet-Lite2 weights missing at \(lite2): run scripts/weights/fetch_effnet_lite.sh 2")
+        }
+        let out = dir.appendingPathComponent("lite2.safetensors").path
+        let f = try runDiscern(["features", "--model", "effnet-lite2", "--data", sharedDataURL("cifake/sample").path, "--input-size", "32", "--out", out])
+        XCTAssertEqual(f.status, 0, f.stderr)
+        XCTAssertTrue(f.stdout.contains("[64, 1280]") && f.stdout.contains("space effnet-lite2-imagenet-pool1280@32"), f.stdout)
+        XCTAssertEqual(try Safetensors.read(URL(fileURLWithPath: out)).1["space"], "effnet-lite2-imagenet-pool1280@32")
+        let bad = try runDiscern(["features", "--model", "resnet", "--data", sharedDataURL("cifake/sample").path, "--out", out])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--model must be effnet-lite0, effnet-lite1 or effnet-lite2"), bad.stderr)
+    }
+
     func testFeaturesThenLinearSVM() throws {
         let features = dir.appendingPathComponent("sample.features.safetensors").path
         let f = try runDiscern(["features", "--pretrained", weights, "--data", sharedDataURL("cifake/sample").path,
