@@ -3,7 +3,7 @@
 training = forward + BCEWithLogits backward + Adam step on a fixed random batch of 128 (data loading
 excluded); inference = forward (+ sigmoid) on a batch of 256 under inference_mode; each figure is the
 median over --runs timed runs of about --target seconds each.
-Usage: python torch_models.py [--threads 2] [--models cnn,cnn-small,patchgan,model2,resnet,effnet-lite0] [--size 32]
+Usage: python torch_models.py [--threads 2] [--models cnn,cnn-small,patchgan,model2,resnet,effnet-lite0,effnet-lite2] [--size 32]
                               [--runs 7] [--target 1.0] [--channels-last]
 Output: a '# torch ...' header line, then one JSON line per model.
 """
@@ -64,15 +64,19 @@ def resnet():  # ResNet-20 for CIFAR
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 1))
 
 
-def effnet_lite0():  # the efficientnet-lite-pytorch package's own model (pip install efficientnet-lite-pytorch), one logit
-    from efficientnet_lite_pytorch import EfficientNet
-    return EfficientNet.from_name("efficientnet-lite0", num_classes=1)
+def effnet_lite(n):  # the efficientnet-lite-pytorch package's own model (pip install efficientnet-lite-pytorch), one logit
+    def make():
+        from efficientnet_lite_pytorch import EfficientNet
+        # Padding computed for the benchmark's input size (TensorFlow 'same', as Discern pads).
+        return EfficientNet.from_name(f"efficientnet-lite{n}", num_classes=1, image_size=SIZE)
+    return make
 
 
 # name -> (constructor, exact parameter count of the Discern model)
 MODELS = {"cnn": (cnn, 1_402_945), "cnn-small": (cnn_small, 166_977), "patchgan": (patchgan, 2_765_702),
-          "model2": (model2, 635_265), "resnet": (resnet, 271_889), "effnet-lite0": (effnet_lite0, 3_372_289)}
-SIZE = 32  # --size: input side (only effnet-lite0 takes other sizes)
+          "model2": (model2, 635_265), "resnet": (resnet, 271_889), "effnet-lite0": (effnet_lite(0), 3_372_289),
+          "effnet-lite2": (effnet_lite(2), 4_812_353)}
+SIZE = 32  # --size: input side (only the effnet-lite models take other sizes)
 
 
 def timed_runs(step, n_iter, runs):
