@@ -58,7 +58,11 @@ struct Evaluate: ParsableCommand {
             }
             // Models of another input size (e.g. a 32x32 CNN beside the 64x64 default) see the same images decoded at their size.
             if datasets[m.inputSize] == nil {
-                datasets[m.inputSize] = try DecodedDataset.load(DatasetSource(paths: data), size: m.inputSize, classes: loaded[0].classes)
+                let other = try DecodedDataset.load(DatasetSource(paths: data), size: m.inputSize, classes: loaded[0].classes)
+                guard other.labels == dataset.labels else {
+                    throw ValidationError("\(path): the data decoded at \(m.inputSize)x\(m.inputSize) differs from the data at \(loaded[0].inputSize)x\(loaded[0].inputSize)")
+                }
+                datasets[m.inputSize] = other
             }
             let started = Date()
             let probabilities = Predictor.probabilities(m.model, dataset: datasets[m.inputSize]!, temperature: m.temperature)
