@@ -10,12 +10,6 @@ public enum ModelFactory {
     /// Whether `architecture` is an EfficientNet-Lite (the ImageNet-pretrained family).
     public static func isEfficientNet(_ architecture: String) -> Bool { architecture.hasPrefix("effnet-lite") }
 
-    /// The EfficientNet-Lite variant `architecture` builds (`effnet-lite2` -> `.lite2`; `effnet-lite0-s1` -> `.lite0`).
-    public static func efficientNetVariant(_ architecture: String) -> EfficientNetLite.Variant? {
-        guard isEfficientNet(architecture), architectures.contains(architecture) else { return nil }
-        return EfficientNetLite.Variant.named(String(architecture.dropFirst("effnet-".count).prefix(5)))
-    }
-
     /// Logit count for `classes`: one (sigmoid / BCE) for two classes, else one per class (softmax).
     public static func outputs(_ classes: Int) -> Int { classes == 2 ? 1 : classes }
 

@@ -22,27 +22,16 @@ struct Distance: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Second image set.") var b: [String]
     @Option(help: "Side length the images are resized to.") var inputSize = 64
     @Option(help: "Use at most this many images of each set (seeded choice; 0 = all).") var limit = 10_000
-    @Option(help: "Feature network: effnet-lite0 (default), effnet-lite1 or effnet-lite2.") var model = "effnet-lite0"
-    @Option(help: "ImageNet weights (default: the cache of scripts/weights/fetch_effnet_lite.sh).") var pretrained: String?
+    @OptionGroup var network: PretrainedNetworkOptions
     @Option(help: "table or json.") var format = "table"
-
-    /// The Lite variant `--model` names (validated in `validate`).
-    var variant: EfficientNetLite.Variant { ModelFactory.efficientNetVariant(model) ?? .lite0 }
 
     func validate() throws {
         guard ["table", "json"].contains(format) else { throw ValidationError("--format must be table or json") }
         guard (16...512).contains(inputSize), limit >= 0 else { throw ValidationError("--input-size must be in 16...512 and --limit >= 0") }
-        guard ModelFactory.efficientNetVariant(model) != nil, !model.hasSuffix("-s1") else {
-            throw ValidationError("--model must be effnet-lite0, effnet-lite1 or effnet-lite2 (the pretrained networks), not '\(model)'")
-        }
-        let weights = pretrained ?? EfficientNetLite.defaultWeightsPath(variant)
-        guard FileManager.default.fileExists(atPath: weights) else {
-            throw ValidationError("no ImageNet weights at \(weights): run scripts/weights/fetch_effnet_lite.sh \(variant.name.dropFirst(4))")
-        }
     }
 
     func run() throws {
-        let extractor = try FeatureExtractor(imageNetWeights: URL(fileURLWithPath: pretrained ?? EfficientNetLite.defaultWeightsPath(variant)), variant: variant, inputSize: inputSize)
+        let extractor = try network.extractor(inputSize: inputSize)
         func load(_ paths: [String], _ name: String) throws -> (Tensor, [[Double]], Int) {
             var ds = try DecodedDataset.load(DatasetSource(paths: paths), size: inputSize)
             for f in ds.failures { FileHandle.standardError.write(Data("discern: \(f.path): \(f.error)\n".utf8)) }
@@ -62,7 +51,7 @@ struct Distance: ParsableCommand {
         let (fa, pa, na) = try load(a, "a"), (fb, pb, nb) = try load(b, "b")
         let fd = try ImageSetDistance.frechet(fa, fb)
         let isA = ImageSetDistance.inceptionStyleScore(pa), isB = ImageSetDistance.inceptionStyleScore(pb)
-        let fdName = "FD-\(extractor.space)", isName = "IS-effnet-\(variant.name)-imagenet@\(inputSize)"
+        let fdName = "FD-\(extractor.space)", isName = "IS-effnet-\(extractor.network.variant.name)-imagenet@\(inputSize)"
         if format == "json" {
             let obj: [String: Any] = ["metric": fdName, "fd": fd, "score_name": isName, "score_a": isA, "score_b": isB, "n_a": na, "n_b": nb]
             print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))

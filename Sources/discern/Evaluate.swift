@@ -53,7 +53,7 @@ struct Evaluate: ParsableCommand {
         var sum: [[Double]] = [], ensembleCI: [Double] = []
         var datasets = [loaded[0].inputSize: dataset]
         for (path, m) in zip(model, loaded) {
-            guard m.classes.names == loaded[0].classes.names || !ensemble else {
+            if ensemble && m.classes.names != loaded[0].classes.names {
                 throw ValidationError("--ensemble: \(path) has classes \(m.classes.names), \(model[0]) has \(loaded[0].classes.names)")
             }
             // Models of another input size (e.g. a 32x32 CNN beside the 64x64 default) see the same images decoded at their size.

@@ -15,29 +15,17 @@ struct Features: ParsableCommand {
             Example: discern features --data ../shared/data/cifake/train.tar.gz --input-size 64 --out train.features.safetensors
             """)
 
-    @Option(help: "Network: effnet-lite0, effnet-lite1 or effnet-lite2 (ImageNet-pretrained).") var model = "effnet-lite0"
-    @Option(help: "ImageNet weights (default: effnet-liteN-imagenet.safetensors in $DISCERN_CACHE or ~/.cache/discern; for Lite0 $DISCERN_EFFNET_WEIGHTS first).")
-    var pretrained: String?
+    @OptionGroup var network: PretrainedNetworkOptions
     @Option(parsing: .upToNextOption, help: "Labelled images: folders, shards or manifests.") var data: [String]
     @Option(help: "Side length the images are resized to (32 = CIFAKE's own size).") var inputSize = 64
     @Option(help: "Output file (.safetensors).") var out: String
 
-    /// The Lite variant `--model` names (validated in `validate`).
-    var variant: EfficientNetLite.Variant { ModelFactory.efficientNetVariant(model) ?? .lite0 }
-
     func validate() throws {
         guard (16...512).contains(inputSize) else { throw ValidationError("--input-size must be in 16...512") }
-        guard ModelFactory.efficientNetVariant(model) != nil, !model.hasSuffix("-s1") else {
-            throw ValidationError("--model must be effnet-lite0, effnet-lite1 or effnet-lite2 (the pretrained networks), not '\(model)'")
-        }
-        let weights = pretrained ?? EfficientNetLite.defaultWeightsPath(variant)
-        guard FileManager.default.fileExists(atPath: weights) else {
-            throw ValidationError("no ImageNet weights at \(weights): run scripts/weights/fetch_effnet_lite.sh \(variant.name.dropFirst(4))")
-        }
     }
 
     func run() throws {
-        let extractor = try FeatureExtractor(imageNetWeights: URL(fileURLWithPath: pretrained ?? EfficientNetLite.defaultWeightsPath(variant)), variant: variant, inputSize: inputSize)
+        let extractor = try network.extractor(inputSize: inputSize)
         let decode = ProgressBar(total: 0, label: "decode", unknownTotal: true)
         let dataset = try DecodedDataset.load(DatasetSource(paths: data), size: inputSize) { decode.update($0) }
         decode.finish(dataset.count)
