@@ -24,11 +24,14 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Write figures (ROC, PR, reliability, confusion; PNG + SVG), contact sheets and report.html here (first model).")
     var out: String?
 
-    @Option(parsing: .upToNextOption, help: "Robustness sweep, e.g. jpeg:80,60,40 resize:64,256 blur:1.0 noise:0.02 (first model).")
+    @Option(parsing: .upToNextOption, help: "Robustness sweep, e.g. jpeg:80,60,40 resize:64,256 blur:1.0 noise:0.02 (the first model, or the ensemble with --ensemble).")
     var perturb: [String] = []
 
     @Flag(help: "Also score the ensemble of the --model checkpoints: the mean of their (calibrated) class probabilities.")
     var ensemble = false
+
+    @Option(help: "Test-time augmentation: none, or hflip (the mean of each image's and its mirror's probabilities; 2x the inference).")
+    var tta: TestTimeAugmentation = .none
 
     func validate() throws {
         if ensemble && model.count < 2 { throw ValidationError("--ensemble needs at least two --model checkpoints") }
@@ -65,7 +68,7 @@ struct Evaluate: ParsableCommand {
                 datasets[m.inputSize] = other
             }
             let started = Date()
-            let probabilities = Predictor.probabilities(m.model, dataset: datasets[m.inputSize]!, temperature: m.temperature)
+            let probabilities = Predictor.probabilities(m.model, dataset: datasets[m.inputSize]!, temperature: m.temperature, augmentation: tta)
             let seconds = Date().timeIntervalSince(started)
             if ensemble { sum = sum.isEmpty ? probabilities : zip(sum, probabilities).map { zip($0, $1).map(+) } }
             let nll = ScoreStatistics.logLoss(labels: dataset.labels, probabilities: probabilities)
@@ -84,7 +87,7 @@ struct Evaluate: ParsableCommand {
                     extras["unsure_band"] = [band.lowerBound, band.upperBound]
                     extras["unsure_share"] = share
                     extras["decided_accuracy"] = decidedAccuracy
-                    let raw = m.temperature == 1 ? probabilities : Predictor.probabilities(m.model, dataset: dataset)
+                    let raw = m.temperature == 1 ? probabilities : Predictor.probabilities(m.model, dataset: dataset, augmentation: tta)
                     extras["ece_uncalibrated"] = Calibration.expectedCalibrationError(labels: dataset.labels, probabilities: raw)
                     calibrationLines = [("temperature", String(format: "%.4f", m.temperature)),
                                         ("ECE before → after calibration", String(format: "%.4f → %.4f", extras["ece_uncalibrated"] as! Double,
@@ -112,11 +115,19 @@ struct Evaluate: ParsableCommand {
         }
         let sweep = try perturb.flatMap { try Perturbation.parse($0) }
         var robustness: [[String: Any]] = []
-        if !sweep.isEmpty, let clean = rows.first?.1 {
+        // With --ensemble the sweep scores the ensemble (every member on the degraded images at its input size), else the first model.
+        let swept = ensemble ? Array(loaded.indices) : [0]
+        if !sweep.isEmpty, let clean = ensemble ? rows.last?.1 : rows.first?.1 {
             for p in sweep {
-                let degraded = dataset.mapped { img, i in p.apply(img, index: i) }
-                let probs = Predictor.probabilities(loaded[0].model, dataset: degraded, temperature: loaded[0].temperature)
-                let m = ClassificationMetrics(labels: degraded.labels, probabilities: probs)
+                var probs: [[Double]] = []
+                for k in swept {
+                    let m = loaded[k]
+                    let degraded = datasets[m.inputSize]!.mapped { img, i in p.apply(img, index: i) }
+                    let member = Predictor.probabilities(m.model, dataset: degraded, temperature: m.temperature, augmentation: tta)
+                    probs = probs.isEmpty ? member : zip(probs, member).map { zip($0, $1).map(+) }
+                }
+                probs = probs.map { row in row.map { $0 / Double(swept.count) } }
+                let m = ClassificationMetrics(labels: dataset.labels, probabilities: probs)
                 robustness.append(["perturbation": p.description, "accuracy": m.accuracy, "roc_auc": m.rocAUC ?? Double.nan,
                                    "accuracy_drop": clean.accuracy - m.accuracy])
             }
@@ -126,7 +137,7 @@ struct Evaluate: ParsableCommand {
             let report = EvaluationReport(
                 modelPath: path, dataDescription: data.joined(separator: " "), classes: loaded[0].classes.names, metrics: metrics,
                 probabilities: firstProbabilities, dataset: dataset, accuracyCI: ci[0]...ci[1], aucCI: auc.map { $0[0]...$0[1] },
-                robustness: robustness.map { ($0["perturbation"] as! String, $0["accuracy"] as! Double, $0["roc_auc"] as! Double, $0["accuracy_drop"] as! Double) },
+                robustness: ensemble ? [] : robustness.map { ($0["perturbation"] as! String, $0["accuracy"] as! Double, $0["roc_auc"] as! Double, $0["accuracy_drop"] as! Double) },
                 calibration: calibrationLines)
             let files = try report.write(to: URL(fileURLWithPath: out))
             FileHandle.standardError.write(Data("wrote \(files.count) files to \(out) (open report.html)\n".utf8))
@@ -139,16 +150,15 @@ struct Evaluate: ParsableCommand {
                 obj["model"] = path
                 obj["classes"] = loaded[0].classes.names
                 obj["seconds"] = seconds
+                obj["tta"] = tta.rawValue
                 if ensemble && path == rows.last?.0 { obj["accuracy_ci"] = ensembleCI; obj["members"] = model }
-                if path == model[0] {
-                    if !robustness.isEmpty { obj["robustness"] = robustness }
-                    for (k, v) in extras { obj[k] = v }
-                }
+                if !robustness.isEmpty && path == (ensemble ? rows.last?.0 : model[0]) { obj["robustness"] = robustness }
+                if path == model[0] { for (k, v) in extras { obj[k] = v } }
                 print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
             }
             return
         }
-        print("\(dataset.count) images, classes \(loaded[0].classes.names.joined(separator: ", "))")
+        print("\(dataset.count) images, classes \(loaded[0].classes.names.joined(separator: ", "))" + (tta == .none ? "" : ", test-time augmentation \(tta)"))
         print("model".padding(toLength: 44, withPad: " ", startingAt: 0) + "  accuracy  precision  recall      F1  ROC-AUC  log-loss     ECE")
         for (path, m, _) in rows {
             let name = path.count > 44 ? "…" + path.suffix(43) : path
@@ -160,8 +170,8 @@ struct Evaluate: ParsableCommand {
         }
         if ensemble { print(String(format: "ensemble accuracy 95 %% CI %.4f-%.4f", ensembleCI[0], ensembleCI[1])) }
         for (k, v) in calibrationLines { print("\(k): \(v)") }
-        if !robustness.isEmpty, let clean = rows.first?.1 {
-            print("robustness of \(model[0]):")
+        if !robustness.isEmpty, let clean = ensemble ? rows.last?.1 : rows.first?.1 {
+            print("robustness of \(ensemble ? "the ensemble" : model[0]):")
             print("  perturbation   accuracy  ROC-AUC  drop (points)")
             print("  " + "clean".padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: "  %8.4f  %7.4f  %6.2f", clean.accuracy, clean.rocAUC ?? .nan, 0.0))
             for r in robustness {
@@ -175,3 +185,5 @@ struct Evaluate: ParsableCommand {
         }
     }
 }
+
+extension TestTimeAugmentation: ExpressibleByArgument {}

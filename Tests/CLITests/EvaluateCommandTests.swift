@@ -125,6 +125,33 @@ final class EvaluateCommandTests: XCTestCase {
         XCTAssertNotEqual(one.status, 0)
         XCTAssertTrue(one.stderr.contains("--ensemble needs at least two"), one.stderr)
     }
+
+    /// `--ensemble --perturb --tta hflip`: the sweep scores the ensemble (reported on its row, not the first model's),
+    /// and an ensemble of one model twice degrades exactly as that model alone does.
+    func testEnsembleRobustnessSweepWithTestTimeAugmentation() throws {
+        let sample = sharedDataURL("cifake/sample").path
+        let args = ["--data", sample, "--tta", "hflip", "--perturb", "jpeg:40", "resize:16", "--format", "json"]
+        let single = try runDiscern(["evaluate", "--model", shipped] + args)
+        XCTAssertEqual(single.status, 0, single.stderr)
+        let s = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(single.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(s["tta"] as? String, "hflip")
+        let r = try runDiscern(["evaluate", "--model", shipped, "--model", shipped, "--ensemble"] + args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try r.stdout.split(separator: "\n").map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        XCTAssertEqual(rows.count, 3, r.stdout)
+        XCTAssertNil(rows[0]["robustness"])
+        let sweep = try XCTUnwrap(rows[2]["robustness"] as? [[String: Any]])
+        let alone = try XCTUnwrap(s["robustness"] as? [[String: Any]])
+        XCTAssertEqual(sweep.map { $0["perturbation"] as? String }, ["jpeg:40", "resize:16"])
+        for (e, a) in zip(sweep, alone) {
+            XCTAssertEqual(try XCTUnwrap(e["accuracy"] as? Double), try XCTUnwrap(a["accuracy"] as? Double), accuracy: 1e-12)
+            XCTAssertEqual(try XCTUnwrap(e["roc_auc"] as? Double), try XCTUnwrap(a["roc_auc"] as? Double), accuracy: 1e-9)
+        }
+        XCTAssertEqual(try XCTUnwrap(rows[2]["accuracy"] as? Double), try XCTUnwrap(s["accuracy"] as? Double), accuracy: 1e-12)
+        let bad = try runDiscern(["evaluate", "--model", shipped, "--data", sample, "--tta", "rot90"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--tta"), bad.stderr)
+    }
 }
 
 /// A 3-class model end to end: train on three labelled folders, evaluate with figures.

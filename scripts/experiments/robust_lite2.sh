@@ -3,20 +3,21 @@
 # checkpoint, the robust-round-5 augmentation (JPEG 30-95, down/up resize 0.2-0.6 of the 64x64 input on half the
 # images, blur, noise; robust_round5.sh) on train.tar.gz, seed 1 (the same 4,100 validation images held out),
 # AdamW 3e-4 one-cycle, wd 0.01, batch 64, drop path 0.2. No DCGAN fakes: this round is about JPEG and x2 down/up.
-# Steps: train calibrate evaluate (default all).
-# Usage: scripts/experiments/robust_lite2.sh [train] [calibrate] [evaluate]
+# Steps: train calibrate evaluate (default all). FROM / OUT pick the start and the run folder; the second robust round
+# (session 9) ran as FROM=runs/effnet2-64-robust OUT=runs/effnet2-64-robust2.
+# Usage: [FROM=dir] [OUT=dir] [EPOCHS=n] scripts/experiments/robust_lite2.sh [train] [calibrate] [evaluate]
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 steps=("${@:-train calibrate evaluate}"); steps=(${steps[*]})
-from=runs/effnet2-64
-out=runs/effnet2-64-robust
+from=${FROM:-runs/effnet2-64}
+out=${OUT:-runs/effnet2-64-robust}
 if has train; then
     "$D" train --model effnet-lite2 --init $from/best.safetensors --input-size 64 --data $T/train.tar.gz \
         --epochs "${EPOCHS:-2}" --batch 64 --optimizer adamw --lr 3e-4 --weight-decay 0.01 --schedule one-cycle --drop-path 0.2 \
         --augment "hflip,jpeg:30-95@0.3,resize:0.2-0.6@0.5,blur:0.5-3@0.25,noise:0.02@0.1" --seed 1 --out $out
 fi
 if has calibrate; then
-    "$D" calibrate --model $out/best.safetensors --data $from/val.jsonl --max-unsure 0.02 --out $out/calibrated.safetensors
+    "$D" calibrate --model $out/best.safetensors --data runs/effnet2-64/val.jsonl --max-unsure 0.02 --out $out/calibrated.safetensors
 fi
 if has evaluate; then
     "$D" evaluate --model $out/calibrated.safetensors --data $T/test.tar.gz --perturb jpeg:80,60,40 resize:16,64,128,256 \

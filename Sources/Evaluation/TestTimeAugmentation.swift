@@ -1,0 +1,38 @@
+import Data
+import Imaging
+import NN
+
+/// Test-time augmentation: score extra views of every image and average their class probabilities.
+///
+/// `hflip` adds the left-right mirror, the one view CIFAKE detectors are trained to be invariant to
+/// (`--augment hflip`), so it costs one extra forward pass and changes no label.
+public enum TestTimeAugmentation: String, CaseIterable, Sendable, CustomStringConvertible {
+    case none
+    case hflip
+
+    /// The views scored besides the original image.
+    var extraViews: [@Sendable (RGBImage) -> RGBImage] {
+        switch self {
+        case .none: return []
+        case .hflip: return [{ $0.flippedHorizontally() }]
+        }
+    }
+
+    public var description: String { rawValue }
+}
+
+extension Predictor {
+    /// Class probabilities per image, averaged over the original and the views of `augmentation`
+    /// (each view's probabilities at `temperature`, then the mean).
+    public static func probabilities(_ model: Module, dataset: DecodedDataset, temperature: Double = 1,
+                                     augmentation: TestTimeAugmentation) -> [[Double]] {
+        var sum = probabilities(model, dataset: dataset, temperature: temperature)
+        let views = augmentation.extraViews
+        for view in views {
+            let other = probabilities(model, dataset: dataset.mapped { image, _ in view(image) }, temperature: temperature)
+            for i in sum.indices { for k in sum[i].indices { sum[i][k] += other[i][k] } }
+        }
+        let n = Double(views.count + 1)
+        return n == 1 ? sum : sum.map { $0.map { $0 / n } }
+    }
+}
