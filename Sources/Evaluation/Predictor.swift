@@ -35,6 +35,17 @@ public enum Predictor {
         return out
     }
 
+    /// The element-wise mean of per-image class-probability tables of equal shape (the members of an ensemble,
+    /// or the views of one image), summed in order and then divided.
+    public static func mean(_ tables: [[[Double]]]) -> [[Double]] {
+        guard var sum = tables.first else { return [] }
+        for table in tables.dropFirst() {
+            for i in sum.indices { for k in sum[i].indices { sum[i][k] += table[i][k] } }
+        }
+        let n = Double(tables.count)
+        return sum.map { $0.map { $0 / n } }
+    }
+
     /// Logits `[N, 1]` (binary) or `[N, K]` to per-image class probabilities.
     public static func probabilities(logits: Tensor, temperature: Double = 1) -> [[Double]] {
         let k = logits.shape[1], values = logits.scalars

@@ -26,13 +26,11 @@ extension Predictor {
     /// (each view's probabilities at `temperature`, then the mean).
     public static func probabilities(_ model: Module, dataset: DecodedDataset, temperature: Double = 1,
                                      augmentation: TestTimeAugmentation) -> [[Double]] {
-        var sum = probabilities(model, dataset: dataset, temperature: temperature)
+        let plain = probabilities(model, dataset: dataset, temperature: temperature)
         let views = augmentation.extraViews
-        for view in views {
-            let other = probabilities(model, dataset: dataset.mapped { image, _ in view(image) }, temperature: temperature)
-            for i in sum.indices { for k in sum[i].indices { sum[i][k] += other[i][k] } }
-        }
-        let n = Double(views.count + 1)
-        return n == 1 ? sum : sum.map { $0.map { $0 / n } }
+        if views.isEmpty { return plain }
+        return mean([plain] + views.map { view in
+            probabilities(model, dataset: dataset.mapped { image, _ in view(image) }, temperature: temperature)
+        })
     }
 }

@@ -53,7 +53,7 @@ struct Evaluate: ParsableCommand {
         var firstProbabilities: [[Double]] = []
         var extras: [String: Any] = [:]
         var calibrationLines: [(String, String)] = []
-        var sum: [[Double]] = [], ensembleCI: [Double] = []
+        var members: [[[Double]]] = [], ensembleCI: [Double] = []
         var datasets = [loaded[0].inputSize: dataset]
         for (path, m) in zip(model, loaded) {
             if ensemble && m.classes.names != loaded[0].classes.names {
@@ -70,7 +70,7 @@ struct Evaluate: ParsableCommand {
             let started = Date()
             let probabilities = Predictor.probabilities(m.model, dataset: datasets[m.inputSize]!, temperature: m.temperature, augmentation: tta)
             let seconds = Date().timeIntervalSince(started)
-            if ensemble { sum = sum.isEmpty ? probabilities : zip(sum, probabilities).map { zip($0, $1).map(+) } }
+            if ensemble { members.append(probabilities) }
             let nll = ScoreStatistics.logLoss(labels: dataset.labels, probabilities: probabilities)
             rows.append((path, ClassificationMetrics(labels: dataset.labels, probabilities: probabilities, loss: nll), seconds))
             if path == model[0] {
@@ -106,7 +106,7 @@ struct Evaluate: ParsableCommand {
             }
         }
         if ensemble {
-            let mean = sum.map { row in row.map { $0 / Double(model.count) } }
+            let mean = Predictor.mean(members)
             let nll = ScoreStatistics.logLoss(labels: dataset.labels, probabilities: mean)
             rows.append(("ensemble (mean of \(model.count))", ClassificationMetrics(labels: dataset.labels, probabilities: mean, loss: nll),
                          rows.reduce(0) { $0 + $1.2 }))
@@ -116,17 +116,14 @@ struct Evaluate: ParsableCommand {
         let sweep = try perturb.flatMap { try Perturbation.parse($0) }
         var robustness: [[String: Any]] = []
         // With --ensemble the sweep scores the ensemble (every member on the degraded images at its input size), else the first model.
-        let swept = ensemble ? Array(loaded.indices) : [0]
-        if !sweep.isEmpty, let clean = ensemble ? rows.last?.1 : rows.first?.1 {
+        let sweptRow = ensemble ? rows.count - 1 : 0
+        if !sweep.isEmpty {
+            let clean = rows[sweptRow].1
             for p in sweep {
-                var probs: [[Double]] = []
-                for k in swept {
-                    let m = loaded[k]
+                let probs = Predictor.mean((ensemble ? loaded : [loaded[0]]).map { m in
                     let degraded = datasets[m.inputSize]!.mapped { img, i in p.apply(img, index: i) }
-                    let member = Predictor.probabilities(m.model, dataset: degraded, temperature: m.temperature, augmentation: tta)
-                    probs = probs.isEmpty ? member : zip(probs, member).map { zip($0, $1).map(+) }
-                }
-                probs = probs.map { row in row.map { $0 / Double(swept.count) } }
+                    return Predictor.probabilities(m.model, dataset: degraded, temperature: m.temperature, augmentation: tta)
+                })
                 let m = ClassificationMetrics(labels: dataset.labels, probabilities: probs)
                 robustness.append(["perturbation": p.description, "accuracy": m.accuracy, "roc_auc": m.rocAUC ?? Double.nan,
                                    "accuracy_drop": clean.accuracy - m.accuracy])
@@ -145,14 +142,14 @@ struct Evaluate: ParsableCommand {
         if format == .json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
-            for (path, m, seconds) in rows {
+            for (row, (path, m, seconds)) in rows.enumerated() {
                 var obj = try JSONSerialization.jsonObject(with: enc.encode(m)) as! [String: Any]
                 obj["model"] = path
                 obj["classes"] = loaded[0].classes.names
                 obj["seconds"] = seconds
                 obj["tta"] = tta.rawValue
                 if ensemble && path == rows.last?.0 { obj["accuracy_ci"] = ensembleCI; obj["members"] = model }
-                if !robustness.isEmpty && path == (ensemble ? rows.last?.0 : model[0]) { obj["robustness"] = robustness }
+                if !robustness.isEmpty && row == sweptRow { obj["robustness"] = robustness }
                 if path == model[0] { for (k, v) in extras { obj[k] = v } }
                 print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
             }
@@ -170,7 +167,8 @@ struct Evaluate: ParsableCommand {
         }
         if ensemble { print(String(format: "ensemble accuracy 95 %% CI %.4f-%.4f", ensembleCI[0], ensembleCI[1])) }
         for (k, v) in calibrationLines { print("\(k): \(v)") }
-        if !robustness.isEmpty, let clean = ensemble ? rows.last?.1 : rows.first?.1 {
+        if !robustness.isEmpty {
+            let clean = rows[sweptRow].1
             print("robustness of \(ensemble ? "the ensemble" : model[0]):")
             print("  perturbation   accuracy  ROC-AUC  drop (points)")
             print("  " + "clean".padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: "  %8.4f  %7.4f  %6.2f", clean.accuracy, clean.rocAUC ?? .nan, 0.0))
