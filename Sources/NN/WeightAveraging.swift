@@ -1,0 +1,87 @@
+import Foundation
+import Tensor
+
+/// Why checkpoints could not be averaged.
+public enum WeightAveragingError: Error, CustomStringConvertible, Equatable {
+    case tooFew
+    case weightCount(expected: Int, found: Int)
+    case badWeights
+    case differentSetting(path: String, key: String, expected: String, found: String)
+    case differentTensors(path: String, name: String)
+    case shapeMismatch(path: String, name: String, expected: [Int], found: [Int])
+
+    public var description: String {
+        switch self {
+        case .tooFew: return "averaging needs at least two checkpoints"
+        case let .weightCount(expected, found): return "\(found) weights for \(expected) checkpoints"
+        case .badWeights: return "weights must be >= 0 and sum to a positive number"
+        case let .differentSetting(path, key, expected, found):
+            return "\(path): \(key) is '\(found)', the first checkpoint's is '\(expected)': only one architecture can be averaged"
+        case let .differentTensors(path, name): return "\(path): tensor '\(name)' is in one checkpoint but not the other"
+        case let .shapeMismatch(path, name, expected, found): return "\(path): tensor '\(name)' has shape \(found), the first checkpoint's is \(expected)"
+        }
+    }
+}
+
+/// Weight averaging ("model soup", Wortsman et al. 2022, *Model soups: averaging weights of multiple fine-tuned
+/// models improves accuracy without increasing inference time*): the element-wise weighted mean of several
+/// checkpoints of one architecture, typically fine-tuned from the same pretrained weights. The result is one
+/// network with one network's inference cost, unlike an ensemble, which averages outputs.
+///
+/// Batch-norm running statistics are averaged like every other tensor; they are then the mean of the members'
+/// statistics, not the statistics of the averaged network, so re-estimating them afterwards
+/// (`Module.recalibrateBatchNorm`, `discern calibrate --bn-recalibrate`) may help.
+public enum WeightAveraging {
+    /// Metadata that must agree for two checkpoints to be the same network on the same inputs.
+    public static let architectureKeys = ["architecture", "classes", "input_size", "preprocessing", "width", "depth"]
+
+    /// Metadata that describes one training run or one calibration and is wrong for an average.
+    public static let runKeys = ["temperature", "unsure_band", "calibration_data", "bn_recalibration_data", "best_val_accuracy",
+                                 "epoch", "batch", "dropout_states", "config"]
+
+    /// The weighted element-wise mean `sum_i w_i * t_i / sum_i w_i` of every tensor (accumulated in double
+    /// precision), with optimizer state (`optimizer/` tensors) dropped, and the first checkpoint's metadata without
+    /// its run and calibration keys.
+    /// - Parameters:
+    ///   - checkpoints: (path, tensors, metadata) of each member, as `Safetensors.read` returns them.
+    ///   - weights: one non-negative weight per member; nil = uniform.
+    public static func mean(
+        _ checkpoints: [(path: String, tensors: [String: Tensor], metadata: [String: String])], weights: [Double]? = nil
+    ) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        guard checkpoints.count >= 2 else { throw WeightAveragingError.tooFew }
+        let w = weights ?? Array(repeating: 1, count: checkpoints.count)
+        guard w.count == checkpoints.count else { throw WeightAveragingError.weightCount(expected: checkpoints.count, found: w.count) }
+        let total = w.reduce(0, +)
+        guard w.allSatisfy({ $0 >= 0 && $0.isFinite }), total > 0 else { throw WeightAveragingError.badWeights }
+
+        func model(_ tensors: [String: Tensor]) -> [String: Tensor] { tensors.filter { !$0.key.hasPrefix("optimizer/") } }
+        let first = checkpoints[0]
+        let reference = model(first.tensors)
+        for member in checkpoints.dropFirst() {
+            for key in architectureKeys where member.metadata[key] != first.metadata[key] {
+                throw WeightAveragingError.differentSetting(path: member.path, key: key, expected: first.metadata[key] ?? "(none)",
+                                                            found: member.metadata[key] ?? "(none)")
+            }
+            let tensors = model(member.tensors)
+            if let odd = Set(tensors.keys).symmetricDifference(reference.keys).sorted().first {
+                throw WeightAveragingError.differentTensors(path: member.path, name: odd)
+            }
+            for (name, t) in tensors where t.shape != reference[name]!.shape {
+                throw WeightAveragingError.shapeMismatch(path: member.path, name: name, expected: reference[name]!.shape, found: t.shape)
+            }
+        }
+
+        var averaged: [String: Tensor] = [:]
+        for (name, t) in reference {
+            var sum = [Double](repeating: 0, count: t.count)
+            for (member, weight) in zip(checkpoints, w) where weight > 0 {
+                let p = member.tensors[name]!.pointer
+                for i in sum.indices { sum[i] += weight * Double(p[i]) }
+            }
+            averaged[name] = Tensor(shape: t.shape, scalars: sum.map { Float($0 / total) })
+        }
+        var metadata = first.metadata
+        for key in runKeys { metadata[key] = nil }
+        return (averaged, metadata)
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import NN
+import Tensor
+
+/// `discern soup`: averages the weights of several checkpoints of one architecture into one checkpoint.
+struct Soup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Average the weights of checkpoints of one architecture into one model (a \"model soup\").",
+        discussion: """
+            The element-wise (weighted) mean of every tensor, after Wortsman et al. 2022: networks fine-tuned from the \
+            same pretrained weights usually average into one network that scores like their ensemble at one network's \
+            cost. Calibration (temperature, unsure band) does not carry over: run `discern calibrate --model OUT --data \
+            runs/NAME/val.jsonl` next; add `--bn-recalibrate N` there to re-estimate the batch-norm statistics, which \
+            the soup holds as the members' mean.
+            Example: discern soup --model runs/a/best.safetensors --model runs/b/best.safetensors --out soup.safetensors
+            """)
+
+    @Option(help: "A checkpoint to average; repeat (at least two, all the same architecture and input size).")
+    var model: [String]
+
+    @Option(help: "Comma-separated non-negative weights, one per --model (default: equal).")
+    var weights: String?
+
+    @Option(help: "Where to write the averaged checkpoint.")
+    var out: String
+
+    func validate() throws {
+        guard model.count >= 2 else { throw ValidationError("soup needs at least two --model checkpoints") }
+        for path in model where !FileManager.default.fileExists(atPath: path) { throw ValidationError("\(path): no such checkpoint") }
+        if weights != nil { _ = try parsedWeights() }
+    }
+
+    private func parsedWeights() throws -> [Double]? {
+        guard let weights else { return nil }
+        let values = weights.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.allSatisfy({ $0 != nil }) else { throw ValidationError("--weights: '\(weights)' is not a list of numbers") }
+        guard values.count == model.count else { throw ValidationError("--weights has \(values.count) numbers for \(model.count) --model checkpoints") }
+        guard values.allSatisfy({ $0! >= 0 }), values.reduce(0, { $0 + $1! }) > 0 else {
+            throw ValidationError("--weights must be >= 0 with a positive sum")
+        }
+        return values.map { $0! }
+    }
+
+    func run() throws {
+        let members = try model.map { path in
+            let (tensors, metadata) = try Safetensors.read(URL(fileURLWithPath: path))
+            return (path: path, tensors: tensors, metadata: metadata)
+        }
+        let w = try parsedWeights()
+        let soup: (tensors: [String: Tensor], metadata: [String: String])
+        do { soup = try WeightAveraging.mean(members, weights: w) } catch let error as WeightAveragingError {
+            throw ValidationError(error.description)
+        }
+        var metadata = soup.metadata
+        metadata["soup_of"] = model.joined(separator: " ")
+        metadata["soup_weights"] = (w ?? model.map { _ in 1 }).map { String($0) }.joined(separator: ",")
+        let target = URL(fileURLWithPath: out)
+        try Safetensors.write(soup.tensors, metadata: metadata, to: target)
+        print("wrote \(target.path): mean of \(model.count) \(metadata["architecture"] ?? "?") checkpoints, \(soup.tensors.count) tensors; " +
+              "calibrate it next (discern calibrate --model \(target.path) --data VAL)")
+    }
+}
