@@ -24,6 +24,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// Augmentation steps (see `Augmentation`), empty for none.
     public var augment = ""
     public var seed: UInt64 = 0
+    /// Seed of the held-out validation split (with `valFraction`); nil = `seed`. Runs with different seeds can then
+    /// hold out the same images, so their validation figures (and a soup or ensemble of them) stay comparable.
+    public var splitSeed: UInt64?
     /// Run folder.
     public var out = "runs/run"
     public var inputSize = 32
@@ -58,7 +61,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case model, data, val, epochs, batch, optimizer, lr, momentum, schedule, augment, seed, out, width, depth, l1, l2, limit, pretrained
         case freezeBackbone = "freeze_backbone", backboneLRScale = "backbone_lr_scale", initFrom = "init_from"
-        case valFraction = "val_fraction", weightDecay = "weight_decay", inputSize = "input_size", dropPath = "drop_path"
+        case valFraction = "val_fraction", splitSeed = "split_seed", weightDecay = "weight_decay", inputSize = "input_size", dropPath = "drop_path"
         case bnRecalibrate = "bn_recalibrate"
     }
 
@@ -78,6 +81,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         schedule = try c.decodeIfPresent(String.self, forKey: .schedule) ?? d.schedule
         augment = try c.decodeIfPresent(String.self, forKey: .augment) ?? d.augment
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+        splitSeed = try c.decodeIfPresent(UInt64.self, forKey: .splitSeed) ?? d.splitSeed
         out = try c.decodeIfPresent(String.self, forKey: .out) ?? d.out
         inputSize = try c.decodeIfPresent(Int.self, forKey: .inputSize) ?? d.inputSize
         width = try c.decodeIfPresent(Int.self, forKey: .width) ?? d.width

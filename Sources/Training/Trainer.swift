@@ -38,7 +38,7 @@ public final class Trainer {
         let all = try DecodedDataset.load(DatasetSource(paths: config.data), size: config.inputSize, progress: progress)
         guard all.count > 0 else { throw TrainingError.invalidConfig("no readable images in \(config.data)") }
         var trainIdx: [Int] = [], valIdx: [Int] = []
-        var rng = SplitMix64(seed: config.seed ^ 0x5EED_0F_DA7A)
+        var rng = SplitMix64(seed: (config.splitSeed ?? config.seed) ^ 0x5EED_0F_DA7A)
         for c in 0..<all.classes.count {
             var idx = all.labels.indices.filter { all.labels[$0] == c }
             idx.shuffle(using: &rng)

@@ -44,6 +44,7 @@ struct Train: ParsableCommand {
     @Option(help: "constant, cosine, one-cycle or step.") var schedule: String?
     @Option(help: "Augmentations, e.g. hflip,crop:4,jpeg:30-95 (see docs).") var augment: String?
     @Option(help: "Random seed (weights, order, augmentation, dropout).") var seed: UInt64?
+    @Option(help: "Seed of the held-out validation split (default: --seed), to keep one split across seeds.") var splitSeed: UInt64?
     @Option(help: "Run folder.") var out: String?
     @Option(help: "Input side length.") var inputSize: Int?
     @Option(help: "ResNet base width.") var width: Int?
@@ -85,6 +86,7 @@ struct Train: ParsableCommand {
         if let schedule { c.schedule = schedule }
         if let augment { c.augment = augment }
         if let seed { c.seed = seed }
+        if let splitSeed { c.splitSeed = splitSeed }
         if let out { c.out = out }
         if let inputSize { c.inputSize = inputSize }
         if let width { c.width = width }

@@ -141,6 +141,30 @@ final class TrainerTests: XCTestCase {
         XCTAssertNotEqual(plain[0].valLoss, recal[0].valLoss, "validation ran on the recalibrated statistics")
     }
 
+    /// `splitSeed` fixes the held-out images independently of `seed`: seed 12 with split seed 11 holds out exactly seed
+    /// 11's images (and writes the same val.jsonl), seed 12 alone holds out others.
+    func testSplitSeedKeepsTheValidationImagesAcrossSeeds() throws {
+        func held(_ seed: UInt64, split: UInt64?) throws -> (paths: Set<String>, manifest: String) {
+            var c = config("split-\(seed)-\(split.map(String.init) ?? "none")", epochs: 1)
+            c.seed = seed
+            c.splitSeed = split
+            let (train, val) = try Trainer(config: c).loadData()
+            XCTAssertEqual(train.count + val.count, 64)
+            let manifest = try String(contentsOf: URL(fileURLWithPath: c.out).appendingPathComponent("val.jsonl"), encoding: .utf8)
+            return (Set(val.items.map(\.path)), manifest)
+        }
+        let base = try held(11, split: nil), same = try held(12, split: 11), other = try held(12, split: nil)
+        XCTAssertEqual(base.paths.count, 16)
+        XCTAssertEqual(same.paths, base.paths)
+        XCTAssertEqual(same.manifest, base.manifest)
+        XCTAssertNotEqual(other.paths, base.paths)
+        var c = TrainConfig()
+        c.splitSeed = 7
+        let decoded = try JSONDecoder().decode(TrainConfig.self, from: JSONEncoder().encode(c))
+        XCTAssertEqual(decoded.splitSeed, 7)
+        XCTAssertNil(try JSONDecoder().decode(TrainConfig.self, from: Data("{}".utf8)).splitSeed)
+    }
+
     func testBadConfigsAreRejectedWithTheirField() {
         var c = config("x", epochs: 1)
         c.optimizer = "rmsprop"
