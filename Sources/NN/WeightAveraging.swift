@@ -1,23 +1,26 @@
-import Foundation
 import Tensor
 
 /// Why checkpoints could not be averaged.
 public enum WeightAveragingError: Error, CustomStringConvertible, Equatable {
     case tooFew
+    case notAModel(path: String)
     case weightCount(expected: Int, found: Int)
     case badWeights
     case differentSetting(path: String, key: String, expected: String, found: String)
-    case differentTensors(path: String, name: String)
+    case extraTensor(path: String, name: String)
+    case missingTensor(path: String, name: String)
     case shapeMismatch(path: String, name: String, expected: [Int], found: [Int])
 
     public var description: String {
         switch self {
         case .tooFew: return "averaging needs at least two checkpoints"
+        case let .notAModel(path): return "\(path): not a model checkpoint (no architecture in its metadata)"
         case let .weightCount(expected, found): return "\(found) weights for \(expected) checkpoints"
-        case .badWeights: return "weights must be >= 0 and sum to a positive number"
+        case .badWeights: return "weights must be finite, >= 0 and sum to a positive number"
         case let .differentSetting(path, key, expected, found):
-            return "\(path): \(key) is '\(found)', the first checkpoint's is '\(expected)': only one architecture can be averaged"
-        case let .differentTensors(path, name): return "\(path): tensor '\(name)' is in one checkpoint but not the other"
+            return "\(path): \(key) is '\(found)', the first checkpoint's is '\(expected)': the checkpoints must be the same network"
+        case let .extraTensor(path, name): return "\(path): has tensor '\(name)' that the first checkpoint lacks"
+        case let .missingTensor(path, name): return "\(path): lacks tensor '\(name)' that the first checkpoint has"
         case let .shapeMismatch(path, name, expected, found): return "\(path): tensor '\(name)' has shape \(found), the first checkpoint's is \(expected)"
         }
     }
@@ -32,18 +35,19 @@ public enum WeightAveragingError: Error, CustomStringConvertible, Equatable {
 /// statistics, not the statistics of the averaged network, so re-estimating them afterwards
 /// (`Module.recalibrateBatchNorm`, `discern calibrate --bn-recalibrate`) may help.
 public enum WeightAveraging {
-    /// Metadata that must agree for two checkpoints to be the same network on the same inputs.
+    /// Metadata that must agree for two checkpoints to be the same network on the same inputs, compared as strings
+    /// (`width` / `depth` describe `resnet` only and are then equal or absent in both).
     public static let architectureKeys = ["architecture", "classes", "input_size", "preprocessing", "width", "depth"]
 
     /// Metadata that describes one training run or one calibration and is wrong for an average.
     public static let runKeys = ["temperature", "unsure_band", "calibration_data", "bn_recalibration_data", "best_val_accuracy",
-                                 "epoch", "batch", "dropout_states", "config"]
+                                 "epoch", "batch", "dropout_states", "config", "blas_core", "seed", "epochs"]
 
     /// The weighted element-wise mean `sum_i w_i * t_i / sum_i w_i` of every tensor (accumulated in double
     /// precision), with optimizer state (`optimizer/` tensors) dropped, and the first checkpoint's metadata without
     /// its run and calibration keys.
     /// - Parameters:
-    ///   - checkpoints: (path, tensors, metadata) of each member, as `Safetensors.read` returns them.
+    ///   - checkpoints: each member's path (for messages) and its tensors and metadata from `Safetensors.read`.
     ///   - weights: one non-negative weight per member; nil = uniform.
     public static func mean(
         _ checkpoints: [(path: String, tensors: [String: Tensor], metadata: [String: String])], weights: [Double]? = nil
@@ -52,7 +56,8 @@ public enum WeightAveraging {
         let w = weights ?? Array(repeating: 1, count: checkpoints.count)
         guard w.count == checkpoints.count else { throw WeightAveragingError.weightCount(expected: checkpoints.count, found: w.count) }
         let total = w.reduce(0, +)
-        guard w.allSatisfy({ $0 >= 0 && $0.isFinite }), total > 0 else { throw WeightAveragingError.badWeights }
+        guard w.allSatisfy({ $0 >= 0 && $0.isFinite }), total > 0, total.isFinite else { throw WeightAveragingError.badWeights }
+        if let stray = checkpoints.first(where: { $0.metadata["architecture"] == nil }) { throw WeightAveragingError.notAModel(path: stray.path) }
 
         func model(_ tensors: [String: Tensor]) -> [String: Tensor] { tensors.filter { !$0.key.hasPrefix("optimizer/") } }
         let first = checkpoints[0]
@@ -63,8 +68,11 @@ public enum WeightAveraging {
                                                             found: member.metadata[key] ?? "(none)")
             }
             let tensors = model(member.tensors)
-            if let odd = Set(tensors.keys).symmetricDifference(reference.keys).sorted().first {
-                throw WeightAveragingError.differentTensors(path: member.path, name: odd)
+            if let extra = tensors.keys.sorted().first(where: { reference[$0] == nil }) {
+                throw WeightAveragingError.extraTensor(path: member.path, name: extra)
+            }
+            if let missing = reference.keys.sorted().first(where: { tensors[$0] == nil }) {
+                throw WeightAveragingError.missingTensor(path: member.path, name: missing)
             }
             for (name, t) in tensors where t.shape != reference[name]!.shape {
                 throw WeightAveragingError.shapeMismatch(path: member.path, name: name, expected: reference[name]!.shape, found: t.shape)

@@ -26,6 +26,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var seed: UInt64 = 0
     /// Seed of the held-out validation split (with `valFraction`); nil = `seed`. Runs with different seeds can then
     /// hold out the same images, so their validation figures (and a soup or ensemble of them) stay comparable.
+    /// The same shuffle picks the `limit` subset, so with `limit` this seed also decides which training images are used.
     public var splitSeed: UInt64?
     /// Run folder.
     public var out = "runs/run"

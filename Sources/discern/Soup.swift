@@ -9,10 +9,11 @@ struct Soup: ParsableCommand {
         abstract: "Average the weights of checkpoints of one architecture into one model (a \"model soup\").",
         discussion: """
             The element-wise (weighted) mean of every tensor, after Wortsman et al. 2022: networks fine-tuned from the \
-            same pretrained weights usually average into one network that scores like their ensemble at one network's \
+            same pretrained weights often average into one network that approaches their ensemble at one network's \
             cost. Calibration (temperature, unsure band) does not carry over: run `discern calibrate --model OUT --data \
             runs/NAME/val.jsonl` next; add `--bn-recalibrate N` there to re-estimate the batch-norm statistics, which \
-            the soup holds as the members' mean.
+            the soup holds as the members' mean. Train the members with one validation split (`train --split-seed`), or \
+            one member's val.jsonl holds another's training images.
             Example: discern soup --model runs/a/best.safetensors --model runs/b/best.safetensors --out soup.safetensors
             """)
 
@@ -33,13 +34,12 @@ struct Soup: ParsableCommand {
 
     private func parsedWeights() throws -> [Double]? {
         guard let weights else { return nil }
-        let values = weights.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard values.allSatisfy({ $0 != nil }) else { throw ValidationError("--weights: '\(weights)' is not a list of numbers") }
+        let fields = weights.split(separator: ",", omittingEmptySubsequences: false)
+        let values = fields.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.filter(\.isFinite)
+        guard values.count == fields.count else { throw ValidationError("--weights: '\(weights)' is not a list of numbers") }
         guard values.count == model.count else { throw ValidationError("--weights has \(values.count) numbers for \(model.count) --model checkpoints") }
-        guard values.allSatisfy({ $0! >= 0 }), values.reduce(0, { $0 + $1! }) > 0 else {
-            throw ValidationError("--weights must be >= 0 with a positive sum")
-        }
-        return values.map { $0! }
+        guard values.allSatisfy({ $0 >= 0 }), values.reduce(0, +) > 0 else { throw ValidationError("--weights must be >= 0 with a positive sum") }
+        return values
     }
 
     func run() throws {

@@ -28,8 +28,9 @@ final class SoupCommandTests: XCTestCase {
         for seed in ["1", "2"] {
             let out = dir.appendingPathComponent("cnn\(seed)").path
             let t = try runDiscern(["train", "--model", "cnn-small", "--data", sample, "--val-fraction", "0.25", "--epochs", "1",
-                                    "--batch", "16", "--seed", seed, "--out", out])
+                                    "--batch", "16", "--seed", seed, "--split-seed", "1", "--out", out])
             XCTAssertEqual(t.status, 0, t.stderr)
+            XCTAssertTrue(try String(contentsOfFile: out + "/config.json", encoding: .utf8).contains("\"split_seed\" : 1"))
             members.append(out + "/last.safetensors")
         }
         let soup = dir.appendingPathComponent("soup.safetensors").path
@@ -44,11 +45,18 @@ final class SoupCommandTests: XCTestCase {
         for (name, t) in tensors {
             let x = a.tensors[name]!.scalars, y = b.tensors[name]!.scalars
             if x != y { differing += 1 }
-            for (i, v) in t.scalars.enumerated() { XCTAssertEqual(Double(v), (Double(x[i]) + Double(y[i])) / 2, accuracy: 1e-7, name) }
+            for (i, v) in t.scalars.enumerated() { XCTAssertEqual(v, Float((Double(x[i]) + Double(y[i])) / 2), name) }
         }
         XCTAssertGreaterThan(differing, 4, "the two seeds must give different weights")
         XCTAssertEqual(metadata["soup_of"], members.joined(separator: " "))
-        XCTAssertNil(metadata["temperature"])
+        for key in ["config", "epoch", "best_val_accuracy", "dropout_states"] {
+            XCTAssertNotNil(a.metadata[key], key)
+            XCTAssertNil(metadata[key], "\(key) describes one member's run")
+        }
+        XCTAssertEqual(metadata["architecture"], "cnn-small")
+        // --split-seed 1 held out the same images in both runs, whatever --seed was.
+        XCTAssertEqual(try String(contentsOfFile: dir.appendingPathComponent("cnn1/val.jsonl").path, encoding: .utf8),
+                       try String(contentsOfFile: dir.appendingPathComponent("cnn2/val.jsonl").path, encoding: .utf8))
         XCTAssertNotEqual(try predictions(soup), try predictions(members[0]))
 
         let first = dir.appendingPathComponent("first.safetensors").path
@@ -65,11 +73,13 @@ final class SoupCommandTests: XCTestCase {
         let cnn = dir.appendingPathComponent("cnn/best.safetensors").path
         let out = dir.appendingPathComponent("x.safetensors").path
         let cases: [([String], String)] = [
-            (["--model", shipped, "--model", cnn], "architecture is 'cnn-small', the first checkpoint's is 'effnet-lite0'"),
+            (["--model", shipped, "--model", cnn], "architecture is 'cnn-small', the first checkpoint's is 'effnet-lite0': the checkpoints must be the same network"),
             (["--model", cnn], "at least two --model"),
             (["--model", cnn, "--model", dir.appendingPathComponent("nope.safetensors").path], "nope.safetensors: no such checkpoint"),
             (["--model", cnn, "--model", cnn, "--weights", "1,x"], "is not a list of numbers"),
             (["--model", cnn, "--model", cnn, "--weights", "1"], "--weights has 1 numbers for 2"),
+            (["--model", cnn, "--model", cnn, "--weights", "1,,1"], "is not a list of numbers"),
+            (["--model", cnn, "--model", cnn, "--weights", "1,inf"], "is not a list of numbers"),
             (["--model", cnn, "--model", cnn, "--weights", "0,0"], "positive sum"),
         ]
         for (arguments, message) in cases {

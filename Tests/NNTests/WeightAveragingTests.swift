@@ -6,7 +6,7 @@ import XCTest
 /// run/calibration metadata dropped, and one-line refusals for checkpoints that are not the same network.
 final class WeightAveragingTests: XCTestCase {
     private let meta = ["architecture": "cnn-small", "classes": "REAL,FAKE", "input_size": "32", "temperature": "1.3",
-                        "unsure_band": "0.4,0.6", "epoch": "3", "format": "discern-checkpoint-1"]
+                        "unsure_band": "0.4,0.6", "epoch": "3", "blas_core": "SkylakeX", "format": "discern-checkpoint-1"]
 
     private func member(_ path: String, _ w: [Float], _ b: [Float], metadata: [String: String]? = nil)
         -> (path: String, tensors: [String: Tensor], metadata: [String: String]) {
@@ -28,6 +28,7 @@ final class WeightAveragingTests: XCTestCase {
         XCTAssertNil(uniform.metadata["temperature"])
         XCTAssertNil(uniform.metadata["unsure_band"])
         XCTAssertNil(uniform.metadata["epoch"])
+        XCTAssertNil(uniform.metadata["blas_core"])
         XCTAssertEqual(uniform.metadata["architecture"], "cnn-small")
         XCTAssertEqual(uniform.metadata["input_size"], "32")
         XCTAssertEqual(uniform.metadata["format"], "discern-checkpoint-1")
@@ -48,10 +49,23 @@ final class WeightAveragingTests: XCTestCase {
         XCTAssertThrowsError(try WeightAveraging.mean([a, member("b", [1, 2, 3, 4], [0, 0], metadata: other)])) {
             XCTAssertEqual($0 as? WeightAveragingError, .differentSetting(path: "b", key: "input_size", expected: "32", found: "64"))
         }
+        var swapped = meta
+        swapped["classes"] = "FAKE,REAL"
+        XCTAssertThrowsError(try WeightAveraging.mean([a, member("s", [1, 2, 3, 4], [0, 0], metadata: swapped)]), "same shapes, opposite labels") {
+            XCTAssertEqual($0 as? WeightAveragingError, .differentSetting(path: "s", key: "classes", expected: "REAL,FAKE", found: "FAKE,REAL"))
+        }
         var extra = member("c", [1, 2, 3, 4], [0, 0])
         extra.tensors["head.weight"] = Tensor(shape: [1], scalars: [1])
         XCTAssertThrowsError(try WeightAveraging.mean([a, extra])) {
-            XCTAssertEqual($0 as? WeightAveragingError, .differentTensors(path: "c", name: "head.weight"))
+            XCTAssertEqual($0 as? WeightAveragingError, .extraTensor(path: "c", name: "head.weight"))
+        }
+        XCTAssertThrowsError(try WeightAveraging.mean([extra, a])) {
+            XCTAssertEqual($0 as? WeightAveragingError, .missingTensor(path: "a", name: "head.weight"))
+        }
+        var features = member("f", [1, 2, 3, 4], [0, 0])
+        features.metadata = ["space": "effnet-lite0-imagenet-pool1280@64"]
+        XCTAssertThrowsError(try WeightAveraging.mean([features, features])) {
+            XCTAssertEqual($0 as? WeightAveragingError, .notAModel(path: "f"))
         }
         var reshaped = member("d", [1, 2, 3, 4], [0, 0])
         reshaped.tensors["conv.weight"] = Tensor(shape: [4], scalars: [1, 2, 3, 4])
@@ -64,5 +78,7 @@ final class WeightAveragingTests: XCTestCase {
         }
         XCTAssertThrowsError(try WeightAveraging.mean([a, a], weights: [0, 0])) { XCTAssertEqual($0 as? WeightAveragingError, .badWeights) }
         XCTAssertThrowsError(try WeightAveraging.mean([a, a], weights: [2, -1])) { XCTAssertEqual($0 as? WeightAveragingError, .badWeights) }
+        XCTAssertThrowsError(try WeightAveraging.mean([a, a], weights: [1, .infinity])) { XCTAssertEqual($0 as? WeightAveragingError, .badWeights) }
+        XCTAssertThrowsError(try WeightAveraging.mean([a, a], weights: [1, .nan])) { XCTAssertEqual($0 as? WeightAveragingError, .badWeights) }
     }
 }
