@@ -27,7 +27,7 @@ public struct LoadedModel {
             try ModelFactory.make(arch, classes: classes.count, inputSize: inputSize,
                                   width: Int(metadata["width"] ?? "") ?? 16, depth: Int(metadata["depth"] ?? "") ?? 3, seed: 0)
         }
-        try Checkpoint.load(into: model, tensors: tensors.filter { !$0.key.hasPrefix("optimizer/") }, path: url.path)
+        try Checkpoint.load(into: model, tensors: Checkpoint.modelTensors(tensors), path: url.path)
         model.setTraining(false)
         self.model = model
         self.classes = classes

@@ -19,6 +19,14 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
 /// A model's weights and buffers as one safetensors file keyed by dotted names, with string metadata
 /// (architecture, preprocessing, training state) in its `__metadata__`, so the file alone is enough to classify.
 public enum Checkpoint {
+    /// Prefix of the optimizer state a training run stores beside the weights (for `--resume`).
+    public static let optimizerPrefix = "optimizer/"
+
+    /// `tensors` without the optimizer state: the model's own weights and buffers.
+    public static func modelTensors(_ tensors: [String: Tensor]) -> [String: Tensor] {
+        tensors.filter { !$0.key.hasPrefix(optimizerPrefix) }
+    }
+
     /// Writes the model's tensors (plus `extra` tensors, e.g. optimizer state under `optimizer/`) atomically.
     public static func save(_ model: Module, metadata: [String: String], extra: [String: Tensor] = [:], to url: URL) throws {
         var tensors: [String: Tensor] = extra
@@ -30,7 +38,7 @@ public enum Checkpoint {
     /// Tensors whose names start with one of `ignoringPrefixes` are returned instead of loaded.
     @discardableResult
     public static func load(
-        into model: Module, from url: URL, ignoringPrefixes: [String] = ["optimizer/"]
+        into model: Module, from url: URL, ignoringPrefixes: [String] = [optimizerPrefix]
     ) throws -> (metadata: [String: String], extra: [String: Tensor]) {
         let (tensors, metadata) = try Safetensors.read(url)
         let extra = tensors.filter { key, _ in ignoringPrefixes.contains { key.hasPrefix($0) } }

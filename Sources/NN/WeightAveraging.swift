@@ -59,15 +59,14 @@ public enum WeightAveraging {
         guard w.allSatisfy({ $0 >= 0 && $0.isFinite }), total > 0, total.isFinite else { throw WeightAveragingError.badWeights }
         if let stray = checkpoints.first(where: { $0.metadata["architecture"] == nil }) { throw WeightAveragingError.notAModel(path: stray.path) }
 
-        func model(_ tensors: [String: Tensor]) -> [String: Tensor] { tensors.filter { !$0.key.hasPrefix("optimizer/") } }
         let first = checkpoints[0]
-        let reference = model(first.tensors)
+        let reference = Checkpoint.modelTensors(first.tensors)
         for member in checkpoints.dropFirst() {
             for key in architectureKeys where member.metadata[key] != first.metadata[key] {
                 throw WeightAveragingError.differentSetting(path: member.path, key: key, expected: first.metadata[key] ?? "(none)",
                                                             found: member.metadata[key] ?? "(none)")
             }
-            let tensors = model(member.tensors)
+            let tensors = Checkpoint.modelTensors(member.tensors)
             if let extra = tensors.keys.sorted().first(where: { reference[$0] == nil }) {
                 throw WeightAveragingError.extraTensor(path: member.path, name: extra)
             }

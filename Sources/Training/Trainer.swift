@@ -182,7 +182,7 @@ public final class Trainer {
     /// Copies a checkpoint's weights into `model` (names and shapes must match). An `effnet-lite0`
     /// checkpoint with another number of classes gives its backbone only: the head starts fresh.
     private func loadInitialWeights(_ model: Module, from path: String) throws {
-        var tensors = try Safetensors.read(URL(fileURLWithPath: path)).tensors.filter { !$0.key.hasPrefix("optimizer/") }
+        var tensors = try Checkpoint.modelTensors(Safetensors.read(URL(fileURLWithPath: path)).tensors)
         if model is EfficientNetLite {
             for (name, own) in model.namedTensors() where EfficientNetLite.isHead(name) && tensors[name]?.shape != own.shape {
                 tensors[name] = own.copy()
@@ -261,7 +261,7 @@ public final class Trainer {
     /// Writes `<name>.safetensors`: weights, buffers, optimizer state and the run state in metadata.
     private func save(_ model: Module, _ optimizer: Optimizer, name: String, state: RunState, withOptimizer: Bool = true) throws {
         var extra: [String: Tensor] = [:]
-        if withOptimizer { for (k, t) in optimizer.stateDict() { extra["optimizer/\(k)"] = t } }
+        if withOptimizer { for (k, t) in optimizer.stateDict() { extra[Checkpoint.optimizerPrefix + k] = t } }
         let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
         let metadata: [String: String] = [
             "format": "discern-checkpoint-1", "architecture": config.model,
@@ -289,7 +289,7 @@ public final class Trainer {
             throw TrainingError.cannotResume("\(url.path) holds a \(metadata["architecture"] ?? "?") model, the config says \(config.model)")
         }
         var state: [String: Tensor] = [:]
-        for (k, t) in extra { state[String(k.dropFirst("optimizer/".count))] = t }
+        for (k, t) in extra { state[String(k.dropFirst(Checkpoint.optimizerPrefix.count))] = t }
         optimizer.loadStateDict(state)
         let seeds = (metadata["dropout_states"] ?? "").split(separator: ",").compactMap { UInt64($0) }
         guard seeds.count == model.dropoutLayers.count else {

@@ -44,7 +44,7 @@ struct ExportCommand: ParsableCommand {
                   "\(loaded.model.parameterCount) parameters, input [N, \(loaded.inputSize), \(loaded.inputSize), 3]")
         case .safetensors:
             let (tensors, metadata) = try Safetensors.read(url)
-            let weights = tensors.filter { !$0.key.hasPrefix("optimizer/") }
+            let weights = Checkpoint.modelTensors(tensors)
             try Safetensors.write(weights, metadata: metadata, to: target)
             print("wrote \(target.path): \(weights.count) tensors")
         }
