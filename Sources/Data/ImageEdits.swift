@@ -16,14 +16,20 @@ public enum ImageEdit: String, CaseIterable, Sendable {
     case blur, splice, color, brightness
 
     /// A random rectangle of `image` covering between 1/16 and 1/4 of it.
-    static func region(_ width: Int, _ height: Int, using rng: inout some RandomNumberGenerator) -> (x: Int, y: Int, w: Int, h: Int) {
+    static func region(_ width: Int, _ height: Int, using rng: inout some RandomNumberGenerator) -> EditRegion {
         let w = Int.random(in: max(1, width / 4)...max(1, width / 2), using: &rng)
         let h = Int.random(in: max(1, height / 4)...max(1, height / 2), using: &rng)
-        return (Int.random(in: 0...(width - w), using: &rng), Int.random(in: 0...(height - h), using: &rng), w, h)
+        return EditRegion(x: Int.random(in: 0...(width - w), using: &rng), y: Int.random(in: 0...(height - h), using: &rng),
+                          width: w, height: h)
     }
 
     /// Applies this edit to `image`; `donor` supplies the pasted pixels of a splice (same size as `image`).
     public func apply(to image: RGBImage, donor: RGBImage, using rng: inout some RandomNumberGenerator) -> RGBImage {
+        applied(to: image, donor: donor, using: &rng).image
+    }
+
+    /// Applies this edit to `image` and says where it was made and how strong it is.
+    public func applied(to image: RGBImage, donor: RGBImage, using rng: inout some RandomNumberGenerator) -> AppliedEdit {
         precondition(donor.width == image.width && donor.height == image.height, "donor must match the image size")
         let r = Self.region(image.width, image.height, using: &rng)
         var out = image
@@ -33,27 +39,64 @@ public enum ImageEdit: String, CaseIterable, Sendable {
         switch self {
         case .blur:
             let blurred = image.blurred(sigma: Double.random(in: 1...2, using: &rng))
-            for y in r.y..<(r.y + r.h) { for x in r.x..<(r.x + r.w) { set(x, y) { Double(blurred.value(x, y, $0)) } } }
+            for y in r.rows { for x in r.columns { set(x, y) { Double(blurred.value(x, y, $0)) } } }
         case .splice:
-            let sx = Int.random(in: 0...(image.width - r.w), using: &rng), sy = Int.random(in: 0...(image.height - r.h), using: &rng)
-            for y in 0..<r.h { for x in 0..<r.w { set(r.x + x, r.y + y) { Double(donor.value(sx + x, sy + y, $0)) } } }
+            let sx = Int.random(in: 0...(image.width - r.width), using: &rng)
+            let sy = Int.random(in: 0...(image.height - r.height), using: &rng)
+            for y in 0..<r.height { for x in 0..<r.width { set(r.x + x, r.y + y) { Double(donor.value(sx + x, sy + y, $0)) } } }
         case .color:
             let gains = (0..<3).map { _ in Double.random(in: 0.6...1.4, using: &rng) }
-            for y in r.y..<(r.y + r.h) { for x in r.x..<(r.x + r.w) { set(x, y) { Double(image.value(x, y, $0)) * gains[$0] } } }
+            for y in r.rows { for x in r.columns { set(x, y) { Double(image.value(x, y, $0)) * gains[$0] } } }
         case .brightness:
             let g = Bool.random(using: &rng) ? Double.random(in: 0.5...0.8, using: &rng) : Double.random(in: 1.25...1.6, using: &rng)
-            for y in r.y..<(r.y + r.h) { for x in r.x..<(r.x + r.w) { set(x, y) { Double(image.value(x, y, $0)) * g } } }
+            for y in r.rows { for x in r.columns { set(x, y) { Double(image.value(x, y, $0)) * g } } }
         }
-        return out
+        var total = 0
+        for y in r.rows { for x in r.columns { for c in 0..<3 { total += abs(Int(out.value(x, y, c)) - Int(image.value(x, y, c))) } } }
+        return AppliedEdit(image: out, kind: self, region: r, change: Double(total) / Double(r.width * r.height * 3))
     }
+}
+
+/// The rectangle an edit changed, in pixels from the top-left corner.
+public struct EditRegion: Hashable, Sendable {
+    public let x: Int, y: Int, width: Int, height: Int
+    var rows: Range<Int> { y..<(y + height) }
+    var columns: Range<Int> { x..<(x + width) }
+}
+
+/// An edited image with its edit's kind, rectangle and strength.
+public struct AppliedEdit: Sendable {
+    public let image: RGBImage
+    public let kind: ImageEdit
+    public let region: EditRegion
+    /// Mean absolute change of the rectangle's samples (3 per pixel), in 0...255 levels, before JPEG coding.
+    public let change: Double
+}
+
+/// One image of an EDITED set, ready to store.
+public struct EditedImage: Sendable {
+    /// `<kind>-<source file name>`.
+    public let name: String
+    /// CIFAKE-style JPEG bytes (quality 75, 4:2:0).
+    public let jpeg: Data
+    public let edit: ImageEdit
+    public let region: EditRegion
+    /// See `AppliedEdit.change`.
+    public let change: Double
 }
 
 /// Makes an EDITED set from real photos: each chosen photo gets one random `ImageEdit` (donor: another
 /// photo of the set) and is stored as a CIFAKE-style JPEG (quality 75, 4:2:0).
 public enum EditedSetMaker {
-    /// - Returns: `(member name, JPEG bytes, edit kind)` for `count` photos chosen from `images` with `seed`.
+    /// How many draws an edit weaker than `minChange` gets in all (same photo, donor and kind; new rectangle and
+    /// strength) before the strongest is kept.
+    public static let attempts = 16
+
+    /// - Parameter minChange: the least mean absolute change (levels, see `AppliedEdit.change`) an edit must
+    ///   make; 0 accepts every edit as drawn, so the set is the same as before this option existed.
+    /// - Returns: `count` edited photos chosen from `images` with `seed`.
     public static func make(_ images: [(name: String, image: RGBImage)], count: Int, seed: UInt64,
-                            kinds: [ImageEdit] = ImageEdit.allCases) throws -> [(name: String, jpeg: Data, edit: ImageEdit)] {
+                            kinds: [ImageEdit] = ImageEdit.allCases, minChange: Double = 0) throws -> [EditedImage] {
         precondition(images.count >= 2 && !kinds.isEmpty, "need at least two photos and one edit kind")
         var rng = SplitMix64(seed: seed)
         var order = Array(images.indices)
@@ -62,9 +105,16 @@ public enum EditedSetMaker {
             var d = Int.random(in: 0..<images.count, using: &rng)
             if d == i { d = (d + 1) % images.count }
             let kind = kinds.randomElement(using: &rng)!
-            let edited = kind.apply(to: images[i].image, donor: images[d].image, using: &rng)
+            var best = kind.applied(to: images[i].image, donor: images[d].image, using: &rng)
+            // Redraws use their own stream, so the photos, donors, kinds and first draws are those of minChange 0.
+            var redraw = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(i))
+            for _ in 1..<attempts where best.change < minChange {
+                let next = kind.applied(to: images[i].image, donor: images[d].image, using: &redraw)
+                if next.change > best.change { best = next }
+            }
             let base = (images[i].name as NSString).lastPathComponent
-            return ("\(kind.rawValue)-\(base)", try JPEGCodec.encode(edited, quality: 75), kind)
+            return EditedImage(name: "\(kind.rawValue)-\(base)", jpeg: try JPEGCodec.encode(best.image, quality: 75),
+                               edit: kind, region: best.region, change: best.change)
         }
     }
 }

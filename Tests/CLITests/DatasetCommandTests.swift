@@ -40,6 +40,44 @@ final class DatasetCommandTests: XCTestCase {
         XCTAssertEqual(subset.stdout.split(separator: "\n").count, 10)
     }
 
+    func testEditWritesALogAndMinChangeRedrawsOnlyWeakEdits() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("discern-edit-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        func edit(_ name: String, _ extra: [String]) throws -> (log: [[String: Any]], stdout: String) {
+            let r = try runDiscern(["dataset", "edit", sharedDataURL("cifake/sample").path, "--count", "20", "--seed", "3",
+                                    "--out", out.appendingPathComponent(name).path, "--log", out.appendingPathComponent(name + ".jsonl").path] + extra)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let log = try String(contentsOf: out.appendingPathComponent(name + ".jsonl"), encoding: .utf8)
+            return (try log.split(separator: "\n").map { try json(String($0)) }, r.stdout)
+        }
+        let plain = try edit("plain", []).log
+        XCTAssertEqual(plain.count, 20)
+        // The log names the folder's files, and every rectangle lies inside the 32x32 photo.
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("plain/EDITED").path)
+        XCTAssertEqual(Set(files), Set(plain.compactMap { $0["name"] as? String }))
+        for e in plain {
+            let (x, y, w, h) = (e["x"] as! Int, e["y"] as! Int, e["width"] as! Int, e["height"] as! Int)
+            XCTAssertTrue(x >= 0 && y >= 0 && w >= 8 && h >= 8 && x + w <= 32 && y + h <= 32, "\(e)")
+            XCTAssertTrue((e["name"] as! String).hasPrefix("\(e["edit"] as! String)-"))
+        }
+        let floor = plain.map { $0["change"] as! Double }.sorted()[3] - 0.001  // the log rounds to 0.001
+        let (strong, summary) = try edit("strong", ["--min-change", String(floor)])
+        XCTAssertEqual(strong.map { $0["name"] as! String }, plain.map { $0["name"] as! String }, "same photos and kinds")
+        // Redrawing lifts weak edits; one on a flat photo may stay weak after every try, and the summary says how many.
+        let weak = strong.filter { ($0["change"] as! Double) < floor - 0.001 }.count
+        XCTAssertLessThan(weak, 3)
+        XCTAssertEqual(summary.contains("\(weak) still below --min-change"), weak > 0, summary)
+        for (s, p) in zip(strong, plain) where (p["change"] as! Double) >= floor {
+            XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("strong/EDITED/\(s["name"]!)")),
+                           try Data(contentsOf: out.appendingPathComponent("plain/EDITED/\(p["name"]!)")), "strong enough already")
+        }
+        let bad = try runDiscern(["dataset", "edit", sharedDataURL("cifake/sample").path, "--count", "2", "--min-change", "-1",
+                                  "--out", out.appendingPathComponent("bad").path])
+        XCTAssertEqual(bad.status, 2, "usage errors exit 2")
+        XCTAssertTrue(bad.stderr.contains("--min-change"), bad.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("bad").path))
+    }
+
     func testBadInputsAndFlagsGiveOneLineErrors() throws {
         let missing = try runDiscern(["dataset", "inspect", "/nonexistent/data"])
         XCTAssertNotEqual(missing.status, 0)
@@ -58,7 +96,7 @@ final class DatasetCommandTests: XCTestCase {
     }
 
     func testEveryCommandHasHelp() throws {
-        for cmd in [["demo"], ["dataset", "inspect"], ["dataset", "split"], ["dataset", "subset"], ["dataset", "shard"], ["bench", "engine"], ["bench", "data"]] {
+        for cmd in [["demo"], ["dataset", "inspect"], ["dataset", "split"], ["dataset", "subset"], ["dataset", "shard"], ["dataset", "edit"], ["bench", "engine"], ["bench", "data"]] {
             let r = try runDiscern(cmd + ["--help"])
             XCTAssertEqual(r.status, 0, "\(cmd)")
             XCTAssertTrue(r.stdout.contains("USAGE"), "\(cmd): \(r.stdout)")

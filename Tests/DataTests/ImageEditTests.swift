@@ -62,4 +62,44 @@ final class ImageEditTests: XCTestCase {
         let decoded = try JPEGCodec.decode(a[0].jpeg)
         XCTAssertEqual([decoded.width, decoded.height], [32, 32])
     }
+
+    func testAppliedReportsTheRectangleAndTheMeanAbsoluteChange() throws {
+        let image = noise(6), donor = noise(7)
+        for kind in ImageEdit.allCases {
+            for seed in 0..<10 as Range<UInt64> {
+                var a = SplitMix64(seed: seed), b = SplitMix64(seed: seed)
+                let e = kind.applied(to: image, donor: donor, using: &a)
+                XCTAssertEqual(e.image.pixels, kind.apply(to: image, donor: donor, using: &b).pixels, "apply is applied's image")
+                XCTAssertEqual(e.kind, kind)
+                let box = try XCTUnwrap(changedBox(image, e.image))
+                let r = e.region
+                XCTAssertTrue(box.x0 >= r.x && box.y0 >= r.y && box.x1 < r.x + r.width && box.y1 < r.y + r.height,
+                              "\(kind) seed \(seed): changes \(box) outside \(r)")
+                var total = 0
+                for y in r.y..<(r.y + r.height) { for x in r.x..<(r.x + r.width) { for c in 0..<3 {
+                    total += abs(Int(e.image.value(x, y, c)) - Int(image.value(x, y, c)))
+                } } }
+                XCTAssertEqual(e.change, Double(total) / Double(r.width * r.height * 3), accuracy: 1e-12)
+                XCTAssertGreaterThan(e.change, 0)
+            }
+        }
+    }
+
+    func testMinChangeRedrawsWeakEditsAndZeroKeepsTheSetAsDrawn() throws {
+        let photos = (0..<40).map { (name: "REAL/\($0).jpg", image: noise(UInt64($0) + 50)) }
+        let plain = try EditedSetMaker.make(photos, count: 40, seed: 4)
+        let zero = try EditedSetMaker.make(photos, count: 40, seed: 4, minChange: 0)
+        XCTAssertEqual(plain.map(\.jpeg), zero.map(\.jpeg))
+        let floor = plain.map(\.change).sorted()[4]  // 4 of the 40 edits are weaker than this
+        let strong = try EditedSetMaker.make(photos, count: 40, seed: 4, minChange: floor)
+        XCTAssertEqual(strong.map(\.name), plain.map(\.name), "same photos and kinds, in the same order")
+        XCTAssertEqual(plain.filter { $0.change < floor }.count, 4)
+        XCTAssertTrue(strong.allSatisfy { $0.change >= floor }, "\(strong.map(\.change).min()!) < \(floor)")
+        for (s, p) in zip(strong, plain) where p.change >= floor { XCTAssertEqual(s.jpeg, p.jpeg, "\(s.name): strong enough already") }
+        // A flat photo: blur changes nothing however often it is redrawn; the strongest (zero) attempt is kept.
+        let flat = RGBImage(width: 32, height: 32, pixels: [UInt8](repeating: 128, count: 32 * 32 * 3))
+        let blurred = try EditedSetMaker.make([(name: "a.jpg", image: flat), (name: "b.jpg", image: flat)], count: 2, seed: 1,
+                                              kinds: [.blur], minChange: 5)
+        XCTAssertEqual(blurred.map(\.change), [0, 0])
+    }
 }

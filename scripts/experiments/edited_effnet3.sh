@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# real / edited / AI, third EfficientNet-Lite0 round (session 12, 2026-12-03), as it ran. Same data as round 2
+# (edited_effnet2.sh: every training photo edited once, seed 1; the test shard seed 2) and the same recipe, but one
+# 3-epoch one-cycle run at 1e-3 instead of 2 epochs + 1 at 3e-4; and every shard now comes with an edit log
+# (`dataset edit --log`: kind, rectangle and strength of each edit) so errors can be read against edit strength.
+# `strong`: a second test shard from the same photos and seed with --min-change 8 (edits weaker than 8 levels
+# redrawn), scored by the same model.
+# Usage: scripts/experiments/edited_effnet3.sh [steps...]   (default: data train evaluate strength strong)
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+steps=("${@:-data train evaluate strength strong}"); steps=(${steps[*]})
+R=runs/edited-effnet64-r3
+if has data; then
+    [ -s $X/edited-train-all.tar.gz ] || "$D" dataset edit $T/train.tar.gz --count 41000 --seed 1 --out $X/edited-train-all.tar.gz \
+        --log $X/edited-train-all.jsonl
+    [ -s $X/edited-test.tar.gz ] || "$D" dataset edit $T/test.tar.gz --count 4000 --seed 2 --out $X/edited-test.tar.gz \
+        --log $X/edited-test.jsonl
+fi
+if has train; then
+    "$D" train --model effnet-lite0 --batch 64 --optimizer adamw --weight-decay 0.01 --schedule one-cycle --seed 1 --input-size 64 \
+        --data $T/train.tar.gz $X/edited-train-all.tar.gz --augment hflip \
+        --init Sources/discern/Resources/default-detector.safetensors --epochs 3 --lr 1e-3 --out $R
+fi
+if has evaluate; then
+    "$D" evaluate --model $R/best.safetensors --data $T/test.tar.gz $X/edited-test.tar.gz --format json \
+        --predictions $R/predictions-test.csv > $R/eval-test.json
+fi
+if has strength; then
+    # EDITED recall by kind and by edit strength (the log's "change"), joined with evaluate's per-image probabilities.
+    python3 scripts/experiments/edit_recall.py $X/edited-test.jsonl $R/predictions-test.csv
+fi
+if has strong; then
+    [ -s $X/edited-test-min8.tar.gz ] || "$D" dataset edit $T/test.tar.gz --count 4000 --seed 2 --min-change 8 \
+        --out $X/edited-test-min8.tar.gz --log $X/edited-test-min8.jsonl
+    "$D" evaluate --model $R/best.safetensors --data $T/test.tar.gz $X/edited-test-min8.tar.gz --format json \
+        --predictions $R/predictions-test-min8.csv > $R/eval-test-min8.json
+    python3 scripts/experiments/edit_recall.py $X/edited-test-min8.jsonl $R/predictions-test-min8.csv
+fi
