@@ -22,6 +22,14 @@ public struct Augmentation: Sendable, CustomStringConvertible {
     public enum Step: Sendable, Equatable {
         case hflip, rot90, crop(Int), affine(Double), cutout(Int)
         case jpeg(ClosedRange<Int>), blur(ClosedRange<Double>), resize(ClosedRange<Double>), jitter(Double), noise(Double)
+
+        /// Whether the step moves or hides pixels (rather than changing their values where they are).
+        public var movesPixels: Bool {
+            switch self {
+            case .hflip, .rot90, .crop, .affine, .cutout: return true
+            case .jpeg, .blur, .resize, .jitter, .noise: return false
+            }
+        }
     }
 
     public let steps: [(step: Step, probability: Double)]
@@ -90,7 +98,24 @@ public struct Augmentation: Sendable, CustomStringConvertible {
         return img
     }
 
-    static func apply(_ step: Step, _ img: RGBImage, _ rng: inout SplitMix64) -> RGBImage {
+    /// The augmented image and `mask` (an image of the same size, e.g. where an edit is) moved with it: the
+    /// steps that move or hide pixels (`hflip`, `rot90`, `crop`, `affine`, `cutout`) are applied to both with the
+    /// same random draws; the others change the image only. The image equals `apply(image, using:)`'s.
+    public func apply(_ image: RGBImage, mask: RGBImage, using rng: inout SplitMix64) -> (image: RGBImage, mask: RGBImage) {
+        precondition(mask.width == image.width && mask.height == image.height, "mask must match the image size")
+        var img = image, moved = mask
+        for (step, p) in steps where Double.random(in: 0..<1, using: &rng) < p {
+            if step.movesPixels {
+                var same = rng
+                moved = Self.apply(step, moved, &same)
+            }
+            img = Self.apply(step, img, &rng)
+        }
+        return (img, moved)
+    }
+
+    /// One step applied to `img` (whatever its probability).
+    public static func apply(_ step: Step, _ img: RGBImage, _ rng: inout SplitMix64) -> RGBImage {
         let (w, h) = (img.width, img.height)
         switch step {
         case .hflip:

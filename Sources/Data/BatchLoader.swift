@@ -9,6 +9,9 @@ public struct LoaderBatch {
     public let labels: [Int]
     /// Dataset indices of the images, in batch order.
     public let indices: [Int]
+    /// With the loader's `regions`: `[N, g, g]` row-major (g = `regionGrid`), the fraction of each grid cell
+    /// the image's edit covers after augmentation (0 everywhere for an image without an edit).
+    public var regionTargets: [Float]? = nil
 }
 
 /// Turns a decoded dataset into batches: seeded shuffling per epoch, augmentation on a background
@@ -25,9 +28,18 @@ public final class BatchLoader: @unchecked Sendable {
     public let dropLast: Bool
     public let prefetch: Int
 
+    /// Per dataset index, where the image was edited (nil: nowhere); with it every batch carries `regionTargets`.
+    public let regions: [RegionBox?]?
+    /// Side of the grid `regionTargets` are given on (the image's side must be a multiple of it).
+    public let regionGrid: Int
+
     public init(dataset: DecodedDataset, batchSize: Int, shuffle: Bool, seed: UInt64, augmentation: Augmentation? = nil,
-                dropLast: Bool = false, prefetch: Int = 3) {
+                dropLast: Bool = false, prefetch: Int = 3, regions: [RegionBox?]? = nil, regionGrid: Int = 0) {
         precondition(batchSize > 0, "batch size must be positive")
+        precondition(regions == nil || (regions!.count == dataset.count && regionGrid > 0 && dataset.size % regionGrid == 0),
+                     "regions: one per image, on a grid that divides the image side")
+        self.regions = regions
+        self.regionGrid = regionGrid
         self.dataset = dataset
         self.batchSize = batchSize
         self.shuffle = shuffle
@@ -65,11 +77,27 @@ public final class BatchLoader: @unchecked Sendable {
         let indices = Array(order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)])
         let s = dataset.size, n = s * s * 3
         let t = Tensor(zeros: [indices.count, s, s, 3])
+        let g = regionGrid
+        var targets = regions.map { _ in [Float](repeating: 0, count: indices.count * g * g) }
         dataset.pixels.withUnsafeBufferPointer { px in
             for (j, i) in indices.enumerated() {
                 let dst = t.pointer + j * n
-                if let augmentation {
-                    var rng = SplitMix64(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(i) &* 0xBF58_476D_1CE4_E5B9))
+                var rng = SplitMix64(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(i) &* 0xBF58_476D_1CE4_E5B9))
+                if let box = regions?[i] {
+                    // The edit's mask goes through the same augmentation draws, so flips and crops move it with the image.
+                    var mask = Self.mask(box, side: s)
+                    if let augmentation {
+                        let out = augmentation.apply(dataset.image(i), mask: mask, using: &rng)
+                        out.image.writeFloats(into: dst)
+                        mask = out.mask
+                    } else {
+                        let src = px.baseAddress! + i * n
+                        for k in 0..<n { dst[k] = Float(src[k]) * (1 / 255) }
+                    }
+                    Self.coverage(of: mask, grid: g).withUnsafeBufferPointer { c in
+                        for k in 0..<(g * g) { targets![j * g * g + k] = c[k] }
+                    }
+                } else if let augmentation {
                     let img = augmentation.apply(dataset.image(i), using: &rng)
                     img.writeFloats(into: dst)
                 } else {
@@ -78,7 +106,31 @@ public final class BatchLoader: @unchecked Sendable {
                 }
             }
         }
-        return LoaderBatch(images: t, labels: indices.map { dataset.labels[$0] }, indices: indices)
+        var batch = LoaderBatch(images: t, labels: indices.map { dataset.labels[$0] }, indices: indices)
+        batch.regionTargets = targets
+        return batch
+    }
+
+    /// A `side` x `side` mask: 255 on the pixels whose centres lie in `box`, 0 elsewhere.
+    static func mask(_ box: RegionBox, side: Int) -> RGBImage {
+        var m = RGBImage(width: side, height: side, pixels: [UInt8](repeating: 0, count: side * side * 3))
+        for y in 0..<side where (box.y0..<box.y1).contains((Double(y) + 0.5) / Double(side)) {
+            for x in 0..<side where (box.x0..<box.x1).contains((Double(x) + 0.5) / Double(side)) {
+                for c in 0..<3 { m.pixels[(y * side + x) * 3 + c] = 255 }
+            }
+        }
+        return m
+    }
+
+    /// The mean of a mask's first channel (in 0...1) over each cell of a `grid` x `grid` partition, row-major.
+    static func coverage(of mask: RGBImage, grid: Int) -> [Float] {
+        let cell = mask.width / grid
+        return (0..<(grid * grid)).map { k in
+            let (cy, cx) = (k / grid, k % grid)
+            var total = 0
+            for y in (cy * cell)..<((cy + 1) * cell) { for x in (cx * cell)..<((cx + 1) * cell) { total += Int(mask.value(x, y, 0)) } }
+            return Float(total) / Float(cell * cell * 255)
+        }
     }
 
     /// The batches of `epoch` from batch `first` on, produced ahead on a background thread; dropping

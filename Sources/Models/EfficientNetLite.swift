@@ -126,6 +126,29 @@ public final class EfficientNetLite: Module {
         fc(dropout(features(x)))
     }
 
+    /// The stage whose output `logitsAndRegionFeatures` also returns: the last one at stride 16 of a standard stem
+    /// (Lite0: 112 channels, a 4x4 grid for a 64x64 input), deep enough to see an edit's edges and still spatial.
+    public static let regionStage = 4
+
+    /// Channels of the region features.
+    public var regionChannels: Int { variant.stages[Self.regionStage].output }
+
+    /// Input pixels per cell of the region features' grid (16, or 8 with a stride-1 stem).
+    public var regionStride: Int { convStem.stride * 8 }
+
+    /// The logits (as `callAsFunction`) and the output of stage `regionStage`, `[N, H/s, W/s, regionChannels]` with
+    /// s = `regionStride`, from one pass (for a training loss on where an image was edited; never folded).
+    public func logitsAndRegionFeatures(_ x: Tensor) -> (logits: Tensor, region: Tensor) {
+        let last = variant.stages.prefix(Self.regionStage + 1).reduce(0) { $0 + $1.repeats } - 1
+        var h = bn0(convStem(x * 2 - 1)).relu6()
+        var region = h
+        for (i, block) in blocks.enumerated() {
+            h = block(h)
+            if i == last { region = h }
+        }
+        return (fc(dropout(bn1(convHead(h)).relu6().globalAvgPool())), region)
+    }
+
     // MARK: Inference with batch norm folded
 
     /// The folded network, built on the first inference call after a mode or weight change (see

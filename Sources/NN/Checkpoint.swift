@@ -21,10 +21,12 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
 public enum Checkpoint {
     /// Prefix of the optimizer state a training run stores beside the weights (for `--resume`).
     public static let optimizerPrefix = "optimizer/"
+    /// Prefix of training-only modules kept beside the model for resuming (e.g. an auxiliary loss's head).
+    public static let auxiliaryPrefix = "auxiliary/"
 
-    /// `tensors` without the optimizer state: the model's own weights and buffers.
+    /// `tensors` without the optimizer state and auxiliary modules: the model's own weights and buffers.
     public static func modelTensors(_ tensors: [String: Tensor]) -> [String: Tensor] {
-        tensors.filter { !$0.key.hasPrefix(optimizerPrefix) }
+        tensors.filter { !$0.key.hasPrefix(optimizerPrefix) && !$0.key.hasPrefix(auxiliaryPrefix) }
     }
 
     /// Writes the model's tensors (plus `extra` tensors, e.g. optimizer state under `optimizer/`) atomically.
@@ -38,7 +40,7 @@ public enum Checkpoint {
     /// Tensors whose names start with one of `ignoringPrefixes` are returned instead of loaded.
     @discardableResult
     public static func load(
-        into model: Module, from url: URL, ignoringPrefixes: [String] = [optimizerPrefix]
+        into model: Module, from url: URL, ignoringPrefixes: [String] = [optimizerPrefix, auxiliaryPrefix]
     ) throws -> (metadata: [String: String], extra: [String: Tensor]) {
         let (tensors, metadata) = try Safetensors.read(url)
         let extra = tensors.filter { key, _ in ignoringPrefixes.contains { key.hasPrefix($0) } }

@@ -56,6 +56,14 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// with dropout off (`Module.recalibrateBatchNorm`); 0 = off. For networks with dropout before batch norm
     /// (`patchgan`), whose running variance is otherwise that of the dropped-out activations.
     public var bnRecalibrate = 0
+    /// Weight of the edit-localisation loss (an `effnet-lite` model only; 0 = off): a small head on the stride-16
+    /// features predicts, for each cell of the feature grid, how much of it an edit covers, and its binary
+    /// cross-entropy (weighted by this) is added to the classification loss. The head is for training only: it is
+    /// kept in `last.safetensors` (for resuming) under `auxiliary/`, and `best.safetensors` is a plain classifier.
+    public var regionLoss = 0.0
+    /// `discern dataset edit --log` files giving the edited rectangle of training images (matched by file name);
+    /// every other training image's target is "nothing edited". Needed by `regionLoss`.
+    public var editLogs: [String] = []
 
     public init() {}
 
@@ -63,7 +71,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         case model, data, val, epochs, batch, optimizer, lr, momentum, schedule, augment, seed, out, width, depth, l1, l2, limit, pretrained
         case freezeBackbone = "freeze_backbone", backboneLRScale = "backbone_lr_scale", initFrom = "init_from"
         case valFraction = "val_fraction", splitSeed = "split_seed", weightDecay = "weight_decay", inputSize = "input_size", dropPath = "drop_path"
-        case bnRecalibrate = "bn_recalibrate"
+        case bnRecalibrate = "bn_recalibrate", regionLoss = "region_loss", editLogs = "edit_logs"
     }
 
     public init(from decoder: Decoder) throws {
@@ -96,6 +104,8 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         backboneLRScale = try c.decodeIfPresent(Double.self, forKey: .backboneLRScale) ?? d.backboneLRScale
         initFrom = try c.decodeIfPresent(String.self, forKey: .initFrom)
         bnRecalibrate = try c.decodeIfPresent(Int.self, forKey: .bnRecalibrate) ?? d.bnRecalibrate
+        regionLoss = try c.decodeIfPresent(Double.self, forKey: .regionLoss) ?? d.regionLoss
+        editLogs = try c.decodeIfPresent([String].self, forKey: .editLogs) ?? d.editLogs
     }
 
     /// Checks values a run cannot start with; the message names the field.
@@ -122,6 +132,11 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         if bnRecalibrate < 0 { try fail("bn_recalibrate must be 0 (off) or a number of batches") }
         if bnRecalibrate > 0 && freezeBackbone { try fail("bn_recalibrate would change the frozen backbone's statistics: not with freeze_backbone") }
         if !(backboneLRScale > 0) { try fail("backbone_lr_scale must be positive") }
+        if !(regionLoss >= 0 && regionLoss.isFinite) { try fail("region_loss must be 0 (off) or a positive weight") }
+        if regionLoss > 0 && !ModelFactory.isEfficientNet(model) { try fail("region_loss applies to the effnet-lite models only") }
+        if regionLoss > 0 && editLogs.isEmpty { try fail("region_loss needs the edited rectangles: give edit_logs (--edit-log)") }
+        if regionLoss > 0 && freezeBackbone { try fail("region_loss trains the backbone: not with freeze_backbone") }
+        for path in editLogs where !FileManager.default.fileExists(atPath: path) { try fail("edit log not found at \(path)") }
         if let initFrom {
             if !FileManager.default.fileExists(atPath: initFrom) { try fail("init_from checkpoint not found at \(initFrom)") }
             if pretrained != nil { try fail("give either pretrained or init_from, not both") }

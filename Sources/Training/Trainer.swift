@@ -73,16 +73,18 @@ public final class Trainer {
             throw TrainingError.invalidConfig("bn_recalibrate: '\(config.model)' has no batch norm")
         }
         let backbone = try prepareBackbone(model, loadPretrained: !resume)
-        let optimizer = makeOptimizer(model)
+        let region = try makeRegionLoss(model, train: train)
+        let optimizer = makeOptimizer(model.parameters() + (region?.head.parameters().map { (Self.regionHeadPrefix + $0.name, $0.tensor) } ?? []))
         optimizer.learningRateScales = Dictionary(uniqueKeysWithValues: backbone.map { ($0, Float(config.backboneLRScale)) })
         let loader = BatchLoader(dataset: train, batchSize: config.batch, shuffle: true, seed: config.seed,
-                                 augmentation: config.augment.isEmpty ? nil : try Augmentation(config.augment))
+                                 augmentation: config.augment.isEmpty ? nil : try Augmentation(config.augment),
+                                 regions: region?.boxes, regionGrid: region?.grid ?? 0)
         let perEpoch = loader.batchCount
         let schedule = makeSchedule(totalSteps: config.epochs * perEpoch)
         var state = RunState()
         var records: [EpochRecord] = []
         if resume {
-            state = try restore(model: model, optimizer: optimizer)
+            state = try restore(model: model, optimizer: optimizer, regionHead: region?.head)
             // A kill between writing an epoch's metrics and its checkpoint leaves a line the checkpoint
             // does not cover: drop it, the epoch is trained again.
             let all = try readRecords()
@@ -108,10 +110,19 @@ public final class Trainer {
                 let step = epoch * perEpoch + batchIndex
                 optimizer.learningRate = Float(schedule.learningRate(at: step, base: config.lr))
                 if let m = schedule.momentum(at: step) { setMomentum(optimizer, Float(m)) }
-                let logits = model(batch.images)
+                let logits: Tensor, regionLogits: Tensor?
+                if let region, let net = model as? EfficientNetLite {
+                    let out = net.logitsAndRegionFeatures(batch.images)
+                    (logits, regionLogits) = (out.logits, region.head(out.region))
+                } else {
+                    (logits, regionLogits) = (model(batch.images), nil)
+                }
                 var loss = classes.count == 2
                     ? Loss.binaryCrossEntropy(logits: logits, targets: batch.labels.map(Float.init))
                     : Loss.softmaxCrossEntropy(logits: logits, labels: batch.labels)
+                if let regionLogits, let targets = batch.regionTargets {
+                    loss = loss + Loss.binaryCrossEntropy(logits: regionLogits, targets: targets) * Float(config.regionLoss)
+                }
                 if config.l1 > 0 { loss = loss + Loss.l1Penalty(weights, lambda: Float(config.l1)) }
                 if config.l2 > 0 { loss = loss + Loss.l2Penalty(weights, lambda: Float(config.l2)) }
                 optimizer.zeroGrad()
@@ -123,7 +134,7 @@ public final class Trainer {
                 observer?.batchFinished(batchIndex, loss: losses / Double(max(counts.n, 1)), accuracy: counts.accuracy,
                                         precision: counts.precision, recall: counts.recall)
                 if stop.isSet && batchIndex < perEpoch {
-                    try save(model, optimizer, name: "last", state: RunState(epoch: epoch, batch: batchIndex, best: state.best))
+                    try save(model, optimizer, name: "last", state: RunState(epoch: epoch, batch: batchIndex, best: state.best), regionHead: region?.head)
                     observer?.interrupted(epoch: epoch + 1, batch: batchIndex)
                     return records
                 }
@@ -150,7 +161,7 @@ public final class Trainer {
             try RunFigures.writeExamples(val, probabilities: valProbabilities, epoch: epoch + 1, to: runFolder)
             let isBest = record.valAccuracy > state.best
             state = RunState(epoch: epoch + 1, batch: 0, best: max(state.best, record.valAccuracy))
-            try save(model, optimizer, name: "last", state: state)
+            try save(model, optimizer, name: "last", state: state, regionHead: region?.head)
             if isBest { try save(model, optimizer, name: "best", state: state, withOptimizer: false) }
             observer?.epochFinished(record, best: isBest)
             if stop.isSet && epoch + 1 < config.epochs {
@@ -191,8 +202,31 @@ public final class Trainer {
         try Checkpoint.load(into: model, tensors: tensors, path: path)
     }
 
-    private func makeOptimizer(_ model: Module) -> Optimizer {
-        let p = model.parameters(), lr = Float(config.lr), wd = Float(config.weightDecay)
+    // MARK: Edit-localisation loss
+
+    /// Where `last.safetensors` keeps the region head (see `TrainConfig.regionLoss`).
+    static let regionHeadPrefix = Checkpoint.auxiliaryPrefix + "region_head."
+
+    /// The region loss's head (a 3x3 convolution to one logit per cell of the stride-16 grid), the grid side, and
+    /// each training image's edited rectangle from the edit logs; nil when `region_loss` is 0.
+    private func makeRegionLoss(_ model: Module, train: DecodedDataset) throws -> (head: Conv2d, grid: Int, boxes: [RegionBox?])? {
+        guard config.regionLoss > 0 else { return nil }
+        guard let net = model as? EfficientNetLite else { throw TrainingError.invalidConfig("region_loss applies to the effnet-lite models only") }
+        guard config.inputSize % net.regionStride == 0 else {
+            throw TrainingError.invalidConfig("region_loss needs input_size a multiple of \(net.regionStride) (the feature grid's stride)")
+        }
+        let logged = try EditLog.read(config.editLogs)
+        let boxes = train.items.map { logged[($0.path as NSString).lastPathComponent] }
+        guard boxes.contains(where: { $0 != nil }) else {
+            throw TrainingError.invalidConfig("no training image is named in the edit logs \(config.editLogs.joined(separator: ", "))")
+        }
+        var rng = SplitMix64(seed: config.seed ^ 0x2E61_0A_4EAD)
+        let head = Conv2d(net.regionChannels, 1, kernel: 3, padding: .same, initializer: .glorotUniform, using: &rng)
+        return (head, config.inputSize / net.regionStride, boxes)
+    }
+
+    private func makeOptimizer(_ p: [(name: String, tensor: Tensor)]) -> Optimizer {
+        let lr = Float(config.lr), wd = Float(config.weightDecay)
         switch config.optimizer {
         case "sgd": return SGD(parameters: p, learningRate: lr, momentum: Float(config.momentum), nesterov: true, weightDecay: wd)
         case "adamw": return Adam(parameters: p, learningRate: lr, beta1: Float(config.momentum), weightDecay: wd, decoupled: true)
@@ -259,9 +293,14 @@ public final class Trainer {
     }
 
     /// Writes `<name>.safetensors`: weights, buffers, optimizer state and the run state in metadata.
-    private func save(_ model: Module, _ optimizer: Optimizer, name: String, state: RunState, withOptimizer: Bool = true) throws {
+    /// `regionHead` (training only) is kept with the optimizer state, under `auxiliary/`.
+    private func save(_ model: Module, _ optimizer: Optimizer, name: String, state: RunState, withOptimizer: Bool = true,
+                      regionHead: Conv2d? = nil) throws {
         var extra: [String: Tensor] = [:]
-        if withOptimizer { for (k, t) in optimizer.stateDict() { extra[Checkpoint.optimizerPrefix + k] = t } }
+        if withOptimizer {
+            for (k, t) in optimizer.stateDict() { extra[Checkpoint.optimizerPrefix + k] = t }
+            for (k, t) in regionHead?.namedTensors() ?? [] { extra[Self.regionHeadPrefix + k] = t }
+        }
         let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
         let metadata: [String: String] = [
             "format": "discern-checkpoint-1", "architecture": config.model,
@@ -279,7 +318,7 @@ public final class Trainer {
     /// Class names of the data being trained on (set when a run starts).
     private var classNames: [String] = []
 
-    private func restore(model: Module, optimizer: Optimizer) throws -> RunState {
+    private func restore(model: Module, optimizer: Optimizer, regionHead: Conv2d?) throws -> RunState {
         let url = runFolder.appendingPathComponent("last.safetensors")
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw TrainingError.cannotResume("\(url.path) does not exist")
@@ -288,8 +327,15 @@ public final class Trainer {
         guard metadata["architecture"] == config.model else {
             throw TrainingError.cannotResume("\(url.path) holds a \(metadata["architecture"] ?? "?") model, the config says \(config.model)")
         }
-        var state: [String: Tensor] = [:]
-        for (k, t) in extra { state[String(k.dropFirst(Checkpoint.optimizerPrefix.count))] = t }
+        var state: [String: Tensor] = [:], head: [String: Tensor] = [:]
+        for (k, t) in extra {
+            if k.hasPrefix(Self.regionHeadPrefix) { head[String(k.dropFirst(Self.regionHeadPrefix.count))] = t }
+            if k.hasPrefix(Checkpoint.optimizerPrefix) { state[String(k.dropFirst(Checkpoint.optimizerPrefix.count))] = t }
+        }
+        if let regionHead {
+            guard !head.isEmpty else { throw TrainingError.cannotResume("\(url.path) has no region head (was region_loss off?)") }
+            try Checkpoint.load(into: regionHead, tensors: head, path: url.path)
+        }
         optimizer.loadStateDict(state)
         let seeds = (metadata["dropout_states"] ?? "").split(separator: ",").compactMap { UInt64($0) }
         guard seeds.count == model.dropoutLayers.count else {

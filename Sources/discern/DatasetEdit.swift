@@ -11,7 +11,7 @@ struct DatasetEdit: ParsableCommand {
             Each chosen photo gets one edit in a random rectangle covering 1/16 to 1/4 of it: a Gaussian blur, a region \
             pasted from another photo of the set, a per-channel colour cast, or a brightness change. Output JPEGs are \
             stored like CIFAKE's (quality 75, 4:2:0), as members edit/LABEL/<kind>-<name> of a .tar.gz shard (or in \
-            OUT/LABEL/ for a folder). --log writes one JSON line per image: its member name, edit kind, rectangle and \
+            OUT/LABEL/ for a folder). --log writes one JSON line per image: its member name, edit kind, rectangle (in the 32x32 photo) and \
             strength ("change": the mean absolute change of the rectangle's samples in 0-255 levels, before JPEG). \
             --min-change redraws a weaker edit (same kind, new rectangle and strength, up to \(EditedSetMaker.attempts) \
             tries, keeping the strongest). Example: discern dataset edit ../shared/data/cifake/train.tar.gz --count 20000 \
@@ -53,6 +53,7 @@ struct DatasetEdit: ParsableCommand {
             let lines = try edited.map { e in
                 let record: [String: Any] = ["name": e.name, "edit": e.edit.rawValue, "x": e.region.x, "y": e.region.y,
                                              "width": e.region.width, "height": e.region.height,
+                                             "image_width": dataset.size, "image_height": dataset.size,
                                              "change": (e.change * 1000).rounded() / 1000]
                 return String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self)
             }

@@ -59,6 +59,10 @@ struct Train: ParsableCommand {
     var backboneLrScale: Double?
     @Option(name: .customLong("init"), help: "Start from this checkpoint's weights (same architecture; same classes, except that an effnet-lite model may change its head) with a fresh optimizer and schedule.")
     var initFrom: String?
+    @Option(help: "Weight of the edit-localisation loss (effnet-lite only; 0 = off): a head on the stride-16 features learns where each training image was edited, from --edit-log.")
+    var regionLoss: Double?
+    @Option(name: .customLong("edit-log"), parsing: .upToNextOption, help: "`discern dataset edit --log` files with the edited rectangles of training images (for --region-loss).")
+    var editLogs: [String] = []
 
     @Option(help: "Continue the run in this folder from its last.safetensors.")
     var resume: String?
@@ -98,6 +102,8 @@ struct Train: ParsableCommand {
         if freezeBackbone { c.freezeBackbone = true }
         if let backboneLrScale { c.backboneLRScale = backboneLrScale }
         if let initFrom { c.initFrom = initFrom }
+        if let regionLoss { c.regionLoss = regionLoss }
+        if !editLogs.isEmpty { c.editLogs = editLogs }
         if !ModelFactory.architectures.contains(c.model) {
             throw ValidationError("unknown model '\(c.model)' (known: \(ModelFactory.architectures.joined(separator: ", ")))")
         }

@@ -59,4 +59,20 @@ final class FoldedEfficientNetTests: XCTestCase {
         XCTAssertNotEqual(moved.scalars, settled.scalars, "the folded network still uses the old running statistics")
         assertClose(moved, net(x), atol: 1e-4, rtol: 1e-3, "after training steps")
     }
+
+    /// The region features come from the same pass as the logits: the logits equal `callAsFunction`'s, and the
+    /// features are stage 4's output on the stride-16 grid (stride 8 with a stride-1 stem).
+    func testLogitsAndRegionFeaturesAreOnePass() {
+        for (stride, side) in [(2, 64), (1, 32)] {
+            let net = model(stemStride: stride)
+            let x = randomTensor([2, side, side, 3], seed: 4, range: 0...1)
+            let out = net.logitsAndRegionFeatures(x)
+            XCTAssertEqual(out.logits.scalars, net(x).scalars, "stem stride \(stride)")
+            XCTAssertEqual(out.region.shape, [2, side / net.regionStride, side / net.regionStride, net.regionChannels])
+            XCTAssertEqual(net.regionChannels, 112)
+            var h = net.bn0(net.convStem(x * 2 - 1)).relu6()
+            for block in net.blocks.prefix(11) { h = block(h) }  // Lite0's stages 0-4: 1 + 2 + 2 + 3 + 3 blocks
+            XCTAssertEqual(out.region.scalars, h.scalars)
+        }
+    }
 }

@@ -165,6 +165,79 @@ final class TrainerTests: XCTestCase {
         XCTAssertNil(try JSONDecoder().decode(TrainConfig.self, from: Data("{}".utf8)).splitSeed)
     }
 
+    /// Sample images plus 16 edited copies of its REAL photos (folder `edited/EDITED`) and their edit log.
+    private func editedSample() throws -> (data: [String], log: String) {
+        let real = try DecodedDataset.load(DatasetSource(paths: [sharedDataURL("cifake/sample/REAL").path]))
+        let photos = real.items.indices.map { (name: real.items[$0].path, image: real.image($0)) }
+        let edited = try EditedSetMaker.make(photos, count: 16, seed: 5)
+        let folder = dir.appendingPathComponent("edited")
+        try ShardWriter.writeLabelled(edited.map { (name: $0.name, data: $0.jpeg) }, label: "EDITED", group: "edit", to: folder.path)
+        let log = edited.map {
+            #"{"name":"\#($0.name)","x":\#($0.region.x),"y":\#($0.region.y),"width":\#($0.region.width),"height":\#($0.region.height),"image_width":32,"image_height":32}"#
+        }
+        let logURL = dir.appendingPathComponent("edited.jsonl")
+        try log.joined(separator: "\n").write(to: logURL, atomically: true, encoding: .utf8)
+        return ([sharedDataURL("cifake/sample").path, folder.path], logURL.path)
+    }
+
+    private func regionConfig(_ name: String, epochs: Int, data: [String], log: String, weight: Double = 1) -> TrainConfig {
+        var c = config(name, epochs: epochs, model: "effnet-lite0")
+        c.data = data
+        c.inputSize = 32
+        c.regionLoss = weight
+        c.editLogs = [log]
+        return c
+    }
+
+    /// The region loss trains a head beside the model: it changes the weights the classifier gets, it is kept in
+    /// `last` (and a resumed run continues bit for bit, head included), and `best` is a plain classifier.
+    func testRegionLossTrainsAHeadKeptOnlyForResuming() throws {
+        let (data, log) = try editedSample()
+        try Trainer(config: regionConfig("straight", epochs: 2, data: data, log: log)).run()
+        let cut = regionConfig("split", epochs: 2, data: data, log: log)
+        let observer = StopAfterEpoch()
+        let stopping = try Trainer(config: cut, observer: observer)
+        observer.flag = stopping.stop
+        XCTAssertEqual(try stopping.run().count, 1)
+        try Trainer(config: cut).run(resume: true)
+        let a = try weights("straight"), b = try weights("split")
+        XCTAssertEqual(Set(a.keys), Set(b.keys))
+        for (k, v) in a { XCTAssertEqual(v, b[k], k) }
+        XCTAssertEqual(a["auxiliary/region_head.weight"]?.count, 3 * 3 * 112)
+        XCTAssertTrue(a.keys.contains { $0.hasPrefix("optimizer/") && $0.hasSuffix("/auxiliary/region_head.weight") }, "the head is optimised")
+
+        let best = try NN.Safetensors.read(dir.appendingPathComponent("straight/best.safetensors")).tensors
+        XCTAssertFalse(best.keys.contains { $0.hasPrefix("auxiliary/") || $0.hasPrefix("optimizer/") })
+        let model = try ModelFactory.make("effnet-lite0", classes: 3, inputSize: 32, seed: 1)
+        try Checkpoint.load(into: model, tensors: best)
+
+        // Without the region term (weight 0) the same run ends elsewhere.
+        var off = regionConfig("off", epochs: 2, data: data, log: log)
+        off.regionLoss = 0
+        try Trainer(config: off).run()
+        let c = try weights("off")
+        XCTAssertNil(c["auxiliary/region_head.weight"])
+        let moved = a.filter { $0.key.hasPrefix("blocks.") }.map { k, v in zip(v, c[k]!).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
+        XCTAssertGreaterThan(moved, 1e-4)
+    }
+
+    func testRegionLossNeedsAnEfficientNetAndMatchingLogs() throws {
+        let (data, log) = try editedSample()
+        var c = regionConfig("x", epochs: 1, data: data, log: log)
+        c.editLogs = []
+        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("edit_logs"), "\($0)") }
+        c = regionConfig("x", epochs: 1, data: data, log: log)
+        c.model = "model2"
+        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("region_loss"), "\($0)") }
+        c = regionConfig("x", epochs: 1, data: data, log: log)
+        c.inputSize = 40
+        XCTAssertThrowsError(try Trainer(config: c).run()) { XCTAssertTrue("\($0)".contains("multiple of 16"), "\($0)") }
+        c = regionConfig("x", epochs: 1, data: [sharedDataURL("cifake/sample").path], log: log)
+        XCTAssertThrowsError(try Trainer(config: c).run()) { XCTAssertTrue("\($0)".contains("no training image"), "\($0)") }
+        c = regionConfig("x", epochs: 1, data: data, log: dir.appendingPathComponent("missing.jsonl").path)
+        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("edit log not found"), "\($0)") }
+    }
+
     func testBadConfigsAreRejectedWithTheirField() {
         var c = config("x", epochs: 1)
         c.optimizer = "rmsprop"
