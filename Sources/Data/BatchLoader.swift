@@ -83,27 +83,21 @@ public final class BatchLoader: @unchecked Sendable {
             for (j, i) in indices.enumerated() {
                 let dst = t.pointer + j * n
                 var rng = SplitMix64(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(i) &* 0xBF58_476D_1CE4_E5B9))
-                if let box = regions?[i] {
-                    // The edit's mask goes through the same augmentation draws, so flips and crops move it with the image.
-                    var mask = Self.mask(box, side: s)
-                    if let augmentation {
-                        let out = augmentation.apply(dataset.image(i), mask: mask, using: &rng)
+                // An edit's mask goes through the same augmentation draws, so flips and crops move it with the image.
+                var mask = regions?[i].map { Self.mask($0, side: s) }
+                if let augmentation {
+                    if let m = mask {
+                        let out = augmentation.apply(dataset.image(i), mask: m, using: &rng)
                         out.image.writeFloats(into: dst)
                         mask = out.mask
                     } else {
-                        let src = px.baseAddress! + i * n
-                        for k in 0..<n { dst[k] = Float(src[k]) * (1 / 255) }
+                        augmentation.apply(dataset.image(i), using: &rng).writeFloats(into: dst)
                     }
-                    Self.coverage(of: mask, grid: g).withUnsafeBufferPointer { c in
-                        for k in 0..<(g * g) { targets![j * g * g + k] = c[k] }
-                    }
-                } else if let augmentation {
-                    let img = augmentation.apply(dataset.image(i), using: &rng)
-                    img.writeFloats(into: dst)
                 } else {
                     let src = px.baseAddress! + i * n
                     for k in 0..<n { dst[k] = Float(src[k]) * (1 / 255) }
                 }
+                if let mask { targets!.replaceSubrange((j * g * g)..<((j + 1) * g * g), with: Self.coverage(of: mask, grid: g)) }
             }
         }
         var batch = LoaderBatch(images: t, labels: indices.map { dataset.labels[$0] }, indices: indices)
