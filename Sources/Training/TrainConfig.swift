@@ -60,6 +60,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// features predicts, for each cell of the feature grid, how much of it an edit covers, and its binary
     /// cross-entropy (weighted by this) is added to the classification loss. The head is for training only: it is
     /// kept in `last.safetensors` (for resuming) under `auxiliary/`, and `best.safetensors` is a plain classifier.
+    /// The training loss a run reports (per batch and in `metrics.jsonl`) includes this term; validation loss does not.
     public var regionLoss = 0.0
     /// `discern dataset edit --log` files giving the edited rectangle of training images (matched by file name);
     /// every other training image's target is "nothing edited". Needed by `regionLoss`.

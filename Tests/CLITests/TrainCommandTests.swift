@@ -36,6 +36,14 @@ final class TrainCommandTests: XCTestCase {
         let bad = try runDiscern(["train", "--config", yaml.path, "--optimizer", "rmsprop", "--out", out])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.contains("optimizer"), bad.stderr)
+        // --region-loss needs an effnet-lite model and --edit-log; each mistake is a usage error naming it.
+        for (flags, says) in [(["--region-loss", "1"], "region_loss"),
+                              (["--model", "effnet-lite0", "--region-loss", "1"], "edit_logs"),
+                              (["--model", "effnet-lite0", "--region-loss", "1", "--edit-log", "/nonexistent.jsonl"], "/nonexistent.jsonl")] {
+            let r = try runDiscern(["train", "--config", yaml.path, "--out", out] + flags)
+            XCTAssertEqual(r.status, 2, "\(flags)")
+            XCTAssertTrue(r.stderr.contains(says), "\(flags): \(r.stderr)")
+        }
     }
 
     /// Starts a long training run and returns its process (stdout to a file).
