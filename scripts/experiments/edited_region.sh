@@ -6,6 +6,8 @@
 # Round 2's 2 + 1 epochs without it scored macro F1 0.890 (RESULTS.md, session 7).
 # `strong`: a second test shard from the same photos and seed with --min-change 8 (edits weaker than 8 levels
 # redrawn), scored by the same model.
+# `control`: the same 3-epoch run without the region loss (runs/edited-plain64), evaluated the same way, to tell
+# the loss's effect from that of one 3-epoch cycle.
 # Usage: scripts/experiments/edited_region.sh [steps...]   (default: data train evaluate strength strong)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -38,4 +40,15 @@ if has strong; then
     "$D" evaluate --model $R/best.safetensors --data $T/test.tar.gz $X/edited-test-min8.tar.gz --format json \
         --predictions $R/predictions-test-min8.csv > $R/eval-test-min8.json
     python3 scripts/experiments/edit_recall.py $X/edited-test-min8.jsonl $R/predictions-test-min8.csv
+fi
+if has control; then
+    P=runs/edited-plain64
+    "$D" train --model effnet-lite0 --batch 64 --optimizer adamw --weight-decay 0.01 --schedule one-cycle --seed 1 --input-size 64 \
+        --data $T/train.tar.gz $X/edited-train-all.tar.gz --augment hflip \
+        --init Sources/discern/Resources/default-detector.safetensors --epochs 3 --lr 1e-3 --out $P
+    "$D" evaluate --model $P/best.safetensors --data $T/test.tar.gz $X/edited-test.tar.gz --format json \
+        --predictions $P/predictions-test.csv > $P/eval-test.json
+    python3 scripts/experiments/edit_recall.py $X/edited-test.jsonl $P/predictions-test.csv
+    "$D" evaluate --model $P/best.safetensors --data $T/test.tar.gz $X/edited-test-min8.tar.gz --format json \
+        --predictions $P/predictions-test-min8.csv > $P/eval-test-min8.json
 fi
