@@ -31,7 +31,8 @@ public enum EditLog {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw DataError.invalidArgument("cannot read edit log \(path)")
             }
-            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where !line.allSatisfy(\.isWhitespace) {
                 guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                       let name = object["name"] as? String,
                       let x = object["x"] as? Int, let y = object["y"] as? Int, let w = object["width"] as? Int,

@@ -44,7 +44,7 @@ public enum WeightAveraging {
                                  "epoch", "batch", "dropout_states", "config", "blas_core", "seed", "epochs"]
 
     /// The weighted element-wise mean `sum_i w_i * t_i / sum_i w_i` of every tensor (accumulated in double
-    /// precision), with optimizer state (`optimizer/` tensors) dropped, and the first checkpoint's metadata without
+    /// precision), with optimizer state and auxiliary training modules (`optimizer/`, `auxiliary/` tensors) dropped, and the first checkpoint's metadata without
     /// its run and calibration keys.
     /// - Parameters:
     ///   - checkpoints: each member's path (for messages) and its tensors and metadata from `Safetensors.read`.

@@ -1,3 +1,4 @@
+import Data
 import Foundation
 import Models
 
@@ -137,7 +138,13 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         if regionLoss > 0 && !ModelFactory.isEfficientNet(model) { try fail("region_loss applies to the effnet-lite models only") }
         if regionLoss > 0 && editLogs.isEmpty { try fail("region_loss needs the edited rectangles: give edit_logs (--edit-log)") }
         if regionLoss > 0 && freezeBackbone { try fail("region_loss trains the backbone: not with freeze_backbone") }
+        if !editLogs.isEmpty && regionLoss == 0 { try fail("edit_logs are read only by region_loss: give --region-loss too, or drop --edit-log") }
         for path in editLogs where !FileManager.default.fileExists(atPath: path) { try fail("edit log not found at \(path)") }
+        if regionLoss > 0 {
+            let stride = model == "effnet-lite0-s1" ? 8 : 16
+            if inputSize % stride != 0 { try fail("region_loss needs input_size a multiple of \(stride) (the feature grid's stride)") }
+            do { _ = try EditLog.read(editLogs) } catch { try fail("\(error)") }
+        }
         if let initFrom {
             if !FileManager.default.fileExists(atPath: initFrom) { try fail("init_from checkpoint not found at \(initFrom)") }
             if pretrained != nil { try fail("give either pretrained or init_from, not both") }

@@ -39,6 +39,12 @@ struct DatasetEdit: ParsableCommand {
     }
 
     func run() throws {
+        if let log {  // fail before the work, not after it
+            let folder = URL(fileURLWithPath: log).deletingLastPathComponent()
+            guard (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) != nil,
+                  FileManager.default.createFile(atPath: log, contents: nil)
+            else { throw ValidationError("cannot write the edit log at \(log)") }
+        }
         let dataset = try DecodedDataset.load(try inputs.source(), size: 32)
         guard let c = dataset.classes.index(of: from) else {
             throw ValidationError("no images labelled \(from) (labels: \(dataset.classes.names.joined(separator: ", ")))")

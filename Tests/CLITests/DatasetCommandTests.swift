@@ -1,3 +1,4 @@
+import Data
 import Foundation
 import TestSupport
 import XCTest
@@ -52,6 +53,12 @@ final class DatasetCommandTests: XCTestCase {
         }
         let plain = try edit("plain", []).log
         XCTAssertEqual(plain.count, 20)
+        // Without --min-change the set is the one the generator made before the option existed (7e709dd): the same
+        // shard, byte for byte.
+        let golden = out.appendingPathComponent("golden.tar.gz")
+        XCTAssertEqual(try runDiscern(["dataset", "edit", sharedDataURL("cifake/sample").path, "--count", "20", "--seed", "3",
+                                       "--out", golden.path]).status, 0)
+        XCTAssertEqual(SHA256Digest.hex(try Data(contentsOf: golden)), "33ea31ab729d7bc8c98a702d1796a96c908239e296c367c69f265b3c33aafb8a")
         // The log names the folder's files, and every rectangle lies inside the 32x32 photo.
         let files = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("plain/EDITED").path)
         XCTAssertEqual(Set(files), Set(plain.compactMap { $0["name"] as? String }))

@@ -37,7 +37,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.contains("optimizer"), bad.stderr)
         // --region-loss needs an effnet-lite model and --edit-log; each mistake is a usage error naming it.
-        for (flags, says) in [(["--region-loss", "1"], "region_loss"),
+        for (flags, says) in [(["--region-loss", "1"], "effnet-lite"),
                               (["--model", "effnet-lite0", "--region-loss", "1"], "edit_logs"),
                               (["--model", "effnet-lite0", "--region-loss", "1", "--edit-log", "/nonexistent.jsonl"], "/nonexistent.jsonl")] {
             let r = try runDiscern(["train", "--config", yaml.path, "--out", out] + flags)

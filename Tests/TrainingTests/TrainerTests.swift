@@ -210,6 +210,11 @@ final class TrainerTests: XCTestCase {
         XCTAssertFalse(best.keys.contains { $0.hasPrefix("auxiliary/") || $0.hasPrefix("optimizer/") })
         let model = try ModelFactory.make("effnet-lite0", classes: 3, inputSize: 32, seed: 1)
         try Checkpoint.load(into: model, tensors: best)
+        // `last` loads into the plain model too (evaluate, soup, export and --init read it so), the head set aside.
+        let (_, extra) = try Checkpoint.load(into: model, from: dir.appendingPathComponent("straight/last.safetensors"))
+        XCTAssertEqual(Set(extra.keys.filter { $0.hasPrefix("auxiliary/") }), ["auxiliary/region_head.weight", "auxiliary/region_head.bias"])
+        let lastTensors = try NN.Safetensors.read(dir.appendingPathComponent("straight/last.safetensors")).tensors
+        XCTAssertEqual(Set(Checkpoint.modelTensors(lastTensors).keys), Set(best.keys))
 
         // Without the region term (weight 0) the same run ends elsewhere.
         var off = regionConfig("off", epochs: 2, data: data, log: log)
@@ -231,7 +236,9 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("region_loss"), "\($0)") }
         c = regionConfig("x", epochs: 1, data: data, log: log)
         c.inputSize = 40
-        XCTAssertThrowsError(try Trainer(config: c).run()) { XCTAssertTrue("\($0)".contains("multiple of 16"), "\($0)") }
+        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("multiple of 16"), "\($0)") }  // before decoding
+        c = regionConfig("x", epochs: 1, data: data, log: log, weight: 0)
+        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("--region-loss"), "\($0)") }
         c = regionConfig("x", epochs: 1, data: [sharedDataURL("cifake/sample").path], log: log)
         XCTAssertThrowsError(try Trainer(config: c).run()) { XCTAssertTrue("\($0)".contains("no training image"), "\($0)") }
         c = regionConfig("x", epochs: 1, data: data, log: dir.appendingPathComponent("missing.jsonl").path)
