@@ -35,7 +35,7 @@ if has strength; then
     python3 scripts/experiments/edit_recall.py $X/edited-test.jsonl $R/predictions-test.csv
 fi
 if has strong; then
-    [ -s $X/edited-test-min8.tar.gz ] || "$D" dataset edit $T/test.tar.gz --count 4000 --seed 2 --min-change 8 \
+    [ -s $X/edited-test-min8.jsonl ] || "$D" dataset edit $T/test.tar.gz --count 4000 --seed 2 --min-change 8 \
         --out $X/edited-test-min8.tar.gz --log $X/edited-test-min8.jsonl
     "$D" evaluate --model $R/best.safetensors --data $T/test.tar.gz $X/edited-test-min8.tar.gz --format json \
         --predictions $R/predictions-test-min8.csv > $R/eval-test-min8.json
