@@ -219,6 +219,7 @@ final class TrainerTests: XCTestCase {
         // Without the region term (weight 0) the same run ends elsewhere.
         var off = regionConfig("off", epochs: 2, data: data, log: log)
         off.regionLoss = 0
+        off.editLogs = []
         try Trainer(config: off).run()
         let c = try weights("off")
         XCTAssertNil(c["auxiliary/region_head.weight"])
