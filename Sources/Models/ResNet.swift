@@ -6,14 +6,23 @@ import Tensor
 /// `width`, 2·`width`, 4·`width` filters (stride 2 at the start of stages 2 and 3), global average
 /// pooling and a dense head. `blocksPerStage` 3 and `width` 16 is ResNet-20. Shortcuts that change
 /// shape are 1x1 convolutions + BatchNorm (option B). Read top-down like torchvision's `resnet.py`.
+///
+/// `stemStride` 2 (`resnet-s2`) replaces the 3x3 stem by a 4x4 stride-2 convolution (padding 1), so a 32x32 image is
+/// worked on at 16x16 from the stem on: the learned counterpart of space-to-depth (a 2x2 stride-2 kernel on 3 channels
+/// is lossless with 12 or more filters), as in the patchify stems of ConvNeXt (Liu et al., CVPR 2022). A quarter of
+/// the activations per channel buys a wider network at the same cost; the stages are unchanged.
 public final class ResNet: Module {
     public let stem: Conv2d
     public let stemBN: BatchNorm
     public let blocks: [Module]
     public let head: Dense
 
-    public init(classes: Int = 2, width: Int = 16, blocksPerStage: Int = 3, using rng: inout some RandomNumberGenerator) {
-        stem = Conv2d(3, width, kernel: 3, padding: .same, bias: false, initializer: .heNormal, using: &rng)
+    /// - Parameter stemStride: 1 (a 3x3 stem, the CIFAR ResNet) or 2 (a 4x4 stride-2 stem: `[N, H, W, 3]` -> `[N, H/2, W/2, width]`).
+    public init(classes: Int = 2, width: Int = 16, blocksPerStage: Int = 3, stemStride: Int = 1, using rng: inout some RandomNumberGenerator) {
+        precondition(stemStride == 1 || stemStride == 2, "ResNet stem stride is 1 or 2")
+        stem = stemStride == 1
+            ? Conv2d(3, width, kernel: 3, padding: .same, bias: false, initializer: .heNormal, using: &rng)
+            : Conv2d(3, width, kernel: 4, stride: 2, padding: .symmetric(1), bias: false, initializer: .heNormal, using: &rng)
         stemBN = BatchNorm(width)
         var list: [Module] = []
         var channels = width

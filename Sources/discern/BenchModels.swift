@@ -20,8 +20,8 @@ struct BenchModels: ParsableCommand {
 
     func validate() throws {
         for m in models where !ModelFactory.architectures.contains(m) { throw ValidationError("unknown model '\(m)'") }
-        if inputSize != 32 && models.contains(where: { !(ModelFactory.isEfficientNet($0) || $0 == "resnet") }) {
-            throw ValidationError("--input-size other than 32 works for effnet-lite0 and resnet (the others have size-specific dense layers)")
+        if inputSize != 32 && models.contains(where: { !(ModelFactory.isEfficientNet($0) || $0.hasPrefix("resnet")) }) {
+            throw ValidationError("--input-size other than 32 works for effnet-lite and resnet models (the others have size-specific dense layers)")
         }
     }
 

@@ -12,7 +12,7 @@ import onnxruntime as ort
 from PIL import Image
 
 discern, data = sys.argv[1], sys.argv[2]
-ARCHS = ["cnn", "cnn-small", "patchgan", "model2", "resnet", "effnet-lite0"]
+ARCHS = ["cnn", "cnn-small", "patchgan", "model2", "resnet", "resnet-s2", "effnet-lite0"]
 
 
 def test_images(folder, per_class=128):
