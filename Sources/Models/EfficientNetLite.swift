@@ -134,7 +134,10 @@ public final class EfficientNetLite: Module {
     public var regionChannels: Int { variant.stages[Self.regionStage].output }
 
     /// Input pixels per cell of the region features' grid (16, or 8 with a stride-1 stem).
-    public var regionStride: Int { convStem.stride * 8 }
+    public var regionStride: Int { Self.regionStride(stemStride: convStem.stride) }
+
+    /// The region grid's stride for a stem of `stemStride` (the stages after the stem downsample 8x by stage 4).
+    public static func regionStride(stemStride: Int) -> Int { stemStride * 8 }
 
     /// The logits (as `callAsFunction`) and the output of stage `regionStage`, `[N, H/s, W/s, regionChannels]` with
     /// s = `regionStride`, from one pass (for a training loss on where an image was edited; never folded).

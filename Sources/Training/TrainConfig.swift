@@ -111,7 +111,10 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     }
 
     /// Checks values a run cannot start with; the message names the field.
-    public func validate() throws {
+    /// - Returns: the edited rectangles of `editLogs` by file name (parsed once here, so a bad log stops the run
+    ///   before any image is decoded); empty when `regionLoss` is 0.
+    @discardableResult
+    public func validate() throws -> [String: RegionBox] {
         func fail(_ m: String) throws { throw TrainingError.invalidConfig(m) }
         if data.isEmpty { try fail("no training data (--data)") }
         if epochs <= 0 { try fail("epochs must be positive") }
@@ -140,15 +143,14 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         if regionLoss > 0 && freezeBackbone { try fail("region_loss trains the backbone: not with freeze_backbone") }
         if !editLogs.isEmpty && regionLoss == 0 { try fail("edit_logs are read only by region_loss: give --region-loss too, or drop --edit-log") }
         for path in editLogs where !FileManager.default.fileExists(atPath: path) { try fail("edit log not found at \(path)") }
-        if regionLoss > 0 {
-            let stride = model == "effnet-lite0-s1" ? 8 : 16
-            if inputSize % stride != 0 { try fail("region_loss needs input_size a multiple of \(stride) (the feature grid's stride)") }
-            do { _ = try EditLog.read(editLogs) } catch { try fail("\(error)") }
-        }
         if let initFrom {
             if !FileManager.default.fileExists(atPath: initFrom) { try fail("init_from checkpoint not found at \(initFrom)") }
             if pretrained != nil { try fail("give either pretrained or init_from, not both") }
         }
+        guard regionLoss > 0 else { return [:] }
+        let stride = EfficientNetLite.regionStride(stemStride: ModelFactory.efficientNetStemStride(model))
+        if inputSize % stride != 0 { try fail("region_loss needs input_size a multiple of \(stride) (the feature grid's stride)") }
+        do { return try EditLog.read(editLogs) } catch { throw TrainingError.invalidConfig("\(error)") }
     }
 }
 

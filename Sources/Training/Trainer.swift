@@ -25,9 +25,11 @@ public final class Trainer {
     /// Set from a signal handler: the trainer checkpoints after the current batch and returns.
     public let stop = StopFlag()
     private weak var observer: TrainingObserver?
+    /// The edit logs' rectangles by file name, parsed once by `TrainConfig.validate` (empty without a region loss).
+    private let editBoxes: [String: RegionBox]
 
     public init(config: TrainConfig, observer: TrainingObserver? = nil) throws {
-        try config.validate()
+        editBoxes = try config.validate()
         self.config = config
         runFolder = URL(fileURLWithPath: config.out)
         self.observer = observer
@@ -212,11 +214,7 @@ public final class Trainer {
     private func makeRegionLoss(_ model: Module, train: DecodedDataset) throws -> (head: Conv2d, grid: Int, boxes: [RegionBox?])? {
         guard config.regionLoss > 0 else { return nil }
         guard let net = model as? EfficientNetLite else { throw TrainingError.invalidConfig("region_loss applies to the effnet-lite models only") }
-        guard config.inputSize % net.regionStride == 0 else {
-            throw TrainingError.invalidConfig("region_loss needs input_size a multiple of \(net.regionStride) (the feature grid's stride)")
-        }
-        let logged = try EditLog.read(config.editLogs)
-        let boxes = train.items.map { logged[($0.path as NSString).lastPathComponent] }
+        let boxes = train.items.map { editBoxes[($0.path as NSString).lastPathComponent] }
         guard boxes.contains(where: { $0 != nil }) else {
             throw TrainingError.invalidConfig("no training image is named in the edit logs \(config.editLogs.joined(separator: ", "))")
         }

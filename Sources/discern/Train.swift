@@ -110,14 +110,15 @@ struct Train: ParsableCommand {
         if !c.augment.isEmpty {
             do { _ = try Augmentation(c.augment) } catch { throw ValidationError("\(error)") }
         }
-        do { try c.validate() } catch { throw ValidationError("\(error)") }
         return c
     }
 
     func run() throws {
         let c = try effectiveConfig()
         let reporter = TrainingReporter()
-        let trainer = try Trainer(config: c, observer: reporter)
+        // The trainer validates the config (edit logs included) before any image is decoded; a bad value is a usage error.
+        let trainer: Trainer
+        do { trainer = try Trainer(config: c, observer: reporter) } catch let error as TrainingError { throw ValidationError("\(error)") }
         let signals = SignalStopper(flag: trainer.stop)
         defer { withExtendedLifetime(signals) {} }
         print("training \(c.model) for \(c.epochs) epochs, output in \(c.out)")

@@ -238,6 +238,10 @@ final class TrainerTests: XCTestCase {
         c = regionConfig("x", epochs: 1, data: data, log: log)
         c.inputSize = 40
         XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("multiple of 16"), "\($0)") }  // before decoding
+        c.model = "effnet-lite0-s1"  // a stride-1 stem puts the grid at stride 8: 40 fits, 36 does not
+        XCTAssertEqual(try c.validate().count, 16, "validation returns the log's rectangles")
+        c.inputSize = 36
+        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("multiple of 8"), "\($0)") }
         c = regionConfig("x", epochs: 1, data: data, log: log, weight: 0)
         XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("--region-loss"), "\($0)") }
         c = regionConfig("x", epochs: 1, data: [sharedDataURL("cifake/sample").path], log: log)
