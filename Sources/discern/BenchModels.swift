@@ -15,6 +15,7 @@ struct BenchModels: ParsableCommand {
     var models: [String] = ModelFactory.architectures
 
     @Option(help: "Input side length (CIFAKE: 32; effnet-lite0 fine-tuning: 64).") var inputSize = 32
+    @Option(help: "ResNet base width (resnet, resnet-s2; 16 = ResNet-20).") var width = 16
 
     @OptionGroup var timing: TimingOptions
 
@@ -23,13 +24,14 @@ struct BenchModels: ParsableCommand {
         if inputSize != 32 && models.contains(where: { !(ModelFactory.isEfficientNet($0) || $0.hasPrefix("resnet")) }) {
             throw ValidationError("--input-size other than 32 works for effnet-lite and resnet models (the others have size-specific dense layers)")
         }
+        if width < 1 { throw ValidationError("--width must be positive") }
     }
 
     func run() throws {
         for name in models {
-            let model = try ModelFactory.make(name, inputSize: inputSize, seed: 0)
+            let model = try ModelFactory.make(name, inputSize: inputSize, width: width, seed: 0)
             let (train, infer) = timing.throughput(of: model, size: inputSize)
-            let r: [String: Any] = ["model": name, "params": model.parameterCount, "input_size": inputSize,
+            let r: [String: Any] = ["model": name, "params": model.parameterCount, "input_size": inputSize, "width": width,
                                     "train_b128_img_s": train, "infer_b256_img_s": infer]
             if timing.format == .json {
                 print(String(decoding: try JSONSerialization.data(withJSONObject: r, options: [.sortedKeys]), as: UTF8.self))

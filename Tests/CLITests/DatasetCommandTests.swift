@@ -1,5 +1,6 @@
 import Data
 import Foundation
+import Models
 import TestSupport
 import XCTest
 
@@ -100,6 +101,17 @@ final class DatasetCommandTests: XCTestCase {
         let j = try json(bad.stdout)
         XCTAssertEqual(j["total"] as? Int, 9)
         XCTAssertEqual(j["unreadable"] as? Int, 7)
+    }
+
+    /// `bench models --width` builds the ResNet it names: the reported parameter count is that network's.
+    func testBenchModelsTakesTheResNetWidth() throws {
+        let r = try runDiscern(["bench", "models", "--models", "resnet-s2", "--width", "8", "--runs", "1", "--target", "0.01", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try json(r.stdout)
+        XCTAssertEqual(j["width"] as? Int, 8)
+        XCTAssertEqual(j["params"] as? Int, try ModelFactory.make("resnet-s2", width: 8, seed: 0).parameterCount)
+        XCTAssertGreaterThan(j["train_b128_img_s"] as? Double ?? 0, 0)
+        XCTAssertEqual(try runDiscern(["bench", "models", "--models", "resnet", "--width", "0"]).status, 2)
     }
 
     func testEveryCommandHasHelp() throws {

@@ -12,3 +12,9 @@ for m in cnn cnn-small patchgan model2 resnet; do
     "$py" scripts/bench/torch_models.py --models "$m" --runs 3 | grep -v '^#'
     "$py" scripts/bench/torch_models.py --models "$m" --runs 3 --channels-last | grep -v '^#'
 done
+# resnet-s2 at the width of the session-13 run (scripts/experiments/resnet_s2.sh)
+echo "== resnet-s2 --width 32"
+.build/release/discern bench models --models resnet-s2 --width 32 --format json --runs 3
+"$py" scripts/bench/torch_models.py --models resnet-s2-w32 --runs 3 | grep -v '^#'
+"$py" scripts/bench/torch_models.py --models resnet-s2-w32 --runs 3 --channels-last | grep -v '^#'
+

@@ -3,7 +3,7 @@
 training = forward + BCEWithLogits backward + Adam step on a fixed random batch of 128 (data loading
 excluded); inference = forward (+ sigmoid) on a batch of 256 under inference_mode; each figure is the
 median over --runs timed runs of about --target seconds each.
-Usage: python torch_models.py [--threads 2] [--models cnn,cnn-small,patchgan,model2,resnet,effnet-lite0,effnet-lite2] [--size 32]
+Usage: python torch_models.py [--threads 2] [--models cnn,cnn-small,patchgan,model2,resnet,resnet-s2-w32,effnet-lite0,effnet-lite2] [--size 32]
                               [--runs 7] [--target 1.0] [--channels-last]
 Output: a '# torch ...' header line, then one JSON line per model.
 """
@@ -56,12 +56,13 @@ class BasicBlock(nn.Module):
         return torch.relu(self.b2(self.c2(y)) + self.sc(x))
 
 
-def resnet():  # ResNet-20 for CIFAR
-    layers, i = [nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()], 16
-    for o, s in ((16, 1), (32, 2), (64, 2)):
+def resnet(w=16, stem_stride=1):  # ResNet-20 for CIFAR; stem_stride 2: resnet-s2's 4x4 stride-2 stem (padding 1)
+    stem = nn.Conv2d(3, w, 3, 1, 1, bias=False) if stem_stride == 1 else nn.Conv2d(3, w, 4, 2, 1, bias=False)
+    layers, i = [stem, nn.BatchNorm2d(w), nn.ReLU()], w
+    for o, s in ((w, 1), (2 * w, 2), (4 * w, 2)):
         for b in range(3):
             layers.append(BasicBlock(i, o, s if b == 0 else 1)); i = o
-    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 1))
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4 * w, 1))
 
 
 def effnet_lite(n):  # the efficientnet-lite-pytorch package's own model (pip install efficientnet-lite-pytorch), one logit
@@ -74,7 +75,8 @@ def effnet_lite(n):  # the efficientnet-lite-pytorch package's own model (pip in
 
 # name -> (constructor, exact parameter count of the Discern model)
 MODELS = {"cnn": (cnn, 1_402_945), "cnn-small": (cnn_small, 166_977), "patchgan": (patchgan, 2_765_702),
-          "model2": (model2, 635_265), "resnet": (resnet, 271_889), "effnet-lite0": (effnet_lite(0), 3_372_289),
+          "model2": (model2, 635_265), "resnet": (resnet, 271_889),
+          "resnet-s2-w32": (lambda: resnet(32, 2), 1_084_097), "effnet-lite0": (effnet_lite(0), 3_372_289),
           "effnet-lite2": (effnet_lite(2), 4_812_353)}
 SIZE = 32  # --size: input side (only the effnet-lite models take other sizes)
 
