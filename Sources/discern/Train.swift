@@ -161,6 +161,10 @@ final class TrainingReporter: TrainingObserver {
     func interrupted(epoch: Int, batch: Int) {
         print("stopped in epoch \(epoch) after batch \(batch); last.safetensors saved, continue with --resume")
     }
+
+    func warning(_ message: String) {
+        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+    }
 }
 
 /// Turns SIGINT / SIGTERM into a stop request (the trainer checkpoints, then returns).

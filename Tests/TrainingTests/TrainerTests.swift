@@ -227,6 +227,24 @@ final class TrainerTests: XCTestCase {
         XCTAssertGreaterThan(moved, 1e-4)
     }
 
+    /// Logged names that match no training or validation image are reported (and training goes on); a log that
+    /// matches gives no warning.
+    func testEditLogNamesMissingFromTheDataAreReported() throws {
+        let (data, log) = try editedSample()
+        let quiet = WarningCollector()
+        try Trainer(config: regionConfig("matching", epochs: 1, data: data, log: log), observer: quiet).run()
+        XCTAssertEqual(quiet.warnings, [])
+        let stray = dir.appendingPathComponent("stray.jsonl")
+        try (String(contentsOfFile: log, encoding: .utf8)
+             + "\n" + #"{"name":"not-in-the-data.jpg","x":0,"y":0,"width":8,"height":8,"image_width":32,"image_height":32}"#)
+            .write(to: stray, atomically: true, encoding: .utf8)
+        let loud = WarningCollector()
+        try Trainer(config: regionConfig("stray", epochs: 1, data: data, log: stray.path), observer: loud).run()
+        XCTAssertEqual(loud.warnings.count, 1)
+        XCTAssertTrue(loud.warnings.first?.hasPrefix("1 of 17 names in the edit logs match no training or validation image (e.g. not-in-the-data.jpg)") == true,
+                      "\(loud.warnings)")
+    }
+
     func testRegionLossNeedsAnEfficientNetAndMatchingLogs() throws {
         let (data, log) = try editedSample()
         var c = regionConfig("x", epochs: 1, data: data, log: log)
@@ -272,6 +290,17 @@ final class TrainerTests: XCTestCase {
         c.bnRecalibrate = 2
         XCTAssertThrowsError(try Trainer(config: c).run()) { XCTAssertTrue("\($0)".contains("has no batch norm"), "\($0)") }
     }
+}
+
+/// Keeps the trainer's warnings.
+final class WarningCollector: TrainingObserver {
+    var warnings: [String] = []
+    func dataLoaded(train: Int, val: Int, classes: [String], failures: [(path: String, error: String)]) {}
+    func epochStarted(_ epoch: Int, of epochs: Int, batches: Int) {}
+    func batchFinished(_ batch: Int, loss: Double, accuracy: Double, precision: Double, recall: Double) {}
+    func epochFinished(_ record: EpochRecord, best: Bool) {}
+    func interrupted(epoch: Int, batch: Int) {}
+    func warning(_ message: String) { warnings.append(message) }
 }
 
 /// Requests a stop when the first epoch ends.
