@@ -12,6 +12,9 @@ public struct LabeledItem: Sendable, Hashable, Codable {
     /// SHA-256 of the file bytes, when known (from a manifest or computed).
     public var sha256: String?
 
+    /// The file's name without folders (for a tar member, the member's last path component), e.g. `1234_5.jpg`.
+    public var fileName: String { (path as NSString).lastPathComponent }
+
     public init(path: String, label: String, split: String? = nil, sha256: String? = nil) {
         self.path = path
         self.label = label

@@ -65,6 +65,12 @@ public final class Trainer {
             try Manifest.write(val.items, to: runFolder.appendingPathComponent("val.jsonl"))
         }
         observer?.dataLoaded(train: train.count, val: val.count, classes: all.classes.names, failures: all.failures + (config.val.isEmpty ? [] : val.failures))
+        // Logged names that match no image read (a log made for another shard, say) teach nothing, and the images the
+        // log was meant for get "nothing edited". Checked against everything read, so --limit does not trigger it.
+        let unmatched = Set(editBoxes.keys).subtracting((all.items + (config.val.isEmpty ? [] : val.items)).map(\.fileName))
+        if let example = unmatched.min() {
+            observer?.warning("\(unmatched.count) of \(editBoxes.count) names in the edit logs match no image in the data (e.g. \(example)); the log may be for another shard")
+        }
         return (train, val)
     }
 
@@ -81,7 +87,7 @@ public final class Trainer {
             throw TrainingError.invalidConfig("bn_recalibrate: '\(config.model)' has no batch norm")
         }
         let backbone = try prepareBackbone(model, loadPretrained: !resume)
-        let region = try makeRegionLoss(model, train: train, val: val)
+        let region = try makeRegionLoss(model, train: train)
         let optimizer = makeOptimizer(model.parameters() + (region?.head.parameters().map { (Self.regionHeadPrefix + $0.name, $0.tensor) } ?? []))
         optimizer.learningRateScales = Dictionary(uniqueKeysWithValues: backbone.map { ($0, Float(config.backboneLRScale)) })
         let loader = BatchLoader(dataset: train, batchSize: config.batch, shuffle: true, seed: config.seed,
@@ -217,19 +223,12 @@ public final class Trainer {
 
     /// The region loss's head (a 3x3 convolution to one logit per cell of the stride-16 grid), the grid side, and
     /// each training image's edited rectangle from the edit logs; nil when `region_loss` is 0.
-    /// Warns when logged names match no training or validation image (a log made for another shard, say): those
-    /// edits teach nothing, and images they were meant for get "nothing edited".
-    private func makeRegionLoss(_ model: Module, train: DecodedDataset, val: DecodedDataset) throws -> (head: Conv2d, grid: Int, boxes: [RegionBox?])? {
+    private func makeRegionLoss(_ model: Module, train: DecodedDataset) throws -> (head: Conv2d, grid: Int, boxes: [RegionBox?])? {
         guard config.regionLoss > 0 else { return nil }
         guard let net = model as? EfficientNetLite else { throw TrainingError.invalidConfig("region_loss applies to the effnet-lite models only") }
-        func name(_ item: LabeledItem) -> String { (item.path as NSString).lastPathComponent }
-        let boxes = train.items.map { editBoxes[name($0)] }
+        let boxes = train.items.map { editBoxes[$0.fileName] }
         guard boxes.contains(where: { $0 != nil }) else {
             throw TrainingError.invalidConfig("no training image is named in the edit logs \(config.editLogs.joined(separator: ", "))")
-        }
-        let unmatched = Set(editBoxes.keys).subtracting((train.items + val.items).map(name))
-        if let example = unmatched.min() {
-            observer?.warning("\(unmatched.count) of \(editBoxes.count) names in the edit logs match no training or validation image (e.g. \(example)); the log may be for another shard")
         }
         var rng = SplitMix64(seed: config.seed ^ 0x2E61_0A_4EAD)
         let head = Conv2d(net.regionChannels, 1, kernel: 3, padding: .same, initializer: .glorotUniform, using: &rng)

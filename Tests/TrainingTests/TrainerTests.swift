@@ -227,13 +227,18 @@ final class TrainerTests: XCTestCase {
         XCTAssertGreaterThan(moved, 1e-4)
     }
 
-    /// Logged names that match no training or validation image are reported (and training goes on); a log that
-    /// matches gives no warning.
+    /// Logged names that match no image in the data are reported (and training goes on); a log that matches gives
+    /// no warning, also when --limit leaves some logged images out of training.
     func testEditLogNamesMissingFromTheDataAreReported() throws {
         let (data, log) = try editedSample()
         let quiet = WarningCollector()
         try Trainer(config: regionConfig("matching", epochs: 1, data: data, log: log), observer: quiet).run()
         XCTAssertEqual(quiet.warnings, [])
+        var limited = regionConfig("limited", epochs: 1, data: data, log: log)
+        limited.limit = 20  // images left out by --limit are still in the data: no warning
+        let stillQuiet = WarningCollector()
+        try Trainer(config: limited, observer: stillQuiet).run()
+        XCTAssertEqual(stillQuiet.warnings, [])
         let stray = dir.appendingPathComponent("stray.jsonl")
         try (String(contentsOfFile: log, encoding: .utf8)
              + "\n" + #"{"name":"not-in-the-data.jpg","x":0,"y":0,"width":8,"height":8,"image_width":32,"image_height":32}"#)
@@ -241,7 +246,7 @@ final class TrainerTests: XCTestCase {
         let loud = WarningCollector()
         try Trainer(config: regionConfig("stray", epochs: 1, data: data, log: stray.path), observer: loud).run()
         XCTAssertEqual(loud.warnings.count, 1)
-        XCTAssertTrue(loud.warnings.first?.hasPrefix("1 of 17 names in the edit logs match no training or validation image (e.g. not-in-the-data.jpg)") == true,
+        XCTAssertTrue(loud.warnings.first?.hasPrefix("1 of 17 names in the edit logs match no image in the data (e.g. not-in-the-data.jpg)") == true,
                       "\(loud.warnings)")
     }
 
