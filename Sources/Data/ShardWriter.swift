@@ -21,9 +21,9 @@ public enum ShardWriter {
         }
         try source.forEach { item, bytes in
             guard case let .success(data) = bytes else { return }
-            var member = "\(item.split ?? "all")/\(item.label)/\((item.path as NSString).lastPathComponent)"
+            var member = "\(item.split ?? "all")/\(item.label)/\(item.fileName)"
             var k = 1
-            while usedNames.contains(member) { member = "\(item.split ?? "all")/\(item.label)/\(k)-\((item.path as NSString).lastPathComponent)"; k += 1 }
+            while usedNames.contains(member) { member = "\(item.split ?? "all")/\(item.label)/\(k)-\(item.fileName)"; k += 1 }
             usedNames.insert(member)
             try writer.add(name: member, data: data)
             let shardName = String(format: "%@-%05d.tar.gz", prefix, shards.count)

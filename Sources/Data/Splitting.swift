@@ -28,7 +28,7 @@ public enum Splitting {
         for (i, item) in items.enumerated() {
             if let j = firstByKey["sha:" + sha256[i]] { union(i, j) } else { firstByKey["sha:" + sha256[i]] = i }
             if let regex {
-                let name = (item.path as NSString).lastPathComponent
+                let name = item.fileName
                 if let m = regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)), m.numberOfRanges > 1,
                    let r = Range(m.range(at: 1), in: name) {
                     let key = "group:" + name[r]
