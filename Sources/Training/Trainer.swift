@@ -66,10 +66,13 @@ public final class Trainer {
         }
         observer?.dataLoaded(train: train.count, val: val.count, classes: all.classes.names, failures: all.failures + (config.val.isEmpty ? [] : val.failures))
         // Logged names that match no image read (a log made for another shard, say) teach nothing, and the images the
-        // log was meant for get "nothing edited". Checked against everything read, so --limit does not trigger it.
-        let unmatched = Set(editBoxes.keys).subtracting((all.items + (config.val.isEmpty ? [] : val.items)).map(\.fileName))
-        if let example = unmatched.min() {
-            observer?.warning("\(unmatched.count) of \(editBoxes.count) names in the edit logs match no image in the data (e.g. \(example)); the log may be for another shard")
+        // log was meant for get "nothing edited". Checked against everything read, so --limit does not trigger it;
+        // runs without edit logs skip it.
+        if !editBoxes.isEmpty {
+            let unmatched = Set(editBoxes.keys).subtracting((all.items + (config.val.isEmpty ? [] : val.items)).map(\.fileName))
+            if let example = unmatched.min() {
+                observer?.warning("\(unmatched.count) of \(editBoxes.count) names in the edit logs match no image in the data (e.g. \(example)); the log may be for another shard")
+            }
         }
         return (train, val)
     }
