@@ -126,23 +126,40 @@ public final class EfficientNetLite: Module {
         fc(dropout(features(x)))
     }
 
-    /// The stage whose output `logitsAndRegionFeatures` also returns: the last one at stride 16 of a standard stem
-    /// (Lite0: 112 channels, a 4x4 grid for a 64x64 input), deep enough to see an edit's edges and still spatial.
-    public static let regionStage = 4
+    /// The strides (input pixels per cell) of the region features for a stem of `stemStride`: the outputs of stage 2
+    /// and stage 4, the last stages at 4x and 8x the stem's stride (standard stem: 8 and 16; Lite0: 40 and 112
+    /// channels, an 8x8 and a 4x4 grid for a 64x64 input).
+    public static func regionStrides(stemStride: Int) -> [Int] { [stemStride * 4, stemStride * 8] }
 
-    /// Channels of the region features.
-    public var regionChannels: Int { variant.stages[Self.regionStage].output }
-
-    /// Input pixels per cell of the region features' grid (16, or 8 with a stride-1 stem).
-    public var regionStride: Int { Self.regionStride(stemStride: convStem.stride) }
-
-    /// The region grid's stride for a stem of `stemStride` (the stages after the stem downsample 8x by stage 4).
+    /// The default region stride for a stem of `stemStride` (16, or 8 with a stride-1 stem): the stage-4 features,
+    /// deep enough to see an edit's edges and still spatial.
     public static func regionStride(stemStride: Int) -> Int { stemStride * 8 }
 
-    /// The logits (as `callAsFunction`) and the output of stage `regionStage`, `[N, H/s, W/s, regionChannels]` with
-    /// s = `regionStride`, from one pass (for a training loss on where an image was edited; never folded).
-    public func logitsAndRegionFeatures(_ x: Tensor) -> (logits: Tensor, region: Tensor) {
-        let last = variant.stages.prefix(Self.regionStage + 1).reduce(0) { $0 + $1.repeats } - 1
+    /// Index of the last stage whose output is at `stride` input pixels per cell for a stem of `stemStride`, or nil
+    /// when `stride` is not one of `regionStrides(stemStride:)`.
+    static func regionStage(stride: Int, stemStride: Int) -> Int? {
+        guard regionStrides(stemStride: stemStride).contains(stride) else { return nil }
+        var s = stemStride, found: Int?
+        for (i, stage) in baseStages.enumerated() {
+            s *= stage.stride
+            if s == stride { found = i }
+        }
+        return found
+    }
+
+    /// Channels of the region features at `stride` input pixels per cell (one of `regionStrides(stemStride:)`).
+    public func regionChannels(stride: Int) -> Int {
+        variant.stages[Self.regionStage(stride: stride, stemStride: convStem.stride)!].output
+    }
+
+    /// The logits (as `callAsFunction`) and the output of the last stage at `stride` input pixels per cell,
+    /// `[N, H/stride, W/stride, regionChannels(stride:)]`, from one pass (for a training loss on where an image was
+    /// edited; never folded). `stride` must be one of `regionStrides(stemStride:)` for this model's stem.
+    public func logitsAndRegionFeatures(_ x: Tensor, stride: Int) -> (logits: Tensor, region: Tensor) {
+        guard let stage = Self.regionStage(stride: stride, stemStride: convStem.stride) else {
+            preconditionFailure("no stage of \(variant.name) is at stride \(stride)")
+        }
+        let last = variant.stages.prefix(stage + 1).reduce(0) { $0 + $1.repeats } - 1
         var h = bn0(convStem(x * 2 - 1)).relu6()
         var region = h
         for (i, block) in blocks.enumerated() {

@@ -58,11 +58,14 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// (`patchgan`), whose running variance is otherwise that of the dropped-out activations.
     public var bnRecalibrate = 0
     /// Weight of the edit-localisation loss (an `effnet-lite` model only; 0 = off): a small head on the stride-16
-    /// features predicts, for each cell of the feature grid, how much of it an edit covers, and its binary
+    /// features (see `regionStride`) predicts, for each cell of the feature grid, how much of it an edit covers, and its binary
     /// cross-entropy (weighted by this) is added to the classification loss. The head is for training only: it is
     /// kept in `last.safetensors` (for resuming) under `auxiliary/`, and `best.safetensors` is a plain classifier.
     /// The training loss a run reports (per batch and in `metrics.jsonl`) includes this term; validation loss does not.
     public var regionLoss = 0.0
+    /// Input pixels per cell of the region loss's grid: 8 or 16 (the stage-2 or stage-4 features; 4 or 8 with the
+    /// stride-1 stem of `effnet-lite0-s1`); nil = 16 (8 with that stem). See `EfficientNetLite.regionStrides`.
+    public var regionStride: Int?
     /// `discern dataset edit --log` files giving the edited rectangle of training images (matched by file name);
     /// every other training image's target is "nothing edited". Needed by `regionLoss`.
     public var editLogs: [String] = []
@@ -73,7 +76,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         case model, data, val, epochs, batch, optimizer, lr, momentum, schedule, augment, seed, out, width, depth, l1, l2, limit, pretrained
         case freezeBackbone = "freeze_backbone", backboneLRScale = "backbone_lr_scale", initFrom = "init_from"
         case valFraction = "val_fraction", splitSeed = "split_seed", weightDecay = "weight_decay", inputSize = "input_size", dropPath = "drop_path"
-        case bnRecalibrate = "bn_recalibrate", regionLoss = "region_loss", editLogs = "edit_logs"
+        case bnRecalibrate = "bn_recalibrate", regionLoss = "region_loss", regionStride = "region_stride", editLogs = "edit_logs"
     }
 
     public init(from decoder: Decoder) throws {
@@ -107,7 +110,13 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         initFrom = try c.decodeIfPresent(String.self, forKey: .initFrom)
         bnRecalibrate = try c.decodeIfPresent(Int.self, forKey: .bnRecalibrate) ?? d.bnRecalibrate
         regionLoss = try c.decodeIfPresent(Double.self, forKey: .regionLoss) ?? d.regionLoss
+        regionStride = try c.decodeIfPresent(Int.self, forKey: .regionStride)
         editLogs = try c.decodeIfPresent([String].self, forKey: .editLogs) ?? d.editLogs
+    }
+
+    /// `regionStride`, or the model's default when it is nil.
+    public var effectiveRegionStride: Int {
+        regionStride ?? EfficientNetLite.regionStride(stemStride: ModelFactory.efficientNetStemStride(model))
     }
 
     /// Checks values a run cannot start with; the message names the field.
@@ -147,8 +156,13 @@ public struct TrainConfig: Codable, Sendable, Equatable {
             if !FileManager.default.fileExists(atPath: initFrom) { try fail("init_from checkpoint not found at \(initFrom)") }
             if pretrained != nil { try fail("give either pretrained or init_from, not both") }
         }
+        if regionStride != nil && regionLoss == 0 { try fail("region_stride is read only by region_loss: give --region-loss too") }
         guard regionLoss > 0 else { return [:] }
-        let stride = EfficientNetLite.regionStride(stemStride: ModelFactory.efficientNetStemStride(model))
+        let strides = EfficientNetLite.regionStrides(stemStride: ModelFactory.efficientNetStemStride(model))
+        if let regionStride, !strides.contains(regionStride) {
+            try fail("region_stride must be \(strides.map(String.init).joined(separator: " or ")) for \(model), not \(regionStride)")
+        }
+        let stride = effectiveRegionStride
         if inputSize % stride != 0 { try fail("region_loss needs input_size a multiple of \(stride) (the feature grid's stride)") }
         do { return try EditLog.read(editLogs) } catch { throw TrainingError.invalidConfig("\(error)") }
     }

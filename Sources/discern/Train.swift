@@ -61,6 +61,8 @@ struct Train: ParsableCommand {
     var initFrom: String?
     @Option(help: "Weight of the edit-localisation loss (effnet-lite only; 0 = off): a head on the stride-16 features learns where each training image was edited, from --edit-log.")
     var regionLoss: Double?
+    @Option(help: "Input pixels per cell of the --region-loss grid: 8 or 16 (default 16; 4 or 8, default 8, for effnet-lite0-s1).")
+    var regionStride: Int?
     @Option(name: .customLong("edit-log"), parsing: .upToNextOption, help: "`discern dataset edit --log` files with the edited rectangles of training images (for --region-loss).")
     var editLogs: [String] = []
 
@@ -103,6 +105,7 @@ struct Train: ParsableCommand {
         if let backboneLrScale { c.backboneLRScale = backboneLrScale }
         if let initFrom { c.initFrom = initFrom }
         if let regionLoss { c.regionLoss = regionLoss }
+        if let regionStride { c.regionStride = regionStride }
         if !editLogs.isEmpty { c.editLogs = editLogs }
         if !ModelFactory.architectures.contains(c.model) {
             throw ValidationError("unknown model '\(c.model)' (known: \(ModelFactory.architectures.joined(separator: ", ")))")

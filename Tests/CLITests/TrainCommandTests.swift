@@ -36,13 +36,15 @@ final class TrainCommandTests: XCTestCase {
         let bad = try runDiscern(["train", "--config", yaml.path, "--optimizer", "rmsprop", "--out", out])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.contains("optimizer"), bad.stderr)
-        // --region-loss needs an effnet-lite model and --edit-log; each mistake is a usage error naming it.
+        // --region-loss needs an effnet-lite model, --edit-log and a region stride the model has; each mistake is a usage error naming it.
         let malformed = dir.appendingPathComponent("malformed.jsonl")
         try #"{"name":"a.jpg","x":30,"y":0,"width":8,"height":8,"image_width":32,"image_height":32}"#.write(to: malformed, atomically: true, encoding: .utf8)
         for (flags, says) in [(["--model", "effnet-lite0", "--region-loss", "1", "--edit-log", malformed.path], "line 1: not an edit record"),
                               (["--region-loss", "1"], "effnet-lite"),
                               (["--model", "effnet-lite0", "--region-loss", "1"], "edit_logs"),
-                              (["--model", "effnet-lite0", "--region-loss", "1", "--edit-log", "/nonexistent.jsonl"], "/nonexistent.jsonl")] {
+                              (["--model", "effnet-lite0", "--region-loss", "1", "--edit-log", "/nonexistent.jsonl"], "/nonexistent.jsonl"),
+                              (["--model", "effnet-lite0", "--region-loss", "1", "--edit-log", malformed.path, "--region-stride", "12"],
+                               "region_stride must be 8 or 16 for effnet-lite0, not 12")] {
             let r = try runDiscern(["train", "--config", yaml.path, "--out", out] + flags)
             XCTAssertEqual(r.status, 2, "\(flags)")
             XCTAssertTrue(r.stderr.contains(says), "\(flags): \(r.stderr)")

@@ -61,18 +61,22 @@ final class FoldedEfficientNetTests: XCTestCase {
     }
 
     /// The region features come from the same pass as the logits: the logits equal `callAsFunction`'s, and the
-    /// features are stage 4's output on the stride-16 grid (stride 8 with a stride-1 stem).
+    /// features are the output of stage 4 (stride 16; 8 with a stride-1 stem) or stage 2 (stride 8; 4).
     func testLogitsAndRegionFeaturesAreOnePass() {
-        for (stride, side) in [(2, 64), (1, 32)] {
-            let net = model(stemStride: stride)
+        for (stemStride, side) in [(2, 64), (1, 32)] {
+            let net = model(stemStride: stemStride)
             let x = randomTensor([2, side, side, 3], seed: 4, range: 0...1)
-            let out = net.logitsAndRegionFeatures(x)
-            XCTAssertEqual(out.logits.scalars, net(x).scalars, "stem stride \(stride)")
-            XCTAssertEqual(out.region.shape, [2, side / net.regionStride, side / net.regionStride, net.regionChannels])
-            XCTAssertEqual(net.regionChannels, 112)
-            var h = net.bn0(net.convStem(x * 2 - 1)).relu6()
-            for block in net.blocks.prefix(11) { h = block(h) }  // Lite0's stages 0-4: 1 + 2 + 2 + 3 + 3 blocks
-            XCTAssertEqual(out.region.scalars, h.scalars)
+            XCTAssertEqual(EfficientNetLite.regionStrides(stemStride: stemStride), [4 * stemStride, 8 * stemStride])
+            // Lite0's stages 0-2 are 1 + 2 + 2 blocks (40 channels out), stages 0-4 are 11 blocks (112 channels).
+            for (stride, blocks, channels) in [(8 * stemStride, 11, 112), (4 * stemStride, 5, 40)] {
+                let out = net.logitsAndRegionFeatures(x, stride: stride)
+                XCTAssertEqual(out.logits.scalars, net(x).scalars, "stem stride \(stemStride), region stride \(stride)")
+                XCTAssertEqual(out.region.shape, [2, side / stride, side / stride, channels])
+                XCTAssertEqual(net.regionChannels(stride: stride), channels)
+                var h = net.bn0(net.convStem(x * 2 - 1)).relu6()
+                for block in net.blocks.prefix(blocks) { h = block(h) }
+                XCTAssertEqual(out.region.scalars, h.scalars)
+            }
         }
     }
 }

@@ -225,6 +225,16 @@ final class TrainerTests: XCTestCase {
         XCTAssertNil(c["auxiliary/region_head.weight"])
         let moved = a.filter { $0.key.hasPrefix("blocks.") }.map { k, v in zip(v, c[k]!).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
         XCTAssertGreaterThan(moved, 1e-4)
+
+        // At region stride 8 the head reads stage 2's 40 channels (a 4x4 grid at this 32x32 input) and
+        // trains the backbone to another place than at stride 16.
+        var fine = regionConfig("fine", epochs: 2, data: data, log: log)
+        fine.regionStride = 8
+        try Trainer(config: fine).run()
+        let f = try weights("fine")
+        XCTAssertEqual(f["auxiliary/region_head.weight"]?.count, 3 * 3 * 40)
+        let apart = a.filter { $0.key.hasPrefix("blocks.") }.map { k, v in zip(v, f[k]!).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
+        XCTAssertGreaterThan(apart, 1e-4)
     }
 
     /// Logged names that match no image in the data are reported (and training goes on); a log that matches gives
@@ -267,6 +277,23 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("multiple of 8"), "\($0)") }
         c = regionConfig("x", epochs: 1, data: data, log: log, weight: 0)
         XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("--region-loss"), "\($0)") }
+        // The grid's stride: 8 or 16 with the standard stem (4 or 8 with a stride-1 one); the input a multiple of it.
+        c = regionConfig("x", epochs: 1, data: data, log: log)
+        c.regionStride = 8
+        c.inputSize = 40
+        XCTAssertEqual(try c.validate().count, 16)
+        c.regionStride = 32
+        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("region_stride must be 8 or 16 for effnet-lite0, not 32"), "\($0)") }
+        c.model = "effnet-lite0-s1"
+        c.regionStride = 4
+        c.inputSize = 36
+        XCTAssertEqual(try c.validate().count, 16)
+        c.regionStride = 16
+        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("must be 4 or 8"), "\($0)") }
+        c = regionConfig("x", epochs: 1, data: data, log: log, weight: 0)
+        c.editLogs = []
+        c.regionStride = 8
+        XCTAssertThrowsError(try c.validate()) { XCTAssertTrue("\($0)".contains("region_stride is read only by region_loss"), "\($0)") }
         c = regionConfig("x", epochs: 1, data: [sharedDataURL("cifake/sample").path], log: log)
         XCTAssertThrowsError(try Trainer(config: c).run()) { XCTAssertTrue("\($0)".contains("no training image"), "\($0)") }
         c = regionConfig("x", epochs: 1, data: data, log: dir.appendingPathComponent("missing.jsonl").path)
