@@ -57,9 +57,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// with dropout off (`Module.recalibrateBatchNorm`); 0 = off. For networks with dropout before batch norm
     /// (`patchgan`), whose running variance is otherwise that of the dropped-out activations.
     public var bnRecalibrate = 0
-    /// Weight of the edit-localisation loss (an `effnet-lite` model only; 0 = off): a small head on the stride-16
-    /// features (see `regionStride`) predicts, for each cell of the feature grid, how much of it an edit covers, and its binary
-    /// cross-entropy (weighted by this) is added to the classification loss. The head is for training only: it is
+    /// Weight of the edit-localisation loss (an `effnet-lite` model only; 0 = off): a small head on the region
+    /// features (`regionStride`: stage 4's, at stride 16, by default) predicts, for each cell of the feature grid, how
+    /// much of it an edit covers, and its binary cross-entropy (weighted by this) is added to the classification loss. The head is for training only: it is
     /// kept in `last.safetensors` (for resuming) under `auxiliary/`, and `best.safetensors` is a plain classifier.
     /// The training loss a run reports (per batch and in `metrics.jsonl`) includes this term; validation loss does not.
     public var regionLoss = 0.0
@@ -156,7 +156,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
             if !FileManager.default.fileExists(atPath: initFrom) { try fail("init_from checkpoint not found at \(initFrom)") }
             if pretrained != nil { try fail("give either pretrained or init_from, not both") }
         }
-        if regionStride != nil && regionLoss == 0 { try fail("region_stride is read only by region_loss: give --region-loss too") }
+        if regionStride != nil && regionLoss == 0 { try fail("region_stride is read only by region_loss: give --region-loss too, or drop --region-stride") }
         guard regionLoss > 0 else { return [:] }
         let strides = EfficientNetLite.regionStrides(stemStride: ModelFactory.efficientNetStemStride(model))
         if let regionStride, !strides.contains(regionStride) {

@@ -348,6 +348,10 @@ public final class Trainer {
         }
         if let regionHead {
             guard !head.isEmpty else { throw TrainingError.cannotResume("\(url.path) has no region head (was region_loss off?)") }
+            if let saved = head["weight"], saved.shape != regionHead.weight.shape {
+                throw TrainingError.cannotResume("\(url.path) has a region head on \(saved.shape.count == 4 ? saved.shape[2] : 0) channels, "
+                                                 + "this run's reads \(regionHead.weight.shape[2]) (was region_stride changed?)")
+            }
             try Checkpoint.load(into: regionHead, tensors: head, path: url.path)
         }
         optimizer.loadStateDict(state)

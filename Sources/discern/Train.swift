@@ -59,7 +59,7 @@ struct Train: ParsableCommand {
     var backboneLrScale: Double?
     @Option(name: .customLong("init"), help: "Start from this checkpoint's weights (same architecture; same classes, except that an effnet-lite model may change its head) with a fresh optimizer and schedule.")
     var initFrom: String?
-    @Option(help: "Weight of the edit-localisation loss (effnet-lite only; 0 = off): a head on the stride-16 features learns where each training image was edited, from --edit-log.")
+    @Option(help: "Weight of the edit-localisation loss (effnet-lite only; 0 = off): a head on the stride-16 features (see --region-stride) learns where each training image was edited, from --edit-log.")
     var regionLoss: Double?
     @Option(help: "Input pixels per cell of the --region-loss grid: 8 or 16 (default 16; 4 or 8, default 8, for effnet-lite0-s1).")
     var regionStride: Int?

@@ -235,6 +235,16 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(f["auxiliary/region_head.weight"]?.count, 3 * 3 * 40)
         let apart = a.filter { $0.key.hasPrefix("blocks.") }.map { k, v in zip(v, f[k]!).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
         XCTAssertGreaterThan(apart, 1e-4)
+        // The stride is in the run's config.json, and resuming with another one says so instead of failing on a shape.
+        let saved = try JSONDecoder().decode(TrainConfig.self, from: Data(contentsOf: dir.appendingPathComponent("fine/config.json")))
+        XCTAssertEqual(saved.regionStride, 8)
+        XCTAssertNil(try JSONDecoder().decode(TrainConfig.self, from: Data(#"{"data":["x"]}"#.utf8)).regionStride)
+        var changed = fine
+        changed.epochs = 3
+        changed.regionStride = 16
+        XCTAssertThrowsError(try Trainer(config: changed).run(resume: true)) {
+            XCTAssertTrue("\($0)".contains("region head on 40 channels, this run's reads 112 (was region_stride changed?)"), "\($0)")
+        }
     }
 
     /// Logged names that match no image in the data are reported (and training goes on); a log that matches gives
