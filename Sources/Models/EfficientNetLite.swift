@@ -126,25 +126,26 @@ public final class EfficientNetLite: Module {
         fc(dropout(features(x)))
     }
 
-    /// The strides (input pixels per cell) of the region features for a stem of `stemStride`: the outputs of stage 2
-    /// and stage 4, the last stages at 4x and 8x the stem's stride (standard stem: 8 and 16; Lite0: 40 and 112
-    /// channels, an 8x8 and a 4x4 grid for a 64x64 input).
-    public static func regionStrides(stemStride: Int) -> [Int] { [stemStride * 4, stemStride * 8] }
+    /// The stages whose outputs may serve as region features: stage 2 and stage 4, the last stages at 4x and 8x the
+    /// stem's stride (standard stem: strides 8 and 16; Lite0: 40 and 112 channels, an 8x8 and a 4x4 grid for a 64x64
+    /// input). The last is the default: deep enough to see an edit's edges and still spatial.
+    static let regionStages = [2, 4]
 
-    /// The default region stride for a stem of `stemStride` (16, or 8 with a stride-1 stem): the stage-4 features,
-    /// deep enough to see an edit's edges and still spatial.
-    public static func regionStride(stemStride: Int) -> Int { stemStride * 8 }
+    /// Input pixels per cell of stage `stage`'s output for a stem of `stemStride` (from the block table's strides).
+    static func stageStride(_ stage: Int, stemStride: Int) -> Int {
+        baseStages.prefix(stage + 1).reduce(stemStride) { $0 * $1.stride }
+    }
 
-    /// Index of the last stage whose output is at `stride` input pixels per cell for a stem of `stemStride`, or nil
+    /// The strides (input pixels per cell) of the region features for a stem of `stemStride`, one per `regionStages`.
+    public static func regionStrides(stemStride: Int) -> [Int] { regionStages.map { stageStride($0, stemStride: stemStride) } }
+
+    /// The default region stride for a stem of `stemStride` (16, or 8 with a stride-1 stem): stage 4's.
+    public static func regionStride(stemStride: Int) -> Int { stageStride(regionStages.last!, stemStride: stemStride) }
+
+    /// The stage of `regionStages` whose output is at `stride` input pixels per cell for a stem of `stemStride`, or nil
     /// when `stride` is not one of `regionStrides(stemStride:)`.
     static func regionStage(stride: Int, stemStride: Int) -> Int? {
-        guard regionStrides(stemStride: stemStride).contains(stride) else { return nil }
-        var s = stemStride, found: Int?
-        for (i, stage) in baseStages.enumerated() {
-            s *= stage.stride
-            if s == stride { found = i }
-        }
-        return found
+        regionStages.first { stageStride($0, stemStride: stemStride) == stride }
     }
 
     /// Channels of the region features at `stride` input pixels per cell (one of `regionStrides(stemStride:)`).

@@ -59,8 +59,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var bnRecalibrate = 0
     /// Weight of the edit-localisation loss (an `effnet-lite` model only; 0 = off): a small head on the region
     /// features (`regionStride`: stage 4's, at stride 16, by default) predicts, for each cell of the feature grid, how
-    /// much of it an edit covers, and its binary cross-entropy (weighted by this) is added to the classification loss. The head is for training only: it is
-    /// kept in `last.safetensors` (for resuming) under `auxiliary/`, and `best.safetensors` is a plain classifier.
+    /// much of it an edit covers, and its binary cross-entropy (weighted by this) is added to the classification
+    /// loss. The head is for training only: it is kept in `last.safetensors` (for resuming) under `auxiliary/`, and
+    /// `best.safetensors` is a plain classifier.
     /// The training loss a run reports (per batch and in `metrics.jsonl`) includes this term; validation loss does not.
     public var regionLoss = 0.0
     /// Input pixels per cell of the region loss's grid: 8 or 16 (the stage-2 or stage-4 features; 4 or 8 with the

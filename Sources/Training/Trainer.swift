@@ -129,7 +129,7 @@ public final class Trainer {
                 if let m = schedule.momentum(at: step) { setMomentum(optimizer, Float(m)) }
                 let logits: Tensor, regionLogits: Tensor?
                 if let region, let net = model as? EfficientNetLite {
-                    let out = net.logitsAndRegionFeatures(batch.images, stride: config.effectiveRegionStride)
+                    let out = net.logitsAndRegionFeatures(batch.images, stride: region.stride)
                     (logits, regionLogits) = (out.logits, region.head(out.region))
                 } else {
                     (logits, regionLogits) = (model(batch.images), nil)
@@ -224,9 +224,9 @@ public final class Trainer {
     /// Where `last.safetensors` keeps the region head (see `TrainConfig.regionLoss`).
     static let regionHeadPrefix = Checkpoint.auxiliaryPrefix + "region_head."
 
-    /// The region loss's head (a 3x3 convolution to one logit per cell of the `regionStride` grid), the grid side, and
-    /// each training image's edited rectangle from the edit logs; nil when `region_loss` is 0.
-    private func makeRegionLoss(_ model: Module, train: DecodedDataset) throws -> (head: Conv2d, grid: Int, boxes: [RegionBox?])? {
+    /// The region loss's head (a 3x3 convolution to one logit per cell of the `regionStride` grid), the grid's stride
+    /// and side, and each training image's edited rectangle from the edit logs; nil when `region_loss` is 0.
+    private func makeRegionLoss(_ model: Module, train: DecodedDataset) throws -> (head: Conv2d, stride: Int, grid: Int, boxes: [RegionBox?])? {
         guard config.regionLoss > 0 else { return nil }
         guard let net = model as? EfficientNetLite else { throw TrainingError.invalidConfig("region_loss applies to the effnet-lite models only") }
         let boxes = train.items.map { editBoxes[$0.fileName] }
@@ -236,7 +236,7 @@ public final class Trainer {
         var rng = SplitMix64(seed: config.seed ^ 0x2E61_0A_4EAD)
         let stride = config.effectiveRegionStride
         let head = Conv2d(net.regionChannels(stride: stride), 1, kernel: 3, padding: .same, initializer: .glorotUniform, using: &rng)
-        return (head, config.inputSize / stride, boxes)
+        return (head, stride, config.inputSize / stride, boxes)
     }
 
     private func makeOptimizer(_ p: [(name: String, tensor: Tensor)]) -> Optimizer {
