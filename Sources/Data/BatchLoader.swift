@@ -32,14 +32,21 @@ public final class BatchLoader: @unchecked Sendable {
     public let regions: [RegionBox?]?
     /// Side of the grid `regionTargets` are given on (the image's side must be a multiple of it).
     public let regionGrid: Int
+    /// Draws a fresh edit of an EDITED image's source photo each time the image is used (its stored pixels and
+    /// `regions` box are replaced by the new edit's), before augmentation.
+    public let redrawer: EditRedrawer?
 
     public init(dataset: DecodedDataset, batchSize: Int, shuffle: Bool, seed: UInt64, augmentation: Augmentation? = nil,
-                dropLast: Bool = false, prefetch: Int = 3, regions: [RegionBox?]? = nil, regionGrid: Int = 0) {
+                dropLast: Bool = false, prefetch: Int = 3, regions: [RegionBox?]? = nil, regionGrid: Int = 0,
+                redrawer: EditRedrawer? = nil) {
         precondition(batchSize > 0, "batch size must be positive")
         precondition(regions == nil || (regions!.count == dataset.count && regionGrid > 0 && dataset.size % regionGrid == 0),
                      "regions: one per image, on a grid that divides the image side")
+        precondition(redrawer.map { $0.sourceIndex.count == dataset.count && $0.outputSize == dataset.size } ?? true,
+                     "redrawer: one entry per image, at the dataset's size")
         self.regions = regions
         self.regionGrid = regionGrid
+        self.redrawer = redrawer
         self.dataset = dataset
         self.batchSize = batchSize
         self.shuffle = shuffle
@@ -83,16 +90,20 @@ public final class BatchLoader: @unchecked Sendable {
             for (j, i) in indices.enumerated() {
                 let dst = t.pointer + j * n
                 var rng = SplitMix64(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(i) &* 0xBF58_476D_1CE4_E5B9))
+                let fresh = redrawer?.redraw(i, using: &rng)
                 // An edit's mask goes through the same augmentation draws, so flips and crops move it with the image.
-                var mask = regions?[i].map { Self.mask($0, side: s) }
+                var mask = regions.flatMap { fresh?.box ?? $0[i] }.map { Self.mask($0, side: s) }
                 if let augmentation {
+                    let image = fresh?.image ?? dataset.image(i)
                     if let m = mask {
-                        let out = augmentation.apply(dataset.image(i), mask: m, using: &rng)
+                        let out = augmentation.apply(image, mask: m, using: &rng)
                         out.image.writeFloats(into: dst)
                         mask = out.mask
                     } else {
-                        augmentation.apply(dataset.image(i), using: &rng).writeFloats(into: dst)
+                        augmentation.apply(image, using: &rng).writeFloats(into: dst)
                     }
+                } else if let fresh {
+                    fresh.image.writeFloats(into: dst)
                 } else {
                     let src = px.baseAddress! + i * n
                     for k in 0..<n { dst[k] = Float(src[k]) * (1 / 255) }

@@ -30,10 +30,12 @@ public final class DecodedDataset: @unchecked Sendable {
     }
 
     /// Decodes `source`, resizing any image that is not `size` x `size` (area filter when shrinking,
-    /// bilinear when growing). `classes` defaults to the labels found (REAL, FAKE first).
+    /// bilinear when growing). `classes` defaults to the labels found (REAL, FAKE first). `keep`, when given,
+    /// chooses the items to decode (the others are read but neither decoded nor counted as failures).
     public static func load(
         _ source: DatasetSource, size: Int = 32, classes: ClassList? = nil, maxPixels: Int = JPEGCodec.defaultMaxPixels,
-        threads: Int = ProcessInfo.processInfo.activeProcessorCount, progress: ((Int) -> Void)? = nil
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, keep: ((LabeledItem) -> Bool)? = nil,
+        progress: ((Int) -> Void)? = nil
     ) throws -> DecodedDataset {
         var pending: [(LabeledItem, Result<Data, Error>)] = []
         var decoded: [(LabeledItem, Result<RGBImage, Error>)] = []
@@ -60,7 +62,7 @@ public final class DecodedDataset: @unchecked Sendable {
         }
         // Reading (gunzip + tar) runs on its own thread, one chunk ahead of the decoders.
         try source.forEachChunk(of: 2048) { chunk in
-            pending = chunk
+            pending = keep.map { k in chunk.filter { k($0.0) } } ?? chunk
             flush()
         }
         let classList = classes ?? ClassList(labels: decoded.compactMap { if case .success = $0.1 { return $0.0.label }; return nil })

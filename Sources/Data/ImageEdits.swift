@@ -91,6 +91,10 @@ public enum EditedSetMaker {
     /// How many draws an edit weaker than `minChange` gets in all (same photo, donor and kind; new rectangle and
     /// strength) before the strongest is kept.
     public static let attempts = 16
+    /// Side at which photos are edited (`discern dataset edit` decodes them at this size: CIFAKE's own).
+    public static let editSize = 32
+    /// Quality of the stored JPEGs (CIFAKE's, 4:2:0).
+    public static let jpegQuality = 75
 
     /// - Parameter minChange: the least mean absolute change (levels, see `AppliedEdit.change`) an edit must
     ///   make; 0 accepts every edit as drawn, so the set is the same as before this option existed.
@@ -113,7 +117,7 @@ public enum EditedSetMaker {
                 if next.change > best.change { best = next }
             }
             let base = (images[i].name as NSString).lastPathComponent
-            return EditedImage(name: "\(kind.rawValue)-\(base)", jpeg: try JPEGCodec.encode(best.image, quality: 75),
+            return EditedImage(name: "\(kind.rawValue)-\(base)", jpeg: try JPEGCodec.encode(best.image, quality: jpegQuality),
                                edit: kind, region: best.region, change: best.change)
         }
     }

@@ -68,8 +68,13 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// stride-1 stem of `effnet-lite0-s1`); nil = 16 (8 with that stem). See `EfficientNetLite.regionStrides`.
     public var regionStride: Int?
     /// `discern dataset edit --log` files giving the edited rectangle of training images (matched by file name);
-    /// every other training image's target is "nothing edited". Needed by `regionLoss`.
+    /// every other training image's target is "nothing edited". Needed by `regionLoss` and `freshEdits`.
     public var editLogs: [String] = []
+    /// Give every EDITED training image named in `editLogs` a new edit of its source photo each epoch (`EditRedrawer`:
+    /// a new kind, rectangle, strength and donor, made as `discern dataset edit` makes them), instead of the one
+    /// stored edit. The source photos (`<kind>-<name>` was made from the REAL image `<name>`) must be in `data`.
+    /// Validation images keep their stored edits.
+    public var freshEdits = false
 
     public init() {}
 
@@ -78,6 +83,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         case freezeBackbone = "freeze_backbone", backboneLRScale = "backbone_lr_scale", initFrom = "init_from"
         case valFraction = "val_fraction", splitSeed = "split_seed", weightDecay = "weight_decay", inputSize = "input_size", dropPath = "drop_path"
         case bnRecalibrate = "bn_recalibrate", regionLoss = "region_loss", regionStride = "region_stride", editLogs = "edit_logs"
+        case freshEdits = "fresh_edits"
     }
 
     public init(from decoder: Decoder) throws {
@@ -113,6 +119,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         regionLoss = try c.decodeIfPresent(Double.self, forKey: .regionLoss) ?? d.regionLoss
         regionStride = try c.decodeIfPresent(Int.self, forKey: .regionStride)
         editLogs = try c.decodeIfPresent([String].self, forKey: .editLogs) ?? d.editLogs
+        freshEdits = try c.decodeIfPresent(Bool.self, forKey: .freshEdits) ?? d.freshEdits
     }
 
     /// `regionStride`, or the model's default when it is nil.
@@ -122,7 +129,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
 
     /// Checks values a run cannot start with; the message names the field.
     /// - Returns: the edited rectangles of `editLogs` by file name (parsed once here, so a bad log stops the run
-    ///   before any image is decoded); empty when `regionLoss` is 0.
+    ///   before any image is decoded); empty when neither `regionLoss` nor `freshEdits` reads them.
     @discardableResult
     public func validate() throws -> [String: RegionBox] {
         func fail(_ m: String) throws { throw TrainingError.invalidConfig(m) }
@@ -151,20 +158,27 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         if regionLoss > 0 && !ModelFactory.isEfficientNet(model) { try fail("region_loss applies to the effnet-lite models only") }
         if regionLoss > 0 && editLogs.isEmpty { try fail("region_loss needs the edited rectangles: give edit_logs (--edit-log)") }
         if regionLoss > 0 && freezeBackbone { try fail("region_loss trains the backbone: not with freeze_backbone") }
-        if !editLogs.isEmpty && regionLoss == 0 { try fail("edit_logs are read only by region_loss: give --region-loss too, or drop --edit-log") }
+        if freshEdits && editLogs.isEmpty { try fail("fresh_edits needs to know which images are edits: give edit_logs (--edit-log)") }
+        if !editLogs.isEmpty && regionLoss == 0 && !freshEdits {
+            try fail("edit_logs are read only by region_loss and fresh_edits: give --region-loss or --fresh-edits too, or drop --edit-log")
+        }
         for path in editLogs where !FileManager.default.fileExists(atPath: path) { try fail("edit log not found at \(path)") }
         if let initFrom {
             if !FileManager.default.fileExists(atPath: initFrom) { try fail("init_from checkpoint not found at \(initFrom)") }
             if pretrained != nil { try fail("give either pretrained or init_from, not both") }
         }
         if regionStride != nil && regionLoss == 0 { try fail("region_stride is read only by region_loss: give --region-loss too, or drop --region-stride") }
-        guard regionLoss > 0 else { return [:] }
+        guard regionLoss > 0 else { return freshEdits ? try readEditLogs() : [:] }
         let strides = EfficientNetLite.regionStrides(stemStride: ModelFactory.efficientNetStemStride(model))
         if let regionStride, !strides.contains(regionStride) {
             try fail("region_stride must be \(strides.map(String.init).joined(separator: " or ")) for \(model), not \(regionStride)")
         }
         let stride = effectiveRegionStride
         if inputSize % stride != 0 { try fail("region_loss needs input_size a multiple of \(stride) (the feature grid's stride)") }
+        return try readEditLogs()
+    }
+
+    private func readEditLogs() throws -> [String: RegionBox] {
         do { return try EditLog.read(editLogs) } catch { throw TrainingError.invalidConfig("\(error)") }
     }
 }

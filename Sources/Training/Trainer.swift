@@ -95,7 +95,7 @@ public final class Trainer {
         optimizer.learningRateScales = Dictionary(uniqueKeysWithValues: backbone.map { ($0, Float(config.backboneLRScale)) })
         let loader = BatchLoader(dataset: train, batchSize: config.batch, shuffle: true, seed: config.seed,
                                  augmentation: config.augment.isEmpty ? nil : try Augmentation(config.augment),
-                                 regions: region?.boxes, regionGrid: region?.grid ?? 0)
+                                 regions: region?.boxes, regionGrid: region?.grid ?? 0, redrawer: try makeRedrawer(train: train))
         let perEpoch = loader.batchCount
         let schedule = makeSchedule(totalSteps: config.epochs * perEpoch)
         var state = RunState()
@@ -238,6 +238,33 @@ public final class Trainer {
         let head = Conv2d(net.regionChannels(stride: stride), 1, kernel: 3, padding: .same, initializer: .glorotUniform, using: &rng)
         return (head, stride, config.inputSize / stride, boxes)
     }
+
+    // MARK: Fresh edits
+
+    /// With `fresh_edits`, a new edit each epoch for every EDITED training image named in the edit logs whose source
+    /// photo is in the data: `<kind>-<name>` was made from the REAL image `<name>` (`discern dataset edit`'s naming),
+    /// read again from `data` at the size edits are made. Nil when `fresh_edits` is off.
+    private func makeRedrawer(train: DecodedDataset) throws -> EditRedrawer? {
+        guard config.freshEdits else { return nil }
+        let sourceNames = train.items.map { editBoxes[$0.fileName] == nil ? nil : EditRedrawer.sourceName(ofEdited: $0.fileName) }
+        let wanted = Set(sourceNames.compactMap { $0 })
+        let sources = try DecodedDataset.load(DatasetSource(paths: config.data), size: EditedSetMaker.editSize,
+                                              keep: { $0.label == Self.editSourceLabel && wanted.contains($0.fileName) })
+        var byName: [String: Int] = [:]
+        for (k, item) in sources.items.enumerated() where byName[item.fileName] == nil { byName[item.fileName] = k }
+        let index = sourceNames.map { $0.flatMap { byName[$0] } }
+        let found = index.lazy.filter { $0 != nil }.count
+        guard found > 0 && sources.count >= 2 else {
+            throw TrainingError.invalidConfig("fresh_edits: no source photo of the edited training images (\(Self.editSourceLabel) image <name> "
+                                              + "for <kind>-<name>) is in \(config.data.joined(separator: ", "))")
+        }
+        let missing = zip(sourceNames, index).lazy.filter { $0.0 != nil && $0.1 == nil }.count
+        if missing > 0 { observer?.warning("fresh_edits: \(missing) edited training images have no source photo in the data; they keep their stored edit") }
+        return EditRedrawer(sources: sources, sourceIndex: index, outputSize: config.inputSize)
+    }
+
+    /// The label of the photos `discern dataset edit` edits (its `--from` default).
+    static let editSourceLabel = "REAL"
 
     private func makeOptimizer(_ p: [(name: String, tensor: Tensor)]) -> Optimizer {
         let lr = Float(config.lr), wd = Float(config.weightDecay)

@@ -45,7 +45,7 @@ struct DatasetEdit: ParsableCommand {
                   FileManager.default.createFile(atPath: log, contents: nil)
             else { throw ValidationError("cannot write the edit log at \(log)") }
         }
-        let dataset = try DecodedDataset.load(try inputs.source(), size: 32)
+        let dataset = try DecodedDataset.load(try inputs.source(), size: EditedSetMaker.editSize)
         guard let c = dataset.classes.index(of: from) else {
             throw ValidationError("no images labelled \(from) (labels: \(dataset.classes.names.joined(separator: ", ")))")
         }

@@ -63,8 +63,10 @@ struct Train: ParsableCommand {
     var regionLoss: Double?
     @Option(help: "Input pixels per cell of the --region-loss grid: 8 or 16 (default 16; 4 or 8, default 8, for effnet-lite0-s1).")
     var regionStride: Int?
-    @Option(name: .customLong("edit-log"), parsing: .upToNextOption, help: "`discern dataset edit --log` files with the edited rectangles of training images (for --region-loss).")
+    @Option(name: .customLong("edit-log"), parsing: .upToNextOption, help: "`discern dataset edit --log` files with the edited rectangles of training images (for --region-loss and --fresh-edits).")
     var editLogs: [String] = []
+    @Flag(help: "Give each edited training image (named in --edit-log) a new edit of its source photo every epoch, made as `discern dataset edit` makes them; the source photos must be in --data.")
+    var freshEdits = false
 
     @Option(help: "Continue the run in this folder from its last.safetensors.")
     var resume: String?
@@ -107,6 +109,7 @@ struct Train: ParsableCommand {
         if let regionLoss { c.regionLoss = regionLoss }
         if let regionStride { c.regionStride = regionStride }
         if !editLogs.isEmpty { c.editLogs = editLogs }
+        if freshEdits { c.freshEdits = true }
         if !ModelFactory.architectures.contains(c.model) {
             throw ValidationError("unknown model '\(c.model)' (known: \(ModelFactory.architectures.joined(separator: ", ")))")
         }

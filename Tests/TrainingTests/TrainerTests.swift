@@ -270,6 +270,48 @@ final class TrainerTests: XCTestCase {
                       "\(loud.warnings)")
     }
 
+    /// Fresh edits (with or without the region loss) change what the model is trained on, resume bit for bit, are kept
+    /// in config.json, and name what is missing: the edit logs, or the source photos in the data.
+    func testFreshEditsTrainOnNewEditsOfTheSourcePhotos() throws {
+        let (data, log) = try editedSample()
+        var plain = config("plain", epochs: 2)
+        plain.data = data
+        try Trainer(config: plain).run()
+        var fresh = plain
+        fresh.out = dir.appendingPathComponent("fresh").path
+        fresh.freshEdits = true
+        fresh.editLogs = [log]
+        let quiet = WarningCollector()
+        try Trainer(config: fresh, observer: quiet).run()
+        XCTAssertEqual(quiet.warnings, [], "every edited image's source photo is in the data")
+        let a = try weights("plain"), b = try weights("fresh")
+        XCTAssertGreaterThan(a.map { k, v in zip(v, b[k]!).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0, 1e-4, "other training images")
+        let saved = try JSONDecoder().decode(TrainConfig.self, from: Data(contentsOf: dir.appendingPathComponent("fresh/config.json")))
+        XCTAssertTrue(saved.freshEdits)
+        XCTAssertFalse(try JSONDecoder().decode(TrainConfig.self, from: Data(#"{"data":["x"]}"#.utf8)).freshEdits)
+
+        var region = regionConfig("region-straight", epochs: 2, data: data, log: log)
+        region.freshEdits = true
+        try Trainer(config: region).run()
+        var cut = region
+        cut.out = dir.appendingPathComponent("region-split").path
+        let observer = StopAfterEpoch()
+        let stopping = try Trainer(config: cut, observer: observer)
+        observer.flag = stopping.stop
+        XCTAssertEqual(try stopping.run().count, 1)
+        try Trainer(config: cut).run(resume: true)
+        let straight = try weights("region-straight"), split = try weights("region-split")
+        for (k, v) in straight { XCTAssertEqual(v, split[k], k) }
+
+        fresh.editLogs = []
+        XCTAssertThrowsError(try fresh.validate()) { XCTAssertTrue("\($0)".contains("fresh_edits needs"), "\($0)") }
+        var sourceless = plain
+        sourceless.data = [data[1], sharedDataURL("cifake/sample/FAKE").path]
+        sourceless.editLogs = [log]
+        sourceless.freshEdits = true
+        XCTAssertThrowsError(try Trainer(config: sourceless).run()) { XCTAssertTrue("\($0)".contains("no source photo"), "\($0)") }
+    }
+
     func testRegionLossNeedsAnEfficientNetAndMatchingLogs() throws {
         let (data, log) = try editedSample()
         var c = regionConfig("x", epochs: 1, data: data, log: log)

@@ -1,0 +1,57 @@
+import Foundation
+import Imaging
+import Tensor
+
+/// Fresh edits every epoch for the "real / edited / AI" task. A shard made by `discern dataset edit` holds one fixed
+/// edit per photo, which a model can learn by heart (training accuracy climbs while validation stalls). For each
+/// EDITED training image whose source photo is known, this draws a new edit of that photo each time it is asked,
+/// exactly as `EditedSetMaker` makes them: a random kind, rectangle, strength and donor photo, at the photo's own
+/// size (`EditedSetMaker.editSize`), coded as a CIFAKE-style JPEG (quality 75), then resized to the training size
+/// as `DecodedDataset.load` resizes. The edit's rectangle comes back with it, for the region loss.
+public struct EditRedrawer: Sendable {
+    /// The source photos, at `EditedSetMaker.editSize`; the donors of splices are drawn from them too.
+    public let sources: DecodedDataset
+    /// Per training image, the index of its source photo in `sources` (nil: the image keeps its stored pixels).
+    public let sourceIndex: [Int?]
+    /// Side of the images handed back (the training size).
+    public let outputSize: Int
+    public let kinds: [ImageEdit]
+
+    /// - Parameters:
+    ///   - sources: the source photos (at least two), each at `EditedSetMaker.editSize`.
+    ///   - sourceIndex: one entry per training image.
+    public init(sources: DecodedDataset, sourceIndex: [Int?], outputSize: Int, kinds: [ImageEdit] = ImageEdit.allCases) {
+        precondition(sources.count >= 2 && !kinds.isEmpty, "need at least two source photos and one edit kind")
+        precondition(sourceIndex.allSatisfy { $0.map { (0..<sources.count).contains($0) } ?? true }, "source index out of range")
+        self.sources = sources
+        self.sourceIndex = sourceIndex
+        self.outputSize = outputSize
+        self.kinds = kinds
+    }
+
+    /// The photo an EDITED image was made from, by the name `EditedSetMaker` gives it (`<kind>-<source file name>`);
+    /// nil for a name without an edit-kind prefix.
+    public static func sourceName(ofEdited name: String) -> String? {
+        ImageEdit.allCases.lazy.map { $0.rawValue + "-" }.first(where: name.hasPrefix).map { String(name.dropFirst($0.count)) }
+    }
+
+    /// Training images that get fresh edits.
+    public var redrawnCount: Int { sourceIndex.lazy.filter { $0 != nil }.count }
+
+    /// A new edit of training image `index`'s source photo, `outputSize` square, with the edited rectangle as a
+    /// fraction of the image; nil when the image has no source photo (or, never for CIFAKE-sized photos, the JPEG
+    /// coder failed), so it keeps its stored pixels.
+    public func redraw(_ index: Int, using rng: inout some RandomNumberGenerator) -> (image: RGBImage, box: RegionBox)? {
+        guard let s = sourceIndex[index] else { return nil }
+        var d = Int.random(in: 0..<sources.count, using: &rng)
+        if d == s { d = (d + 1) % sources.count }
+        let kind = kinds.randomElement(using: &rng)!
+        let photo = sources.image(s)
+        let edit = kind.applied(to: photo, donor: sources.image(d), using: &rng)
+        guard let coded = try? ImageDecoder.decode(JPEGCodec.encode(edit.image, quality: EditedSetMaker.jpegQuality)) else { return nil }
+        let image = coded.width == outputSize && coded.height == outputSize ? coded
+            : coded.resized(width: outputSize, height: outputSize, filter: coded.width > outputSize ? .area : .bilinear)
+        let (w, h, r) = (Double(photo.width), Double(photo.height), edit.region)
+        return (image, RegionBox(x0: Double(r.x) / w, y0: Double(r.y) / h, x1: Double(r.x + r.width) / w, y1: Double(r.y + r.height) / h))
+    }
+}
