@@ -44,7 +44,8 @@ final class TrainCommandTests: XCTestCase {
                               (["--model", "effnet-lite0", "--region-loss", "1"], "edit_logs"),
                               (["--model", "effnet-lite0", "--region-loss", "1", "--edit-log", "/nonexistent.jsonl"], "/nonexistent.jsonl"),
                               (["--model", "effnet-lite0", "--region-loss", "1", "--edit-log", malformed.path, "--region-stride", "12"],
-                               "region_stride must be 8 or 16 for effnet-lite0, not 12")] {
+                               "region_stride must be 8 or 16 for effnet-lite0, not 12"),
+                              (["--fresh-edits"], "fresh_edits needs to know which images are edits: give edit_logs (--edit-log)")] {
             let r = try runDiscern(["train", "--config", yaml.path, "--out", out] + flags)
             XCTAssertEqual(r.status, 2, "\(flags)")
             XCTAssertTrue(r.stderr.contains(says), "\(flags): \(r.stderr)")
