@@ -49,9 +49,7 @@ public final class DecodedDataset: @unchecked Sendable {
                     for i in stride(from: w, to: chunk.count, by: max(1, threads)) {
                         base[i] = chunk[i].1.flatMap { data in
                             Result {
-                                let img = try ImageDecoder.decode(data, path: chunk[i].0.path, maxPixels: maxPixels)
-                                if img.width == size && img.height == size { return img }
-                                return img.resized(width: size, height: size, filter: img.width > size ? .area : .bilinear)
+                                fitted(try ImageDecoder.decode(data, path: chunk[i].0.path, maxPixels: maxPixels), size: size)
                             }
                         }
                     }
@@ -85,6 +83,13 @@ public final class DecodedDataset: @unchecked Sendable {
         return ds
     }
 
+    /// `image` at `size` x `size` as every loaded image is: unchanged at that size, else resized (area filter when
+    /// shrinking, bilinear when enlarging).
+    public static func fitted(_ image: RGBImage, size: Int) -> RGBImage {
+        if image.width == size && image.height == size { return image }
+        return image.resized(width: size, height: size, filter: image.width > size ? .area : .bilinear)
+    }
+
     /// The same items and labels with every image replaced by `transform(image)` resized back to `size`
     /// (area filter when shrinking, bilinear when enlarging), transforms run on all cores.
     public func mapped(_ transform: @escaping @Sendable (RGBImage, Int) -> RGBImage) -> DecodedDataset {
@@ -98,10 +103,7 @@ public final class DecodedDataset: @unchecked Sendable {
             let base = out.baseAddress!
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 for i in stride(from: w, to: self.count, by: workers) {
-                    var img = transform(self.image(i), i)
-                    if img.width != size || img.height != size {
-                        img = img.resized(width: size, height: size, filter: img.width > size ? .area : .bilinear)
-                    }
+                    let img = Self.fitted(transform(self.image(i), i), size: size)
                     img.pixels.withUnsafeBufferPointer { (base + i * n).update(from: $0.baseAddress!, count: n) }
                 }
             }

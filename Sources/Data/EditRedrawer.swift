@@ -5,9 +5,10 @@ import Tensor
 /// Fresh edits every epoch for the "real / edited / AI" task. A shard made by `discern dataset edit` holds one fixed
 /// edit per photo, which a model can learn by heart (training accuracy climbs while validation stalls). For each
 /// EDITED training image whose source photo is known, this draws a new edit of that photo each time it is asked,
-/// exactly as `EditedSetMaker` makes them: a random kind, rectangle, strength and donor photo, at the photo's own
-/// size (`EditedSetMaker.editSize`), coded as a CIFAKE-style JPEG (quality 75), then resized to the training size
-/// as `DecodedDataset.load` resizes. The edit's rectangle comes back with it, for the region loss.
+/// with `EditedSetMaker`'s own draw and coder: a random donor photo, kind, rectangle and strength, at the photo's
+/// own size (`EditedSetMaker.editSize`), stored as a CIFAKE-style JPEG (quality 75), then decoded and resized to the
+/// training size as `DecodedDataset.load` does. The edit's rectangle comes back with it, for the region loss.
+/// Edits are taken as drawn (`dataset edit`'s `--min-change 0`).
 public struct EditRedrawer: Sendable {
     /// The source photos, at `EditedSetMaker.editSize`; the donors of splices are drawn from them too.
     public let sources: DecodedDataset
@@ -29,10 +30,10 @@ public struct EditRedrawer: Sendable {
         self.kinds = kinds
     }
 
-    /// The photo an EDITED image was made from, by the name `EditedSetMaker` gives it (`<kind>-<source file name>`);
-    /// nil for a name without an edit-kind prefix.
-    public static func sourceName(ofEdited name: String) -> String? {
-        ImageEdit.allCases.lazy.map { $0.rawValue + "-" }.first(where: name.hasPrefix).map { String(name.dropFirst($0.count)) }
+    /// The kind and the source photo's file name of an EDITED image, from the name `EditedSetMaker` gives it
+    /// (`<kind>-<source file name>`); nil for a name without an edit-kind prefix.
+    public static func parse(editedName name: String) -> (kind: ImageEdit, source: String)? {
+        ImageEdit.allCases.first { name.hasPrefix($0.rawValue + "-") }.map { ($0, String(name.dropFirst($0.rawValue.count + 1))) }
     }
 
     /// Training images that get fresh edits.
@@ -43,15 +44,10 @@ public struct EditRedrawer: Sendable {
     /// coder failed), so it keeps its stored pixels.
     public func redraw(_ index: Int, using rng: inout some RandomNumberGenerator) -> (image: RGBImage, box: RegionBox)? {
         guard let s = sourceIndex[index] else { return nil }
-        var d = Int.random(in: 0..<sources.count, using: &rng)
-        if d == s { d = (d + 1) % sources.count }
-        let kind = kinds.randomElement(using: &rng)!
-        let photo = sources.image(s)
-        let edit = kind.applied(to: photo, donor: sources.image(d), using: &rng)
-        guard let coded = try? ImageDecoder.decode(JPEGCodec.encode(edit.image, quality: EditedSetMaker.jpegQuality)) else { return nil }
-        let image = coded.width == outputSize && coded.height == outputSize ? coded
-            : coded.resized(width: outputSize, height: outputSize, filter: coded.width > outputSize ? .area : .bilinear)
-        let (w, h, r) = (Double(photo.width), Double(photo.height), edit.region)
+        let edit = EditedSetMaker.drawEdit(of: s, among: sources.count, kinds: kinds, using: &rng) { sources.image($0) }.edit
+        guard let coded = try? ImageDecoder.decode(EditedSetMaker.encode(edit.image)) else { return nil }
+        let image = DecodedDataset.fitted(coded, size: outputSize)
+        let (w, h, r) = (Double(edit.image.width), Double(edit.image.height), edit.region)
         return (image, RegionBox(x0: Double(r.x) / w, y0: Double(r.y) / h, x1: Double(r.x + r.width) / w, y1: Double(r.y + r.height) / h))
     }
 }

@@ -106,19 +106,32 @@ public enum EditedSetMaker {
         var order = Array(images.indices)
         order.shuffle(using: &rng)
         return try order.prefix(count).map { i in
-            var d = Int.random(in: 0..<images.count, using: &rng)
-            if d == i { d = (d + 1) % images.count }
-            let kind = kinds.randomElement(using: &rng)!
-            var best = kind.applied(to: images[i].image, donor: images[d].image, using: &rng)
+            let first = drawEdit(of: i, among: images.count, kinds: kinds, using: &rng) { images[$0].image }
+            var best = first.edit
             // Redraws use their own stream, so the photos, donors, kinds and first draws are those of minChange 0.
             var redraw = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(i))
             for _ in 1..<attempts where best.change < minChange {
-                let next = kind.applied(to: images[i].image, donor: images[d].image, using: &redraw)
+                let next = best.kind.applied(to: images[i].image, donor: images[first.donor].image, using: &redraw)
                 if next.change > best.change { best = next }
             }
             let base = (images[i].name as NSString).lastPathComponent
-            return EditedImage(name: "\(kind.rawValue)-\(base)", jpeg: try JPEGCodec.encode(best.image, quality: jpegQuality),
-                               edit: kind, region: best.region, change: best.change)
+            return EditedImage(name: "\(best.kind.rawValue)-\(base)", jpeg: try encode(best.image),
+                               edit: best.kind, region: best.region, change: best.change)
         }
+    }
+
+    /// One edit of photo `i` of `count`, drawn from `rng` as the set draws it: a donor (another photo), a kind, then
+    /// the edit's rectangle and strength. `image` gives a photo by index. `EditRedrawer` draws its fresh edits so too.
+    public static func drawEdit(of i: Int, among count: Int, kinds: [ImageEdit], using rng: inout some RandomNumberGenerator,
+                                image: (Int) -> RGBImage) -> (edit: AppliedEdit, donor: Int) {
+        var d = Int.random(in: 0..<count, using: &rng)
+        if d == i { d = (d + 1) % count }
+        let kind = kinds.randomElement(using: &rng)!
+        return (kind.applied(to: image(i), donor: image(d), using: &rng), d)
+    }
+
+    /// An edited photo as the set stores it: CIFAKE-style JPEG bytes (`jpegQuality`, 4:2:0).
+    public static func encode(_ image: RGBImage) throws -> Data {
+        try JPEGCodec.encode(image, quality: jpegQuality)
     }
 }

@@ -73,7 +73,8 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// Give every EDITED training image named in `editLogs` a new edit of its source photo each epoch (`EditRedrawer`:
     /// a new kind, rectangle, strength and donor, made as `discern dataset edit` makes them), instead of the one
     /// stored edit. The source photos (`<kind>-<name>` was made from the REAL image `<name>`) must be in `data`.
-    /// Validation images keep their stored edits.
+    /// The kinds drawn are those the training images' names show; edits are taken as drawn (no `--min-change`).
+    /// Validation images, and the batches `bnRecalibrate` reads, keep their stored edits.
     public var freshEdits = false
 
     public init() {}

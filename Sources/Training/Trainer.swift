@@ -31,7 +31,8 @@ public final class Trainer {
     /// Set from a signal handler: the trainer checkpoints after the current batch and returns.
     public let stop = StopFlag()
     private weak var observer: TrainingObserver?
-    /// The edit logs' rectangles by file name, parsed once by `TrainConfig.validate` (empty without a region loss).
+    /// The edit logs' rectangles by file name, parsed once by `TrainConfig.validate` (empty without a region loss or
+    /// fresh edits).
     private let editBoxes: [String: RegionBox]
 
     public init(config: TrainConfig, observer: TrainingObserver? = nil) throws {
@@ -243,24 +244,31 @@ public final class Trainer {
 
     /// With `fresh_edits`, a new edit each epoch for every EDITED training image named in the edit logs whose source
     /// photo is in the data: `<kind>-<name>` was made from the REAL image `<name>` (`discern dataset edit`'s naming),
-    /// read again from `data` at the size edits are made. Nil when `fresh_edits` is off.
+    /// read again from `data` at the size edits are made. The kinds drawn are those the training names show. Nil when
+    /// `fresh_edits` is off.
     private func makeRedrawer(train: DecodedDataset) throws -> EditRedrawer? {
         guard config.freshEdits else { return nil }
-        let sourceNames = train.items.map { editBoxes[$0.fileName] == nil ? nil : EditRedrawer.sourceName(ofEdited: $0.fileName) }
-        let wanted = Set(sourceNames.compactMap { $0 })
+        let parsed = train.items.map { editBoxes[$0.fileName] == nil ? nil : EditRedrawer.parse(editedName: $0.fileName) }
+        let wanted = Set(parsed.compactMap { $0?.source })
         let sources = try DecodedDataset.load(DatasetSource(paths: config.data), size: EditedSetMaker.editSize,
                                               keep: { $0.label == Self.editSourceLabel && wanted.contains($0.fileName) })
-        var byName: [String: Int] = [:]
-        for (k, item) in sources.items.enumerated() where byName[item.fileName] == nil { byName[item.fileName] = k }
-        let index = sourceNames.map { $0.flatMap { byName[$0] } }
-        let found = index.lazy.filter { $0 != nil }.count
-        guard found > 0 && sources.count >= 2 else {
-            throw TrainingError.invalidConfig("fresh_edits: no source photo of the edited training images (\(Self.editSourceLabel) image <name> "
-                                              + "for <kind>-<name>) is in \(config.data.joined(separator: ", "))")
+        var byName: [String: Int] = [:], repeated = 0
+        for (k, item) in sources.items.enumerated() {
+            if byName[item.fileName] == nil { byName[item.fileName] = k } else { repeated += 1 }
         }
-        let missing = zip(sourceNames, index).lazy.filter { $0.0 != nil && $0.1 == nil }.count
+        guard repeated == 0 else {
+            throw TrainingError.invalidConfig("fresh_edits: \(repeated) \(Self.editSourceLabel) file names occur more than once in the data, "
+                                              + "so an edit's source photo is ambiguous")
+        }
+        let index = parsed.map { $0.flatMap { byName[$0.source] } }
+        guard index.contains(where: { $0 != nil }) && sources.count >= 2 else {
+            throw TrainingError.invalidConfig("fresh_edits: \(sources.count) of the edited training images' source photos (\(Self.editSourceLabel) "
+                                              + "image <name> for <kind>-<name>) are in \(config.data.joined(separator: ", ")); at least 2 are needed")
+        }
+        let missing = zip(parsed, index).lazy.filter { $0.0 != nil && $0.1 == nil }.count
         if missing > 0 { observer?.warning("fresh_edits: \(missing) edited training images have no source photo in the data; they keep their stored edit") }
-        return EditRedrawer(sources: sources, sourceIndex: index, outputSize: config.inputSize)
+        let kinds = Set(parsed.compactMap { $0?.kind })
+        return EditRedrawer(sources: sources, sourceIndex: index, outputSize: config.inputSize, kinds: ImageEdit.allCases.filter(kinds.contains))
     }
 
     /// The label of the photos `discern dataset edit` edits (its `--from` default).

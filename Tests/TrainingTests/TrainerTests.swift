@@ -295,10 +295,10 @@ final class TrainerTests: XCTestCase {
         try Trainer(config: region).run()
         var cut = region
         cut.out = dir.appendingPathComponent("region-split").path
-        let observer = StopAfterEpoch()
+        let observer = StopAfterBatch(2)  // mid-epoch: the resumed run re-makes the rest of epoch 1's fresh edits
         let stopping = try Trainer(config: cut, observer: observer)
         observer.flag = stopping.stop
-        XCTAssertEqual(try stopping.run().count, 1)
+        XCTAssertEqual(try stopping.run().count, 0)
         try Trainer(config: cut).run(resume: true)
         let straight = try weights("region-straight"), split = try weights("region-split")
         for (k, v) in straight { XCTAssertEqual(v, split[k], k) }
@@ -309,7 +309,9 @@ final class TrainerTests: XCTestCase {
         sourceless.data = [data[1], sharedDataURL("cifake/sample/FAKE").path]
         sourceless.editLogs = [log]
         sourceless.freshEdits = true
-        XCTAssertThrowsError(try Trainer(config: sourceless).run()) { XCTAssertTrue("\($0)".contains("no source photo"), "\($0)") }
+        XCTAssertThrowsError(try Trainer(config: sourceless).run()) {
+            XCTAssertTrue("\($0)".contains("fresh_edits: 0 of the edited training images' source photos"), "\($0)")
+        }
     }
 
     func testRegionLossNeedsAnEfficientNetAndMatchingLogs() throws {
