@@ -9,3 +9,13 @@ T=../shared/data/cifake
 X=runs/exp
 mkdir -p "$X"
 has() { [[ " ${steps[*]} " == *" $1 "* ]]; }
+# Scores run folder $1's best checkpoint on the real / edited / AI test set (test.tar.gz + edited-test), plain and with
+# hflip TTA (eval-test-{none,hflip}.json, predictions-test-*.csv), and prints EDITED recall by edit kind and strength.
+evaluate_edited() {
+    local tta
+    for tta in none hflip; do
+        "$D" evaluate --model "$1/best.safetensors" --data $T/test.tar.gz $X/edited-test.tar.gz --format json --tta $tta \
+            --predictions "$1/predictions-test-$tta.csv" > "$1/eval-test-$tta.json"
+        python3 scripts/experiments/edit_recall.py $X/edited-test.jsonl "$1/predictions-test-$tta.csv"
+    done
+}

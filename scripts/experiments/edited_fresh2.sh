@@ -16,9 +16,5 @@ if has train; then
         --region-loss 1 --edit-log $X/edited-train-all.jsonl --fresh-edits --out $R
 fi
 if has evaluate; then
-    for tta in none hflip; do
-        "$D" evaluate --model $R/best.safetensors --data $T/test.tar.gz $X/edited-test.tar.gz --format json --tta $tta \
-            --predictions $R/predictions-test-$tta.csv > $R/eval-test-$tta.json
-        python3 scripts/experiments/edit_recall.py $X/edited-test.jsonl $R/predictions-test-$tta.csv
-    done
+    evaluate_edited $R
 fi
