@@ -10,6 +10,12 @@ public struct RegionBox: Sendable, Hashable {
         (self.x0, self.y0, self.x1, self.y1) = (x0, y0, x1, y1)
     }
 
+    /// The box of a `width` x `height` pixel rectangle at (`x`, `y`) in an `imageWidth` x `imageHeight` image.
+    public init(x: Int, y: Int, width: Int, height: Int, imageWidth: Int, imageHeight: Int) {
+        let (iw, ih) = (Double(imageWidth), Double(imageHeight))
+        self.init(x0: Double(x) / iw, y0: Double(y) / ih, x1: Double(x + width) / iw, y1: Double(y + height) / ih)
+    }
+
     /// The fraction of each cell of a `grid` x `grid` partition of the image that the box covers, row-major
     /// (`grid * grid` values in 0...1).
     public func coverage(grid: Int) -> [Float] {
@@ -40,8 +46,7 @@ public enum EditLog {
                       iw > 0, ih > 0, w > 0, h > 0, x >= 0, y >= 0, x + w <= iw, y + h <= ih
                 else { throw DataError.invalidArgument("edit log \(path) line \(n + 1): not an edit record with a rectangle inside its image") }
                 guard boxes[name] == nil else { throw DataError.invalidArgument("edit log \(path): \(name) appears twice") }
-                boxes[name] = RegionBox(x0: Double(x) / Double(iw), y0: Double(y) / Double(ih),
-                                        x1: Double(x + w) / Double(iw), y1: Double(y + h) / Double(ih))
+                boxes[name] = RegionBox(x: x, y: y, width: w, height: h, imageWidth: iw, imageHeight: ih)
             }
         }
         return boxes

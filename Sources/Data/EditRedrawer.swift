@@ -47,7 +47,7 @@ public struct EditRedrawer: Sendable {
         let edit = EditedSetMaker.drawEdit(of: s, among: sources.count, kinds: kinds, using: &rng) { sources.image($0) }.edit
         guard let coded = try? ImageDecoder.decode(EditedSetMaker.encode(edit.image)) else { return nil }
         let image = DecodedDataset.fitted(coded, size: outputSize)
-        let (w, h, r) = (Double(edit.image.width), Double(edit.image.height), edit.region)
-        return (image, RegionBox(x0: Double(r.x) / w, y0: Double(r.y) / h, x1: Double(r.x + r.width) / w, y1: Double(r.y + r.height) / h))
+        let r = edit.region
+        return (image, RegionBox(x: r.x, y: r.y, width: r.width, height: r.height, imageWidth: edit.image.width, imageHeight: edit.image.height))
     }
 }

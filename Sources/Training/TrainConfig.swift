@@ -169,17 +169,15 @@ public struct TrainConfig: Codable, Sendable, Equatable {
             if pretrained != nil { try fail("give either pretrained or init_from, not both") }
         }
         if regionStride != nil && regionLoss == 0 { try fail("region_stride is read only by region_loss: give --region-loss too, or drop --region-stride") }
-        guard regionLoss > 0 else { return freshEdits ? try readEditLogs() : [:] }
-        let strides = EfficientNetLite.regionStrides(stemStride: ModelFactory.efficientNetStemStride(model))
-        if let regionStride, !strides.contains(regionStride) {
-            try fail("region_stride must be \(strides.map(String.init).joined(separator: " or ")) for \(model), not \(regionStride)")
+        if regionLoss > 0 {
+            let strides = EfficientNetLite.regionStrides(stemStride: ModelFactory.efficientNetStemStride(model))
+            if let regionStride, !strides.contains(regionStride) {
+                try fail("region_stride must be \(strides.map(String.init).joined(separator: " or ")) for \(model), not \(regionStride)")
+            }
+            let stride = effectiveRegionStride
+            if inputSize % stride != 0 { try fail("region_loss needs input_size a multiple of \(stride) (the feature grid's stride)") }
         }
-        let stride = effectiveRegionStride
-        if inputSize % stride != 0 { try fail("region_loss needs input_size a multiple of \(stride) (the feature grid's stride)") }
-        return try readEditLogs()
-    }
-
-    private func readEditLogs() throws -> [String: RegionBox] {
+        // Given edit logs are read by region_loss or fresh_edits (checked above); none read gives no rectangles.
         do { return try EditLog.read(editLogs) } catch { throw TrainingError.invalidConfig("\(error)") }
     }
 }
