@@ -4,9 +4,11 @@ Input: a predictions CSV written by `discern evaluate --predictions FILE` on ../
 (columns path,label,p_real,p_fake). Output, in Tests/Fixtures/sklearn/:
   binary_predictions.csv  label (0 REAL / 1 FAKE), p_fake  -- exactly the values both sides use
   multiclass_predictions.csv  label, p0, p1, p2  -- a seeded random 3-class case
-  expected.json  scikit-learn's figures for both (ECE from the numpy reference below: sklearn has none)
+  expected.json  scikit-learn's figures for both (ECE from the numpy reference below: sklearn has none; the 3-class
+                 ROC-AUC one class against the rest, per class and as macro / weighted means)
 
 Run: /work/peer-venv/bin/python scripts/make_sklearn_fixtures.py /tmp/cnn_test_preds.csv   (needs scikit-learn, numpy)
+(binary_predictions.csv holds the same numbers: a CSV of path,label,p_real,p_fake rebuilt from it gives the same fixtures.)
 """
 import csv, json, sys
 import numpy as np
@@ -60,6 +62,9 @@ predm = pm.argmax(1)
 rep = metrics.classification_report(ym, predm, output_dict=True, zero_division=0)
 multi = {"n": 300, "accuracy": metrics.accuracy_score(ym, predm), "confusion": metrics.confusion_matrix(ym, predm).tolist(),
          "macro": rep["macro avg"], "weighted": rep["weighted avg"], "per_class": [rep[str(k)] for k in range(3)],
-         "ece": ece(ym, pm), "log_loss": metrics.log_loss(ym, pm)}
+         "ece": ece(ym, pm), "log_loss": metrics.log_loss(ym, pm),
+         "roc_auc_ovr_macro": metrics.roc_auc_score(ym, pm, multi_class="ovr", average="macro"),
+         "roc_auc_ovr_weighted": metrics.roc_auc_score(ym, pm, multi_class="ovr", average="weighted"),
+         "roc_auc_per_class": [metrics.roc_auc_score(ym == k, pm[:, k]) for k in range(3)]}
 json.dump({"sklearn_version": sklearn.__version__, "binary": binary, "multiclass": multi}, open(f"{out}/expected.json", "w"), indent=1, sort_keys=True)
 print("wrote", out)

@@ -3,7 +3,9 @@ import Foundation
 /// Metrics of a classifier from true labels and predicted class probabilities.
 ///
 /// Binary problems (classes `[REAL, FAKE]`) treat class 1 (FAKE) as positive: `precision`,
-/// `recall` and `f1` are those of FAKE; `rocAUC` ranks images by p_fake.
+/// `recall` and `f1` are those of FAKE; `rocAUC` ranks images by p_fake. With more classes they are
+/// macro means, and `rocAUC` is the mean of each class's one-against-the-rest ROC-AUC (scikit-learn's
+/// `roc_auc_score(..., multi_class="ovr", average="macro")`).
 public struct ClassificationMetrics: Codable, Sendable, Equatable {
     public var n: Int
     public var accuracy: Double
@@ -14,6 +16,7 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
     public var f1: Double
     /// Per class: precision, recall, F1, support.
     public var perClass: [ClassScores]
+    /// Binary: by p_fake. More classes: the macro mean of `perClass[c].rocAUC`. Nil when a class has no images.
     public var rocAUC: Double?
     public var loss: Double?
     /// Expected calibration error, 15 bins.
@@ -28,6 +31,14 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
 
     public struct ClassScores: Codable, Sendable, Equatable {
         public var precision: Double, recall: Double, f1: Double, support: Int
+        /// Per class: the ROC-AUC of p_class for this class against all others. In `macro` / `weighted`: their
+        /// unweighted / support-weighted mean. Nil when the class (or every other class) has no images.
+        public var rocAUC: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case precision, recall, f1, support
+            case rocAUC = "roc_auc"
+        }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -54,23 +65,26 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
             let predicted = Double((0..<k).reduce(0) { $0 + confusion[$1][c] })
             let actual = confusion[c].reduce(0, +)
             let p = predicted > 0 ? tp / predicted : 0, r = actual > 0 ? tp / Double(actual) : 0
-            return ClassScores(precision: p, recall: r, f1: p + r > 0 ? 2 * p * r / (p + r) : 0, support: actual)
+            return ClassScores(precision: p, recall: r, f1: p + r > 0 ? 2 * p * r / (p + r) : 0, support: actual,
+                               rocAUC: Self.rocAUC(labels: labels.map { $0 == c ? 1 : 0 }, scores: probabilities.map { $0[c] }))
         }
+        let aucs = perClass.compactMap(\.rocAUC), everyAUC = aucs.count == k
         let positive = k == 2 ? perClass[1] : nil
         precision = positive?.precision ?? perClass.map(\.precision).reduce(0, +) / Double(k)
         recall = positive?.recall ?? perClass.map(\.recall).reduce(0, +) / Double(k)
         f1 = positive?.f1 ?? perClass.map(\.f1).reduce(0, +) / Double(k)
-        rocAUC = k == 2 ? Self.rocAUC(labels: labels, scores: probabilities.map { $0[1] }) : nil
+        rocAUC = k == 2 ? perClass[1].rocAUC : everyAUC ? aucs.reduce(0, +) / Double(k) : nil
         self.loss = loss
         ece = Calibration.expectedCalibrationError(labels: labels, probabilities: probabilities)
         brier = ScoreStatistics.brier(labels: labels, probabilities: probabilities)
         averagePrecision = k == 2 ? BinaryCurves(labels: labels, scores: probabilities.map { $0[1] }).averagePrecision : nil
         let total = Double(max(n, 1)), kk = Double(k)
         macro = ClassScores(precision: perClass.map(\.precision).reduce(0, +) / kk, recall: perClass.map(\.recall).reduce(0, +) / kk,
-                            f1: perClass.map(\.f1).reduce(0, +) / kk, support: n)
+                            f1: perClass.map(\.f1).reduce(0, +) / kk, support: n, rocAUC: everyAUC ? aucs.reduce(0, +) / kk : nil)
         weighted = ClassScores(precision: perClass.reduce(0) { $0 + $1.precision * Double($1.support) } / total,
                                recall: perClass.reduce(0) { $0 + $1.recall * Double($1.support) } / total,
-                               f1: perClass.reduce(0) { $0 + $1.f1 * Double($1.support) } / total, support: n)
+                               f1: perClass.reduce(0) { $0 + $1.f1 * Double($1.support) } / total, support: n,
+                               rocAUC: everyAUC ? perClass.reduce(0) { $0 + $1.rocAUC! * Double($1.support) } / total : nil)
     }
 
     /// Area under the ROC curve: the probability that a random positive outranks a random negative

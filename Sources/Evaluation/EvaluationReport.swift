@@ -95,13 +95,13 @@ public struct EvaluationReport {
         func esc(_ s: String) -> String { s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") }
         let f4 = { (v: Double) in String(format: "%.4f", v) }
         var rows = [("accuracy", "\(f4(metrics.accuracy)) (95 % CI \(f4(accuracyCI.lowerBound))–\(f4(accuracyCI.upperBound)))")]
-        if let auc = metrics.rocAUC { rows.append(("ROC-AUC", "\(f4(auc))" + (aucCI.map { " (95 % CI \(f4($0.lowerBound))–\(f4($0.upperBound)))" } ?? ""))) }
+        if let auc = metrics.rocAUC { rows.append((classes.count > 2 ? "ROC-AUC (one class against the rest, macro mean)" : "ROC-AUC", "\(f4(auc))" + (aucCI.map { " (95 % CI \(f4($0.lowerBound))–\(f4($0.upperBound)))" } ?? ""))) }
         if let ap = metrics.averagePrecision { rows.append(("average precision", f4(ap))) }
         rows += [("log-loss", metrics.loss.map(f4) ?? "–"), ("Brier score", f4(metrics.brier)), ("ECE (15 bins)", f4(metrics.ece)), ("images", "\(metrics.n)")]
         rows += calibration
-        var report = "<tr><th></th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>"
+        var report = "<tr><th></th><th>precision</th><th>recall</th><th>F1</th><th>ROC-AUC</th><th>support</th></tr>"
         for (name, s) in zip(classes, metrics.perClass) + [("macro avg", metrics.macro), ("weighted avg", metrics.weighted)] {
-            report += "<tr><td>\(esc(name))</td><td>\(f4(s.precision))</td><td>\(f4(s.recall))</td><td>\(f4(s.f1))</td><td>\(s.support)</td></tr>"
+            report += "<tr><td>\(esc(name))</td><td>\(f4(s.precision))</td><td>\(f4(s.recall))</td><td>\(f4(s.f1))</td><td>\(s.rocAUC.map(f4) ?? "–")</td><td>\(s.support)</td></tr>"
         }
         var robust = ""
         if !robustness.isEmpty {

@@ -162,6 +162,7 @@ struct Evaluate: ParsableCommand {
             print(name.padding(toLength: 44, withPad: " ", startingAt: 0)
                   + String(format: "  %8.4f  %9.4f  %6.4f  %6.4f  %7.4f  %8.4f  %6.4f", m.accuracy, m.precision, m.recall, m.f1, m.rocAUC ?? .nan, m.loss ?? .nan, m.ece))
         }
+        if loaded[0].classes.names.count > 2 { print("ROC-AUC: each class's probability ranks that class against the rest; the macro mean") }
         if let ci = extras["accuracy_ci"] as? [Double] {
             print(String(format: "accuracy 95 %% CI %.4f-%.4f", ci[0], ci[1]) + ((extras["roc_auc_ci"] as? [Double]).map { String(format: ", ROC-AUC 95 %% CI %.4f-%.4f", $0[0], $0[1]) } ?? ""))
         }

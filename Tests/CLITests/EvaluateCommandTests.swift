@@ -180,7 +180,14 @@ final class MulticlassEvaluateTests: XCTestCase {
         XCTAssertEqual((j["confusion"] as? [[Int]])?.count, 3)
         XCTAssertEqual((j["per_class"] as? [Any])?.count, 3)
         XCTAssertEqual(j["n"] as? Int, 96)
-        XCTAssertNil(j["roc_auc"], "ROC-AUC is binary only")
+        // ROC-AUC of each class against the rest, and their mean as the model's.
+        let perClassAUC = try ((j["per_class"] as? [[String: Any]]) ?? []).map { try XCTUnwrap($0["roc_auc"] as? Double) }
+        XCTAssertEqual(perClassAUC.count, 3)
+        XCTAssertEqual(try XCTUnwrap(j["roc_auc"] as? Double), perClassAUC.reduce(0, +) / 3, accuracy: 1e-9)
+        let table = try runDiscern(["evaluate", "--model", run + "/best.safetensors", "--data", dir.appendingPathComponent("data").path])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertFalse(table.stdout.contains("nan"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("ROC-AUC: each class's probability ranks that class against the rest"), table.stdout)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("report").path)
         XCTAssertTrue(files.contains("report.html") && files.contains("confusion.png") && files.contains("most_confident_GAN.png"))
         // classify refuses a model that is not REAL/FAKE, with a clear message.

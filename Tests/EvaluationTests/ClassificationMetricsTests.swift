@@ -20,9 +20,12 @@ final class ClassificationMetricsTests: XCTestCase {
     func testAUCTiesCountHalfAndMulticlassMacro() {
         XCTAssertEqual(ClassificationMetrics.rocAUC(labels: [0, 1], scores: [0.5, 0.5])!, 0.5, accuracy: 1e-12)
         XCTAssertNil(ClassificationMetrics.rocAUC(labels: [1, 1], scores: [0.2, 0.3]))
-        let m = ClassificationMetrics(labels: [0, 1, 2, 2], probabilities: [[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8], [0.6, 0.2, 0.2]])
+        let m = ClassificationMetrics(labels: [0, 1, 2, 2], probabilities: [[0.8, 0.1, 0.1], [0.1, 0.8, 0.3], [0.1, 0.1, 0.8], [0.6, 0.2, 0.2]])
         XCTAssertEqual(m.accuracy, 0.75)
-        XCTAssertNil(m.rocAUC)
+        // One class against the rest, by hand: REAL and FAKE outrank all their negatives; class 2's positives (0.8, 0.2)
+        // against its negatives (0.1, 0.3) win 3 of 4 pairs.
+        XCTAssertEqual(m.perClass.map { $0.rocAUC! }, [1, 1, 0.75])
+        XCTAssertEqual(m.rocAUC!, 2.75 / 3, accuracy: 1e-12)
         XCTAssertEqual(m.recall, (1 + 1 + 0.5) / 3, accuracy: 1e-12)
     }
 }

@@ -39,7 +39,7 @@ final class SklearnAgreementTests: XCTestCase {
         XCTAssertEqual(m.n, 8000)
         for (name, ours) in [("accuracy", m.accuracy), ("precision", m.precision), ("recall", m.recall), ("f1", m.f1),
                              ("roc_auc", m.rocAUC!), ("average_precision", m.averagePrecision!), ("brier", m.brier),
-                             ("log_loss", m.loss!), ("ece", m.ece)] {
+                             ("log_loss", m.loss!), ("ece", m.ece), ("roc_auc", m.perClass[1].rocAUC!)] {
             XCTAssertEqual(ours, try XCTUnwrap(e[name] as? Double), accuracy: 1e-6, name)
         }
         XCTAssertEqual(m.confusion, e["confusion"] as? [[Int]])
@@ -61,6 +61,19 @@ final class SklearnAgreementTests: XCTestCase {
         try check(m.macro, e["macro"], "macro")
         try check(m.weighted, e["weighted"], "weighted")
         for c in 0..<3 { try check(m.perClass[c], (e["per_class"] as? [Any])?[c], "class \(c)") }
+        // ROC-AUC of each class against the rest, and scikit-learn's multi_class="ovr" macro and weighted means.
+        let perClassAUC = try XCTUnwrap(e["roc_auc_per_class"] as? [Double])
+        for c in 0..<3 { XCTAssertEqual(try XCTUnwrap(m.perClass[c].rocAUC), perClassAUC[c], accuracy: 1e-9, "class \(c)") }
+        XCTAssertEqual(try XCTUnwrap(m.rocAUC), e["roc_auc_ovr_macro"] as! Double, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(m.macro.rocAUC), e["roc_auc_ovr_macro"] as! Double, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(m.weighted.rocAUC), e["roc_auc_ovr_weighted"] as! Double, accuracy: 1e-9)
+        // Without images of one class, that class's one-against-the-rest AUC and the mean are undefined, not 0.
+        let some = zip(labels, probs).filter { $0.0 != 2 }
+        let partial = ClassificationMetrics(labels: some.map(\.0), probabilities: some.map(\.1))
+        XCTAssertNil(partial.perClass[2].rocAUC)
+        XCTAssertNotNil(partial.perClass[0].rocAUC)
+        XCTAssertNil(partial.rocAUC)
+        XCTAssertNil(partial.macro.rocAUC)
     }
 
     func testBootstrapIntervalsContainThePointEstimate() throws {
