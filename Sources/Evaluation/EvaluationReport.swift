@@ -47,6 +47,21 @@ public struct EvaluationReport {
                 .init(name: "model", points: curves.pr.map { ($0.x, $0.y) }, color: LineChart.orange),
             ], yRange: 0...1)
             try both("pr") { try LineChart.render([pr], to: $0) }
+        } else {
+            // One ROC curve per class: that class's probability ranking it against all the others.
+            let colors = [LineChart.blue, LineChart.orange, LineChart.green, LineChart.red]
+            var series: [LineChart.Series] = []
+            for (c, name) in classes.enumerated() {
+                guard let auc = metrics.perClass[c].rocAUC else { continue }
+                let curves = BinaryCurves(labels: labels.map { $0 == c ? 1 : 0 }, scores: probabilities.map { $0[c] })
+                series.append(.init(name: String(format: "%@ (AUC %.4f)", name, auc), points: curves.roc.map { ($0.x, $0.y) },
+                                    color: colors[c % colors.count]))
+            }
+            series.append(.init(name: "chance", points: [(0, 0), (1, 1)], color: LineChart.grey, dashed: true))
+            let title = "ROC, each class against the rest" + (metrics.rocAUC.map { String(format: " (macro AUC %.4f)", $0) } ?? "")
+            let roc = LineChart(title: title,
+                                xLabel: "false positive rate", yLabel: "true positive rate", series: series, yRange: 0...1)
+            try both("roc") { try LineChart.render([roc], to: $0) }
         }
         // Reliability: accuracy per confidence bin against the diagonal.
         var binConf = [Double](repeating: 0, count: 15), binRight = binConf, binCount = [Int](repeating: 0, count: 15)

@@ -56,16 +56,17 @@ public struct LineChart: Sendable {
         c.rect(left, top, right - left, bottom - top, fill: false)
         c.text(xLabel, (left + right) / 2, height - 14, size: 12, align: 0.5)
         c.text(yLabel, x0 + 16, (top + bottom) / 2, size: 12, align: 0.5, rotate: true)
+        // The legend sits top right inside the plot, as wide as its longest name.
+        let legendX = right - 26 - max(86, series.map { c.textWidth($0.name, size: 11) }.max() ?? 0)
         for (i, s) in series.enumerated() {
             c.color(s.color)
             let pts = s.points.filter { $0.y.isFinite }
             for (a, b) in zip(pts, pts.dropFirst()) { c.line(px(a.x), py(a.y), px(b.x), py(b.y), width: s.dashed ? 1.5 : 2.2) }
             for p in pts where pts.count < 60 { c.rect(px(p.x) - 2.5, py(p.y) - 2.5, 5, 5, fill: true) }
-            // Legend, top right inside the plot.
             let ly = top + 16 + Double(i) * 16
-            c.line(right - 120, ly - 4, right - 100, ly - 4, width: 2.2)
+            c.line(legendX, ly - 4, legendX + 20, ly - 4, width: 2.2)
             c.color((0, 0, 0))
-            c.text(s.name, right - 94, ly, size: 11)
+            c.text(s.name, legendX + 26, ly, size: 11)
         }
     }
 

@@ -189,7 +189,8 @@ final class MulticlassEvaluateTests: XCTestCase {
         XCTAssertFalse(table.stdout.contains("nan"), table.stdout)
         XCTAssertTrue(table.stdout.contains("ROC-AUC: each class's probability ranks that class against the rest"), table.stdout)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("report").path)
-        XCTAssertTrue(files.contains("report.html") && files.contains("confusion.png") && files.contains("most_confident_GAN.png"))
+        XCTAssertTrue(files.contains("report.html") && files.contains("confusion.png") && files.contains("most_confident_GAN.png")
+                      && files.contains("roc.png"), "\(files)")
         // classify refuses a model that is not REAL/FAKE, with a clear message.
         let c = try runDiscern(["classify", sample.path, "--model", run + "/best.safetensors"])
         XCTAssertEqual(c.status, 2)
