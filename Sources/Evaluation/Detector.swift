@@ -4,12 +4,18 @@ import Imaging
 import NN
 import Tensor
 
-/// The verdict for one image.
-public enum Verdict: String, Codable, Sendable {
-    case real = "REAL", fake = "FAKE", unsure = "UNSURE"
+/// The verdict for one image: REAL, FAKE or UNSURE, or another class of a model with more than two (EDITED, GAN).
+public struct Verdict: RawRepresentable, Codable, Hashable, Sendable {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public static let real = Verdict(rawValue: "REAL"), fake = Verdict(rawValue: "FAKE"), unsure = Verdict(rawValue: "UNSURE")
 }
 
-/// A trained binary detector ready to judge images of any size, with its calibration.
+/// A trained detector ready to judge images of any size, with its calibration.
+///
+/// Binary (REAL/FAKE) models give `p_fake`. A model with more classes (REAL/FAKE/EDITED, REAL/FAKE/GAN: one class
+/// must be REAL) gives every class's probability; its `p_fake` is 1 - p_REAL, the probability that the image is not
+/// an untouched real photo, and its pixel verdict is the likeliest class, as `discern evaluate` counts it.
 ///
 /// How an image is judged: the whole image is resized to the model's input (area filter when
 /// shrinking, which is how CIFAR's 32x32 photos were made; bilinear when enlarging) and scored once,
@@ -29,10 +35,17 @@ public final class Detector: @unchecked Sendable {
     /// p_fake strictly between these bounds is UNSURE.
     public let unsureBand: ClosedRange<Double>
 
+    /// The model's classes, in its output order.
+    public let classes: [String]
+    /// Where REAL is in `classes`.
+    public let realIndex: Int
+    /// True for a REAL/FAKE model.
+    public var isBinary: Bool { classes == ["REAL", "FAKE"] }
+
     public init(_ loaded: LoadedModel) throws {
-        guard loaded.classes.names == ["REAL", "FAKE"] else {
-            throw DetectorError.notBinary(loaded.classes.names)
-        }
+        classes = loaded.classes.names
+        guard classes.count >= 2, let real = classes.firstIndex(of: "REAL") else { throw DetectorError.noRealClass(classes) }
+        realIndex = real
         self.loaded = loaded
         temperature = loaded.temperature
         let band = (loaded.metadata["unsure_band"] ?? "").split(separator: ",").compactMap { Double($0) }
@@ -46,19 +59,29 @@ public final class Detector: @unchecked Sendable {
         return image.resized(width: s, height: s, filter: image.width >= s && image.height >= s ? .area : .bilinear)
     }
 
-    /// p_fake for each image (batched inference).
-    public func pFake(_ images: [RGBImage]) -> [Double] {
+    /// Calibrated class probabilities for each image, in `classes` order (batched inference).
+    public func probabilities(_ images: [RGBImage]) -> [[Double]] {
         guard !images.isEmpty else { return [] }
         let s = loaded.inputSize, n = s * s * 3
-        var out: [Double] = []
+        var out: [[Double]] = []
         for start in stride(from: 0, to: images.count, by: 256) {
             let chunk = images[start..<min(images.count, start + 256)]
             let x = Tensor(zeros: [chunk.count, s, s, 3])
             for (j, img) in chunk.enumerated() { prepare(img).writeFloats(into: x.pointer + j * n) }
             let logits = GradMode.withoutGrad { loaded.model(x) }
-            out += Predictor.probabilities(logits: logits, temperature: temperature).map { $0[1] }
+            out += Predictor.probabilities(logits: logits, temperature: temperature)
         }
         return out
+    }
+
+    /// p_fake for each image (batched inference): see `pFake(probabilities:)`.
+    public func pFake(_ images: [RGBImage]) -> [Double] {
+        probabilities(images).map(pFake(probabilities:))
+    }
+
+    /// p_FAKE of a REAL/FAKE model; 1 - p_REAL of a model with more classes.
+    public func pFake(probabilities p: [Double]) -> Double {
+        isBinary ? p[1] : 1 - p[realIndex]
     }
 
     /// p_fake per tile of a `grid` x `grid` partition of the image (row-major), each tile resized to the input size.
@@ -82,10 +105,32 @@ public final class Detector: @unchecked Sendable {
         (try ImageDecoder.decode(data, path: path, maxPixels: maxPixels), MetadataEvidence.read(data))
     }
 
-    /// The answer for one scored image (the heatmap, if any, is attached by the caller).
+    /// The answer for one image scored by a REAL/FAKE model (the heatmap, if any, is attached by the caller).
     public func judgement(path: String, image: RGBImage, evidence: [Evidence], pFake: Double) -> Judgement {
         let (verdict, reason) = verdict(pFake: pFake, evidence: evidence)
         return Judgement(path: path, verdict: verdict, pFake: pFake, reason: reason, evidence: evidence, width: image.width, height: image.height)
+    }
+
+    /// The answer for one image from its class probabilities (any model); a model with more than two classes adds
+    /// them to the answer.
+    public func judgement(path: String, image: RGBImage, evidence: [Evidence], probabilities p: [Double]) -> Judgement {
+        if isBinary { return judgement(path: path, image: image, evidence: evidence, pFake: p[1]) }
+        let (verdict, reason) = Self.verdict(probabilities: p, classes: classes, evidence: evidence)
+        return Judgement(path: path, verdict: verdict, pFake: pFake(probabilities: p), reason: reason, evidence: evidence,
+                         width: image.width, height: image.height, probabilities: Dictionary(uniqueKeysWithValues: zip(classes, p)))
+    }
+
+    /// The verdict of a model with more than two classes: generator metadata makes it FAKE; otherwise the likeliest
+    /// class, except that camera metadata turns a pixel verdict other than REAL into UNSURE (as for REAL/FAKE models).
+    public static func verdict(probabilities p: [Double], classes: [String], evidence: [Evidence]) -> (Verdict, reason: String) {
+        if let e = evidence.first(where: { $0.indicates == .aiGenerated }) {
+            return (.fake, "metadata: \(e.source)")
+        }
+        let top = classes[p.indices.max { p[$0] < p[$1] } ?? 0]
+        if top != "REAL", let camera = evidence.first(where: { $0.indicates == .camera }) {
+            return (.unsure, "pixels say \(top), metadata says camera (\(camera.source))")
+        }
+        return (Verdict(rawValue: top), pixelsReason)
     }
 
     /// The `reason` of a verdict that the pixel score alone decided.
@@ -110,10 +155,10 @@ public final class Detector: @unchecked Sendable {
 
 /// Why a detector could not be built.
 public enum DetectorError: Error, CustomStringConvertible {
-    case notBinary([String])
+    case noRealClass([String])
     public var description: String {
         switch self {
-        case let .notBinary(classes): return "classify needs a REAL/FAKE model; this one has classes \(classes)"
+        case let .noRealClass(classes): return "a detector needs a model with a REAL class; this one has classes \(classes.joined(separator: ", "))"
         }
     }
 }

@@ -8,7 +8,7 @@ import Plots
 /// `discern classify`: judges images with the shipped default detector (or --model).
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Judge images: REAL, FAKE or UNSURE, with p_fake and metadata evidence.",
+        abstract: "Judge images: REAL, FAKE or UNSURE, with p_fake and metadata evidence (or any class of a 3-class model).",
         discussion: """
             PATHs are image files, folders (searched recursively), .tar/.tar.gz shards, or - for one image on standard input.
             Exit status: 0 all classified, 1 some inputs unreadable (each named on stderr), 2 usage error.
@@ -16,6 +16,9 @@ struct Classify: ParsableCommand {
             generators write (Stable Diffusion parameters, ComfyUI workflows, IPTC trainedAlgorithmicMedia) makes it FAKE; \
             camera EXIF never makes an image REAL but turns a pixel FAKE into UNSURE (the pixels know only 32x32 CIFAR photos); \
             C2PA presence is reported, not verified. See MODEL_CARD.md for what the default model knows.
+            A --model with more classes (real / edited / AI, real / SD / GAN; one must be REAL) names the likeliest class \
+            and prints every class's probability instead of p_fake (p_<class> columns in the table and CSV, \
+            "probabilities" in JSON); its --heatmap tiles show 1 - p_real.
             """)
 
     @Argument(help: "Images, folders, tar shards, or - for standard input.")
@@ -49,7 +52,7 @@ struct Classify: ParsableCommand {
             throw ValidationError("\(error)")
         }
         if let heatmap { try FileManager.default.createDirectory(atPath: heatmap, withIntermediateDirectories: true) }
-        let printer = ResultPrinter(format: format)
+        let printer = ResultPrinter(format: format, classes: detector.isBinary ? nil : detector.classes)
         printer.header()
         var failed = 0, counts: [Verdict: Int] = [:]
         // A missing path is an unreadable input (named, exit 1), not a usage error: the rest are still classified.
@@ -96,7 +99,9 @@ struct Classify: ParsableCommand {
             }
         }
         progress?.finish(done)
-        let summary = "\(counts.values.reduce(0, +)) classified: \(counts[.fake] ?? 0) FAKE, \(counts[.real] ?? 0) REAL, \(counts[.unsure] ?? 0) UNSURE; \(failed) unreadable"
+        let shown = [Verdict.fake, .real] + detector.classes.filter { $0 != "REAL" && $0 != "FAKE" }.map(Verdict.init(rawValue:)) + [.unsure]
+        let summary = "\(counts.values.reduce(0, +)) classified: " + shown.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+            + "; \(failed) unreadable"
         if format == .table { print(summary) } else { FileHandle.standardError.write(Data((summary + "\n").utf8)) }
         if failed > 0 { throw ExitCode(1) }
     }
@@ -116,16 +121,16 @@ struct Classify: ParsableCommand {
             }
         }
         let good = decoded.compactMap { try? $0.get().0 }
-        var scores = detector.pFake(good).makeIterator()
+        var scores = detector.probabilities(good).makeIterator()
         return zip(chunk, decoded).map { item, d in
             d.map { image, evidence in
-                var result = detector.judgement(path: item.0, image: image, evidence: evidence, pFake: scores.next()!)
+                var result = detector.judgement(path: item.0, image: image, evidence: evidence, probabilities: scores.next()!)
                 if let heatmap {
                     let name = ((item.0 as NSString).lastPathComponent as NSString).deletingPathExtension
                     // A short digest of the full path keeps names unique (same file name in two folders) and stable.
                     let url = URL(fileURLWithPath: heatmap).appendingPathComponent("\(name)-\(SHA256Digest.hex(Data(item.0.utf8)).prefix(8)).heatmap.png")
                     let values = detector.tileMap(image, grid: grid)
-                    let caption = String(format: "%@  p_fake %.3f  %@", result.verdict.rawValue, result.pFake, item.0)
+                    let caption = String(format: "%@  %@ %.3f  %@", result.verdict.rawValue, detector.isBinary ? "p_fake" : "1-p_real", result.pFake, item.0)
                     if (try? Heatmap.render(image, grid: grid, values: values, caption: caption, to: url)) != nil { result.heatmap = url.path }
                 }
                 return result
@@ -140,17 +145,27 @@ typealias ClassifyResult = Judgement
 /// Prints results as an aligned table (coloured on a terminal), JSON lines or CSV.
 final class ResultPrinter {
     let format: Classify.OutputFormat
+    /// A model's classes when it has more than two: their probabilities are printed too.
+    let classes: [String]?
     private let colour = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     private let encoder = Judgement.jsonEncoder()
 
-    init(format: Classify.OutputFormat) { self.format = format }
+    init(format: Classify.OutputFormat, classes: [String]? = nil) { self.format = format; self.classes = classes }
 
     func header() {
+        let names = classes ?? []
         switch format {
-        case .csv: print("path,verdict,p_fake,reason,evidence")
-        case .table: print("VERDICT  P_FAKE  PATH  [EVIDENCE]  (WHY, unless the pixels alone decided)")
+        case .csv: print((["path", "verdict"] + (classes == nil ? ["p_fake"] : names.map { "p_\($0.lowercased())" }) + ["reason", "evidence"]).joined(separator: ","))
+        case .table: print("VERDICT  " + (classes == nil ? "P_FAKE  " : names.map { "P_\($0)".padding(toLength: max(6, $0.count + 2), withPad: " ", startingAt: 0) + "  " }.joined())
+                           + "PATH  [EVIDENCE]  (WHY, unless the pixels alone decided)")
         case .json: break
         }
+    }
+
+    /// The probability cells, formatted by `cell`: p_fake for a REAL/FAKE model, else every class's in the model's order.
+    private func probabilityCells(_ r: ClassifyResult, _ cell: (String, Double) -> String) -> [String] {
+        guard let classes else { return [cell("FAKE", r.pFake)] }
+        return classes.map { cell($0, r.probabilities?[$0] ?? .nan) }
     }
 
     func row(_ r: ClassifyResult) {
@@ -160,12 +175,14 @@ final class ResultPrinter {
             print(String(decoding: (try? encoder.encode(r)) ?? Data(), as: UTF8.self))
         case .csv:
             func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-            print([q(r.path), r.verdict.rawValue, String(format: "%.6f", r.pFake), q(r.reason), q(evidence.joined(separator: "; "))].joined(separator: ","))
+            print(([q(r.path), r.verdict.rawValue] + probabilityCells(r) { String(format: "%.6f", $1) }
+                   + [q(r.reason), q(evidence.joined(separator: "; "))]).joined(separator: ","))
         case .table:
             let v = r.verdict.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
             let code = r.verdict == .fake ? "31" : (r.verdict == .real ? "32" : "33")
             let shown = colour ? "\u{1B}[\(code)m\(v)\u{1B}[0m" : v
-            print("\(shown)  \(String(format: "%.4f", r.pFake))  \(r.path)" + (evidence.isEmpty ? "" : "  [" + evidence.joined(separator: "; ") + "]")
+            let cells = probabilityCells(r) { String(format: "%.4f", $1).padding(toLength: max(6, $0.count + 2), withPad: " ", startingAt: 0) + "  " }
+            print("\(shown)  " + cells.joined() + r.path + (evidence.isEmpty ? "" : "  [" + evidence.joined(separator: "; ") + "]")
                   + (r.reason == Detector.pixelsReason ? "" : "  (\(r.reason))"))
         }
     }

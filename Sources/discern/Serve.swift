@@ -58,6 +58,9 @@ struct Serve: AsyncParsableCommand {
             loaded = try LoadedModel(try model.map(URL.init(fileURLWithPath:)) ?? DefaultModel.url())
             detector = try Detector(loaded)
         } catch let e as ValidationError { throw e } catch { throw ValidationError("\(error)") }
+        guard detector.isBinary else {
+            throw ValidationError("serve needs a REAL/FAKE model; this one has classes \(detector.classes.joined(separator: ", ")) (discern classify takes it)")
+        }
         var options = ServeOptions()
         options.host = host
         options.port = port

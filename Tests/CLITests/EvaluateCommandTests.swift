@@ -191,9 +191,29 @@ final class MulticlassEvaluateTests: XCTestCase {
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("report").path)
         XCTAssertTrue(files.contains("report.html") && files.contains("confusion.png") && files.contains("most_confident_GAN.png")
                       && files.contains("roc.png"), "\(files)")
-        // classify refuses a model that is not REAL/FAKE, with a clear message.
-        let c = try runDiscern(["classify", sample.path, "--model", run + "/best.safetensors"])
-        XCTAssertEqual(c.status, 2)
-        XCTAssertTrue(c.stderr.contains("REAL/FAKE"), c.stderr)
+        // classify takes the 3-class model: the likeliest class, and every class's probability instead of p_fake.
+        let c = try runDiscern(["classify", dir.appendingPathComponent("data").path, "--model", run + "/best.safetensors", "--format", "json"])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        let answers = try c.stdout.split(separator: "\n").map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        XCTAssertEqual(answers.count, 96)
+        var verdicts: [String: Int] = [:]
+        for a in answers {
+            let p = try XCTUnwrap(a["probabilities"] as? [String: Double], "\(a)")
+            XCTAssertEqual(Set(p.keys), ["REAL", "FAKE", "GAN"])
+            XCTAssertEqual(p.values.reduce(0, +), 1, accuracy: 1e-6)
+            XCTAssertEqual(a["verdict"] as? String, p.max { $0.value < $1.value }!.key)
+            XCTAssertNil(a["p_fake"])
+            verdicts[a["verdict"] as! String, default: 0] += 1
+        }
+        let counts = ["FAKE", "REAL", "GAN"].map { "\(verdicts[$0] ?? 0) \($0)" }.joined(separator: ", ")
+        XCTAssertTrue(c.stderr.contains("96 classified: \(counts), 0 UNSURE; 0 unreadable"), c.stderr)
+        let csv = try runDiscern(["classify", sample.appendingPathComponent("REAL").path, "--model", run + "/best.safetensors", "--format", "csv"])
+        XCTAssertEqual(csv.status, 0, csv.stderr)
+        XCTAssertTrue(csv.stdout.hasPrefix("path,verdict,p_real,p_fake,p_gan,reason,evidence\n"), csv.stdout)
+        XCTAssertEqual(csv.stdout.split(separator: "\n").count, 33)
+        // serve stays REAL/FAKE only, and says so.
+        let s = try runDiscern(["serve", "--model", run + "/best.safetensors", "--port", "0"], timeout: 60)
+        XCTAssertEqual(s.status, 2)
+        XCTAssertTrue(s.stderr.contains("serve needs a REAL/FAKE model; this one has classes REAL, FAKE, GAN"), s.stderr)
     }
 }

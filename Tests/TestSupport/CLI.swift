@@ -9,8 +9,11 @@ public struct CommandResult {
 }
 
 /// Runs the `discern` executable built beside the test bundle, with `arguments`, from the repository root.
-/// - Parameter environment: changes to the inherited environment (a nil value removes the variable).
-public func runDiscern(_ arguments: [String], stdin: Data? = nil, environment: [String: String?] = [:],
+/// - Parameters:
+///   - environment: changes to the inherited environment (a nil value removes the variable).
+///   - timeout: seconds after which a still-running command is terminated (its status is then SIGTERM's, 15), so a
+///     command that should exit at once but starts serving cannot hang the suite.
+public func runDiscern(_ arguments: [String], stdin: Data? = nil, environment: [String: String?] = [:], timeout: TimeInterval? = nil,
                        file: StaticString = #filePath, line: UInt = #line) throws -> CommandResult {
     // The test runner (`<products>/DiscernPackageTests.xctest`) sits beside the built `discern`.
     let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -33,6 +36,7 @@ public func runDiscern(_ arguments: [String], stdin: Data? = nil, environment: [
     p.standardError = err
     p.standardInput = inp
     try p.run()
+    if let timeout { DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if p.isRunning { p.terminate() } } }
     if let stdin { inp.fileHandleForWriting.write(stdin) }
     try inp.fileHandleForWriting.close()
     // Read both pipes before waiting, so a large output cannot block the child.
