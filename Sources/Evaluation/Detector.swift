@@ -13,8 +13,8 @@ public struct Verdict: RawRepresentable, Codable, Hashable, Sendable {
 
 /// A trained detector ready to judge images of any size, with its calibration.
 ///
-/// Binary (REAL/FAKE) models give `p_fake`. A model with more classes (REAL/FAKE/EDITED, REAL/FAKE/GAN: one class
-/// must be REAL) gives every class's probability; its `p_fake` is 1 - p_REAL, the probability that the image is not
+/// Binary models (classes exactly `[REAL, FAKE]`) give `p_fake`. A model with more than two classes (REAL/FAKE/EDITED,
+/// REAL/FAKE/GAN: one class must be REAL, names unique) gives every class's probability; its `p_fake` is 1 - p_REAL, the probability that the image is not
 /// an untouched real photo, and its pixel verdict is the likeliest class, as `discern evaluate` counts it.
 ///
 /// How an image is judged: the whole image is resized to the model's input (area filter when
@@ -32,7 +32,7 @@ public final class Detector: @unchecked Sendable {
     public let loaded: LoadedModel
     /// Temperature applied to the logit (1 = uncalibrated).
     public let temperature: Double
-    /// p_fake strictly between these bounds is UNSURE.
+    /// p_fake strictly between these bounds is UNSURE (REAL/FAKE models; `discern calibrate` sets it).
     public let unsureBand: ClosedRange<Double>
 
     /// The model's classes, in its output order.
@@ -44,7 +44,8 @@ public final class Detector: @unchecked Sendable {
 
     public init(_ loaded: LoadedModel) throws {
         classes = loaded.classes.names
-        guard classes.count >= 2, let real = classes.firstIndex(of: "REAL") else { throw DetectorError.noRealClass(classes) }
+        guard classes == ["REAL", "FAKE"] || (classes.count > 2 && Set(classes).count == classes.count),
+              let real = classes.firstIndex(of: "REAL") else { throw DetectorError.unsupportedClasses(classes) }
         realIndex = real
         self.loaded = loaded
         temperature = loaded.temperature
@@ -155,10 +156,11 @@ public final class Detector: @unchecked Sendable {
 
 /// Why a detector could not be built.
 public enum DetectorError: Error, CustomStringConvertible {
-    case noRealClass([String])
+    case unsupportedClasses([String])
     public var description: String {
         switch self {
-        case let .noRealClass(classes): return "a detector needs a model with a REAL class; this one has classes \(classes.joined(separator: ", "))"
+        case let .unsupportedClasses(classes):
+            return "a detector needs a REAL/FAKE model, or one with more classes, unique, one of them REAL; this one has classes \(classes.joined(separator: ", "))"
         }
     }
 }

@@ -63,7 +63,9 @@ public enum ONNXExporter {
         props["input_layout"] = "NHWC float32 RGB, value = uint8 / 255"
         props["preprocess"] = "decode (EXIF orientation applied, alpha composited over white); if the image is not \(inputSize)x\(inputSize): " +
             "resize the whole image to \(inputSize)x\(inputSize), area (box) filter when both sides are at least \(inputSize), bilinear otherwise"
-        props["verdict"] = "FAKE if p_fake >= 0.5, REAL otherwise; UNSURE if p_fake lies strictly inside unsure_band (when set); pixels only: discern classify also weighs metadata evidence (MODEL_CARD.md)"
+        props["verdict"] = classes == ["REAL", "FAKE"]
+            ? "FAKE if p_fake >= 0.5, REAL otherwise; UNSURE if p_fake lies strictly inside unsure_band (when set); pixels only: discern classify also weighs metadata evidence (MODEL_CARD.md)"
+            : "the class with the largest probability (outputs in the order of `classes`); pixels only: discern classify also weighs metadata evidence (MODEL_CARD.md)"
         proto.metadataProps = props.sorted { $0.key < $1.key }.map { key, value in
             var e = Onnx_StringStringEntryProto(); e.key = key; e.value = value; return e
         }

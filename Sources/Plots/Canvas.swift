@@ -70,7 +70,6 @@ final class Canvas {
         if fill { cairo_fill(cr) } else { cairo_set_line_width(cr, 1); cairo_stroke(cr) }
     }
 
-    /// Text anchored at (x, y): `align` 0 left, 0.5 centre, 1 right; baseline at y.
     /// How far `s` advances at `size` (the font `text` draws with).
     func textWidth(_ s: String, size: Double = 12, bold: Bool = false) -> Double {
         cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
@@ -80,6 +79,7 @@ final class Canvas {
         return ext.x_advance
     }
 
+    /// Text anchored at (x, y): `align` 0 left, 0.5 centre, 1 right; baseline at y.
     func text(_ s: String, _ x: Double, _ y: Double, size: Double = 12, align: Double = 0, bold: Bool = false, rotate: Bool = false) {
         cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(cr, size)

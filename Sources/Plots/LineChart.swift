@@ -57,7 +57,7 @@ public struct LineChart: Sendable {
         c.text(xLabel, (left + right) / 2, height - 14, size: 12, align: 0.5)
         c.text(yLabel, x0 + 16, (top + bottom) / 2, size: 12, align: 0.5, rotate: true)
         // The legend sits top right inside the plot, as wide as its longest name.
-        let legendX = right - 26 - max(86, series.map { c.textWidth($0.name, size: 11) }.max() ?? 0)
+        let legendX = right - 26 - max(94, (series.map { c.textWidth($0.name, size: 11) }.max() ?? 0) + 8)
         for (i, s) in series.enumerated() {
             c.color(s.color)
             let pts = s.points.filter { $0.y.isFinite }

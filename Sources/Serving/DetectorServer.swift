@@ -17,7 +17,9 @@ public struct DetectorServer: Sendable {
     /// The model card served at `/v1/model`.
     public let card: [String: String]
 
+    /// - Precondition: `detector.isBinary` (answers carry p_fake and the unsure band; `discern serve` checks first).
     public init(detector: Detector, options: ServeOptions, card: [String: String]) {
+        precondition(detector.isBinary, "DetectorServer serves REAL/FAKE models only")
         let metrics = ServerMetrics()
         let batcher = InferenceBatcher(detector: detector, maxBatch: options.maxBatch, capacity: options.queueCapacity, wait: options.batchWait)
         batcher.onBatch = { metrics.batch($0) }

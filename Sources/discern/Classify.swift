@@ -150,13 +150,20 @@ final class ResultPrinter {
     private let colour = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     private let encoder = Judgement.jsonEncoder()
 
-    init(format: Classify.OutputFormat, classes: [String]? = nil) { self.format = format; self.classes = classes }
+    /// The verdict column: UNSURE and every class name fit.
+    private let verdictWidth: Int
+
+    init(format: Classify.OutputFormat, classes: [String]? = nil) {
+        self.format = format
+        self.classes = classes
+        verdictWidth = max(7, (classes ?? []).map(\.count).max() ?? 0)
+    }
 
     func header() {
         let names = classes ?? []
         switch format {
         case .csv: print((["path", "verdict"] + (classes == nil ? ["p_fake"] : names.map { "p_\($0.lowercased())" }) + ["reason", "evidence"]).joined(separator: ","))
-        case .table: print("VERDICT  " + (classes == nil ? "P_FAKE  " : names.map { "P_\($0)".padding(toLength: max(6, $0.count + 2), withPad: " ", startingAt: 0) + "  " }.joined())
+        case .table: print("VERDICT".padding(toLength: verdictWidth, withPad: " ", startingAt: 0) + "  " + (classes == nil ? "P_FAKE  " : names.map { "P_\($0)".padding(toLength: max(6, $0.count + 2), withPad: " ", startingAt: 0) + "  " }.joined())
                            + "PATH  [EVIDENCE]  (WHY, unless the pixels alone decided)")
         case .json: break
         }
@@ -178,7 +185,7 @@ final class ResultPrinter {
             print(([q(r.path), r.verdict.rawValue] + probabilityCells(r) { String(format: "%.6f", $1) }
                    + [q(r.reason), q(evidence.joined(separator: "; "))]).joined(separator: ","))
         case .table:
-            let v = r.verdict.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+            let v = r.verdict.rawValue.padding(toLength: verdictWidth, withPad: " ", startingAt: 0)
             let code = r.verdict == .fake ? "31" : (r.verdict == .real ? "32" : "33")
             let shown = colour ? "\u{1B}[\(code)m\(v)\u{1B}[0m" : v
             let cells = probabilityCells(r) { String(format: "%.4f", $1).padding(toLength: max(6, $0.count + 2), withPad: " ", startingAt: 0) + "  " }

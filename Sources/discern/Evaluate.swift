@@ -78,7 +78,7 @@ struct Evaluate: ParsableCommand {
                 let ci = ScoreStatistics.bootstrap(labels: dataset.labels, probabilities: probabilities)
                 extras["accuracy_ci"] = [ci.accuracy.lowerBound, ci.accuracy.upperBound]
                 if let a = ci.auc { extras["roc_auc_ci"] = [a.lowerBound, a.upperBound] }
-                if m.classes.count == 2, let detector = try? Detector(m) {
+                if let detector = try? Detector(m), detector.isBinary {
                     let band = detector.unsureBand
                     let decided = zip(dataset.labels, probabilities).filter { !(band.lowerBound < band.upperBound && $0.1[1] > band.lowerBound && $0.1[1] < band.upperBound) }
                     let share = 1 - Double(decided.count) / Double(max(dataset.count, 1))

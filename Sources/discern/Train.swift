@@ -157,7 +157,7 @@ final class TrainingReporter: TrainingObserver {
     }
 
     func epochFinished(_ r: EpochRecord, best: Bool) {
-        // ROC-AUC exists for two classes only; a 3-class run shows its macro scores without it.
+        // A 3-class run's AUC is the macro mean of each class's one-against-the-rest AUC (ClassificationMetrics).
         let auc = r.valAUC.map { String(format: " AUC %.4f", $0) } ?? ""
         print(String(format: "epoch %d: train loss %.4f acc %.4f | val loss %.4f acc %.4f prec %.4f rec %.4f F1 %.4f%@ | lr %.2g | %.0f s%@",
                      r.epoch, r.trainLoss, r.trainAccuracy, r.valLoss, r.valAccuracy, r.valPrecision, r.valRecall, r.valF1,

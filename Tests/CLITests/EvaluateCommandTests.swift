@@ -211,6 +211,30 @@ final class MulticlassEvaluateTests: XCTestCase {
         XCTAssertEqual(csv.status, 0, csv.stderr)
         XCTAssertTrue(csv.stdout.hasPrefix("path,verdict,p_real,p_fake,p_gan,reason,evidence\n"), csv.stdout)
         XCTAssertEqual(csv.stdout.split(separator: "\n").count, 33)
+        let classified = try runDiscern(["classify", sample.appendingPathComponent("REAL/0084_5.jpg").path, "--model", run + "/best.safetensors"])
+        XCTAssertEqual(classified.status, 0, classified.stderr)
+        let lines = classified.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines[0].hasPrefix("VERDICT  P_REAL  P_FAKE  P_GAN   PATH"), lines[0])
+        // Each probability sits under its header.
+        let row = lines[1], header = lines[0]
+        for name in ["P_REAL", "P_FAKE", "P_GAN"] {
+            let at = header.distance(from: header.startIndex, to: header.range(of: name)!.lowerBound)
+            let cell = row.dropFirst(at).prefix(6)
+            XCTAssertNotNil(Double(cell), "\(name): '\(cell)' in\n\(classified.stdout)")
+        }
+        // Two classes other than REAL/FAKE (here REAL/GAN): no p_fake to give and no band to trust, so classify refuses.
+        let pair = dir.appendingPathComponent("pair")
+        for label in ["REAL", "GAN"] {
+            try FileManager.default.createDirectory(at: pair, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: dir.appendingPathComponent("data/\(label)"), to: pair.appendingPathComponent(label))
+        }
+        let pairRun = dir.appendingPathComponent("pair-run").path
+        let pt = try runDiscern(["train", "--model", "cnn-small", "--data", pair.path, "--val-fraction", "0.25", "--epochs", "1", "--batch", "16", "--out", pairRun])
+        XCTAssertEqual(pt.status, 0, pt.stderr)
+        let refused = try runDiscern(["classify", sample.path, "--model", pairRun + "/best.safetensors"])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("a detector needs a REAL/FAKE model, or one with more classes"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("this one has classes "), refused.stderr)
         // serve stays REAL/FAKE only, and says so.
         let s = try runDiscern(["serve", "--model", run + "/best.safetensors", "--port", "0"], timeout: 60)
         XCTAssertEqual(s.status, 2)

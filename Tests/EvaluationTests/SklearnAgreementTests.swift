@@ -39,10 +39,14 @@ final class SklearnAgreementTests: XCTestCase {
         XCTAssertEqual(m.n, 8000)
         for (name, ours) in [("accuracy", m.accuracy), ("precision", m.precision), ("recall", m.recall), ("f1", m.f1),
                              ("roc_auc", m.rocAUC!), ("average_precision", m.averagePrecision!), ("brier", m.brier),
-                             ("log_loss", m.loss!), ("ece", m.ece), ("roc_auc", m.perClass[1].rocAUC!)] {
+                             ("log_loss", m.loss!), ("ece", m.ece)] {
             XCTAssertEqual(ours, try XCTUnwrap(e[name] as? Double), accuracy: 1e-6, name)
         }
         XCTAssertEqual(m.confusion, e["confusion"] as? [[Int]])
+        // REAL against the rest ranks by p_real = 1 - p_fake: the same AUC as FAKE's, and so are the means.
+        for auc in [m.perClass[0].rocAUC, m.perClass[1].rocAUC, m.macro.rocAUC, m.weighted.rocAUC] {
+            XCTAssertEqual(try XCTUnwrap(auc), e["roc_auc"] as! Double, accuracy: 1e-6)
+        }
         try check(m.macro, e["macro"], "macro")
         try check(m.weighted, e["weighted"], "weighted")
         for c in 0..<2 { try check(m.perClass[c], (e["per_class"] as? [Any])?[c], "class \(c)") }
