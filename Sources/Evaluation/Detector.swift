@@ -124,14 +124,7 @@ public final class Detector: @unchecked Sendable {
     /// The verdict of a model with more than two classes: generator metadata makes it FAKE; otherwise the likeliest
     /// class, except that camera metadata turns a pixel verdict other than REAL into UNSURE (as for REAL/FAKE models).
     public static func verdict(probabilities p: [Double], classes: [String], evidence: [Evidence]) -> (Verdict, reason: String) {
-        if let e = evidence.first(where: { $0.indicates == .aiGenerated }) {
-            return (.fake, "metadata: \(e.source)")
-        }
-        let top = classes[p.indices.max { p[$0] < p[$1] } ?? 0]
-        if top != "REAL", let camera = evidence.first(where: { $0.indicates == .camera }) {
-            return (.unsure, "pixels say \(top), metadata says camera (\(camera.source))")
-        }
-        return (Verdict(rawValue: top), pixelsReason)
+        weigh(pixels: Verdict(rawValue: classes[p.indices.max { p[$0] < p[$1] } ?? 0]), evidence: evidence)
     }
 
     /// The `reason` of a verdict that the pixel score alone decided.
@@ -139,18 +132,23 @@ public final class Detector: @unchecked Sendable {
 
     /// Combines the pixel score and metadata evidence (see the type's documentation).
     public func verdict(pFake: Double, evidence: [Evidence]) -> (Verdict, reason: String) {
+        let inBand = unsureBand.lowerBound < unsureBand.upperBound && pFake > unsureBand.lowerBound && pFake < unsureBand.upperBound
+        return Self.weigh(pixels: inBand ? .unsure : pFake >= 0.5 ? .fake : .real, evidence: evidence)
+    }
+
+    /// The pixel verdict `pixels` weighed against metadata, for every model: generator metadata makes it FAKE; camera
+    /// metadata turns any pixel verdict but REAL into UNSURE.
+    private static func weigh(pixels: Verdict, evidence: [Evidence]) -> (Verdict, reason: String) {
         if let e = evidence.first(where: { $0.indicates == .aiGenerated }) {
             return (.fake, "metadata: \(e.source)")
         }
-        if unsureBand.lowerBound < unsureBand.upperBound, pFake > unsureBand.lowerBound, pFake < unsureBand.upperBound {
-            return (.unsure, "pixels: p_fake inside the unsure band")
-        }
-        if pFake >= 0.5, let camera = evidence.first(where: { $0.indicates == .camera }) {
+        if pixels == .unsure { return (.unsure, "pixels: p_fake inside the unsure band") }
+        if pixels != .real, let camera = evidence.first(where: { $0.indicates == .camera }) {
             // Camera metadata is easy to copy, so it never makes an image REAL; but a camera file that the
-            // CIFAKE-trained pixels call FAKE is far outside what they were trained on (MODEL_CARD.md).
-            return (.unsure, "pixels say FAKE, metadata says camera (\(camera.source))")
+            // CIFAKE-trained pixels call FAKE (or EDITED, GAN) is far outside what they were trained on (MODEL_CARD.md).
+            return (.unsure, "pixels say \(pixels.rawValue), metadata says camera (\(camera.source))")
         }
-        return (pFake >= 0.5 ? .fake : .real, Self.pixelsReason)
+        return (pixels, pixelsReason)
     }
 }
 

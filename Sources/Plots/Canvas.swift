@@ -81,14 +81,11 @@ final class Canvas {
 
     /// Text anchored at (x, y): `align` 0 left, 0.5 centre, 1 right; baseline at y.
     func text(_ s: String, _ x: Double, _ y: Double, size: Double = 12, align: Double = 0, bold: Bool = false, rotate: Bool = false) {
-        cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
-        cairo_set_font_size(cr, size)
-        var ext = cairo_text_extents_t()
-        cairo_text_extents(cr, s, &ext)
+        let advance = textWidth(s, size: size, bold: bold)  // also selects the font drawn with below
         cairo_save(cr)
         cairo_translate(cr, x, y)
         if rotate { cairo_rotate(cr, -Double.pi / 2) }
-        cairo_move_to(cr, -ext.x_advance * align, 0)
+        cairo_move_to(cr, -advance * align, 0)
         cairo_show_text(cr, s)
         cairo_restore(cr)
     }

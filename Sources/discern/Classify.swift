@@ -150,6 +150,8 @@ final class ResultPrinter {
     private let colour = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     private let encoder = Judgement.jsonEncoder()
 
+    /// The probability columns: p_fake for a REAL/FAKE model, else one per class in the model's order.
+    private var columns: [String] { classes ?? ["FAKE"] }
     /// The verdict column: UNSURE and every class name fit.
     private let verdictWidth: Int
 
@@ -159,20 +161,24 @@ final class ResultPrinter {
         verdictWidth = max(7, (classes ?? []).map(\.count).max() ?? 0)
     }
 
+    /// `s` padded to the table column of probability `name` (its header "P_<name>" and a 0.0000 fit).
+    private func cell(_ s: String, _ name: String) -> String {
+        s.padding(toLength: max(6, name.count + 2), withPad: " ", startingAt: 0) + "  "
+    }
+
     func header() {
-        let names = classes ?? []
         switch format {
-        case .csv: print((["path", "verdict"] + (classes == nil ? ["p_fake"] : names.map { "p_\($0.lowercased())" }) + ["reason", "evidence"]).joined(separator: ","))
-        case .table: print("VERDICT".padding(toLength: verdictWidth, withPad: " ", startingAt: 0) + "  " + (classes == nil ? "P_FAKE  " : names.map { "P_\($0)".padding(toLength: max(6, $0.count + 2), withPad: " ", startingAt: 0) + "  " }.joined())
+        case .csv: print((["path", "verdict"] + columns.map { "p_\($0.lowercased())" } + ["reason", "evidence"]).joined(separator: ","))
+        case .table: print("VERDICT".padding(toLength: verdictWidth, withPad: " ", startingAt: 0) + "  " + columns.map { cell("P_\($0)", $0) }.joined()
                            + "PATH  [EVIDENCE]  (WHY, unless the pixels alone decided)")
         case .json: break
         }
     }
 
-    /// The probability cells, formatted by `cell`: p_fake for a REAL/FAKE model, else every class's in the model's order.
-    private func probabilityCells(_ r: ClassifyResult, _ cell: (String, Double) -> String) -> [String] {
-        guard let classes else { return [cell("FAKE", r.pFake)] }
-        return classes.map { cell($0, r.probabilities?[$0] ?? .nan) }
+    /// Each column's probability of `r`, formatted with `format`.
+    private func probabilityCells(_ r: ClassifyResult, _ format: String) -> [String] {
+        guard let classes else { return [String(format: format, r.pFake)] }
+        return classes.map { String(format: format, r.probabilities?[$0] ?? .nan) }
     }
 
     func row(_ r: ClassifyResult) {
@@ -182,13 +188,13 @@ final class ResultPrinter {
             print(String(decoding: (try? encoder.encode(r)) ?? Data(), as: UTF8.self))
         case .csv:
             func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-            print(([q(r.path), r.verdict.rawValue] + probabilityCells(r) { String(format: "%.6f", $1) }
+            print(([q(r.path), r.verdict.rawValue] + probabilityCells(r, "%.6f")
                    + [q(r.reason), q(evidence.joined(separator: "; "))]).joined(separator: ","))
         case .table:
             let v = r.verdict.rawValue.padding(toLength: verdictWidth, withPad: " ", startingAt: 0)
             let code = r.verdict == .fake ? "31" : (r.verdict == .real ? "32" : "33")
             let shown = colour ? "\u{1B}[\(code)m\(v)\u{1B}[0m" : v
-            let cells = probabilityCells(r) { String(format: "%.4f", $1).padding(toLength: max(6, $0.count + 2), withPad: " ", startingAt: 0) + "  " }
+            let cells = zip(probabilityCells(r, "%.4f"), columns).map(cell)
             print("\(shown)  " + cells.joined() + r.path + (evidence.isEmpty ? "" : "  [" + evidence.joined(separator: "; ") + "]")
                   + (r.reason == Detector.pixelsReason ? "" : "  (\(r.reason))"))
         }
