@@ -15,6 +15,17 @@ public enum ImageDecoder {
         throw ImageError.unknownFormat(path: path)
     }
 
+    /// Width and height read from the header alone (no pixels are decoded): what a pixel budget needs before it
+    /// admits an image. Throws as `decode` does for empty, unknown or broken headers.
+    public static func dimensions(of data: Data, path: String = "<memory>") throws -> (width: Int, height: Int) {
+        guard !data.isEmpty else { throw ImageError.empty(path: path) }
+        switch format(of: data) {
+        case "jpeg": return try JPEGCodec.dimensions(data, path: path)
+        case "png": return try PNGCodec.dimensions(data, path: path)
+        default: throw ImageError.unknownFormat(path: path)
+        }
+    }
+
     /// Reads and decodes the file at `url`.
     public static func read(_ url: URL, maxPixels: Int = JPEGCodec.defaultMaxPixels) throws -> RGBImage {
         try decode(readFile(url), path: url.path, maxPixels: maxPixels)

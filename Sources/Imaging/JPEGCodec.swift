@@ -7,9 +7,40 @@ public enum JPEGCodec {
     public static let defaultMaxPixels = 50_000_000
 
     /// Decodes a JPEG to RGB after reading only its header to check the pixel count.
+    ///
+    /// The thread's decompressor is dropped after any failure, so a bad file can never leave state behind
+    /// for the next image decoded on the same thread (libjpeg keeps a half-read header otherwise).
     public static func decode(_ data: Data, path: String = "<memory>", maxPixels: Int = defaultMaxPixels) throws -> RGBImage {
         guard let handle = decompressor() else { throw ImageError.corrupt(path: path, reason: "cannot start the JPEG decoder") }
-        return try data.withUnsafeBytes { raw -> RGBImage in
+        do {
+            return try decode(data, handle: handle, path: path, maxPixels: maxPixels)
+        } catch {
+            discardDecompressor(handle)
+            throw error
+        }
+    }
+
+    /// Width and height from the JPEG header, without decoding pixels.
+    public static func dimensions(_ data: Data, path: String = "<memory>") throws -> (width: Int, height: Int) {
+        guard let handle = decompressor() else { throw ImageError.corrupt(path: path, reason: "cannot start the JPEG decoder") }
+        do {
+            return try data.withUnsafeBytes { raw in
+                guard let base = raw.bindMemory(to: UInt8.self).baseAddress, raw.count > 0 else { throw ImageError.empty(path: path) }
+                var w: Int32 = 0, h: Int32 = 0, subsamp: Int32 = 0, colorspace: Int32 = 0
+                guard tjDecompressHeader3(handle, base, UInt(raw.count), &w, &h, &subsamp, &colorspace) == 0 else {
+                    throw ImageError.corrupt(path: path, reason: String(cString: tjGetErrorStr2(handle)))
+                }
+                guard w > 0, h > 0 else { throw ImageError.corrupt(path: path, reason: "zero size") }
+                return (Int(w), Int(h))
+            }
+        } catch {
+            discardDecompressor(handle)
+            throw error
+        }
+    }
+
+    private static func decode(_ data: Data, handle: tjhandle, path: String, maxPixels: Int) throws -> RGBImage {
+        try data.withUnsafeBytes { raw -> RGBImage in
             guard let base = raw.bindMemory(to: UInt8.self).baseAddress, raw.count > 0 else { throw ImageError.empty(path: path) }
             var w: Int32 = 0, h: Int32 = 0, subsamp: Int32 = 0, colorspace: Int32 = 0
             guard tjDecompressHeader3(handle, base, UInt(raw.count), &w, &h, &subsamp, &colorspace) == 0 else {
@@ -55,6 +86,12 @@ public enum JPEGCodec {
         let h = tjInitDecompress()
         pthread_setspecific(decompressorKey, h)
         return h
+    }
+
+    /// Destroys the thread's decompressor; the next decode on this thread starts a fresh one.
+    private static func discardDecompressor(_ handle: tjhandle) {
+        pthread_setspecific(decompressorKey, nil)
+        tjDestroy(handle)
     }
 
     /// Encodes RGB as a baseline JPEG at `quality` (1...100) with 4:2:0 chroma subsampling and

@@ -39,11 +39,23 @@ public enum MetadataEvidence {
     static let generatorNames = ["stable diffusion", "midjourney", "dall-e", "dall·e", "firefly", "comfyui", "novelai",
                                  "automatic1111", "invokeai", "imagen", "flux", "leonardo", "dreamstudio", "nightcafe"]
 
+    /// Most bytes inflated from all of one file's compressed text chunks together (a file of many small zTXt bombs
+    /// stops here, as a single one stops at the same figure).
+    public static let inflateBudget = 16 << 20
+    /// Most PNG text chunks read from one file; later ones are skipped.
+    public static let maxTextChunks = 256
+
     /// All evidence items in `data` (empty for a file without metadata or an unknown format).
     public static func read(_ data: Data) -> [Evidence] {
         if data.starts(with: [0xFF, 0xD8]) { return jpeg(data) }
         if data.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return png(data) }
         return []
+    }
+
+    /// Bytes still allowed to be inflated while reading one file.
+    final class Budget {
+        var remaining: Int
+        init(_ bytes: Int) { remaining = bytes }
     }
 
     static func jpeg(_ data: Data) -> [Evidence] {
@@ -65,6 +77,8 @@ public enum MetadataEvidence {
 
     static func png(_ data: Data) -> [Evidence] {
         var out: [Evidence] = []
+        let budget = Budget(inflateBudget)
+        var textChunks = 0
         var i = data.startIndex + 8
         while i + 12 <= data.endIndex {
             let length = Int(data[i]) << 24 | Int(data[i + 1]) << 16 | Int(data[i + 2]) << 8 | Int(data[i + 3])
@@ -74,7 +88,8 @@ public enum MetadataEvidence {
             let body = data[start..<(start + length)]
             switch type {
             case "tEXt", "zTXt", "iTXt":
-                if let (key, text) = textChunk(type, Data(body)) { out += pngText(key, text) }
+                textChunks += 1
+                if textChunks <= maxTextChunks, let (key, text) = textChunk(type, Data(body), budget: budget) { out += pngText(key, text) }
             case "eXIf":
                 out += exif(Data(body))
             case "caBX":
@@ -106,7 +121,7 @@ public enum MetadataEvidence {
     }
 
     /// (keyword, text) of a PNG text chunk; zTXt / compressed iTXt are inflated.
-    static func textChunk(_ type: String, _ body: Data) -> (String, String)? {
+    static func textChunk(_ type: String, _ body: Data, budget: Budget = Budget(inflateBudget)) -> (String, String)? {
         guard let nul = body.firstIndex(of: 0) else { return nil }
         let key = String(decoding: body[..<nul], as: UTF8.self)
         var rest = body[(nul + 1)...]
@@ -115,7 +130,7 @@ public enum MetadataEvidence {
             return (key, String(decoding: rest, as: UTF8.self))
         case "zTXt":
             guard rest.count > 1 else { return nil }
-            return inflate(Data(rest.dropFirst())).map { (key, String(decoding: $0, as: UTF8.self)) }
+            return inflate(Data(rest.dropFirst()), budget: budget).map { (key, String(decoding: $0, as: UTF8.self)) }
         default:  // iTXt: compression flag, method, language\0, translated keyword\0, text
             guard rest.count >= 2 else { return nil }
             let compressed = rest[rest.startIndex] == 1
@@ -124,22 +139,25 @@ public enum MetadataEvidence {
             rest = rest[(l + 1)...]
             guard let t = rest.firstIndex(of: 0) else { return nil }
             let text = Data(rest[(t + 1)...])
-            if compressed { return inflate(text).map { (key, String(decoding: $0, as: UTF8.self)) } }
+            if compressed { return inflate(text, budget: budget).map { (key, String(decoding: $0, as: UTF8.self)) } }
             return (key, String(decoding: text, as: UTF8.self))
         }
     }
 
-    /// zlib-inflates at most 16 MB (metadata only; a bomb stops there).
-    static func inflate(_ data: Data) -> Data? {
+    /// zlib-inflates at most what `budget` has left (metadata only; a bomb stops there) and takes the bytes made from it.
+    static func inflate(_ data: Data, budget: Budget = Budget(inflateBudget)) -> Data? {
+        guard budget.remaining > 0 else { return nil }
         var stream = z_stream()
         guard inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { inflateEnd(&stream) }
         var out = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)
+        defer { budget.remaining -= out.count }
+        let cap = budget.remaining
         return data.withUnsafeBytes { raw -> Data? in
             stream.next_in = UnsafeMutablePointer(mutating: raw.bindMemory(to: UInt8.self).baseAddress)
             stream.avail_in = UInt32(data.count)
-            while out.count < 16 << 20 {
+            while out.count < cap {
                 let status = buffer.withUnsafeMutableBufferPointer { b -> Int32 in
                     stream.next_out = b.baseAddress
                     stream.avail_out = UInt32(b.count)

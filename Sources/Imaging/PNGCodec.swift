@@ -12,6 +12,7 @@ public enum PNGCodec {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         defer { png_image_free(&image) }
+        let data = withoutTextChunks(data)
         let ok = data.withUnsafeBytes { raw in
             png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count)
         }
@@ -48,6 +49,46 @@ public enum PNGCodec {
             }
         }
         return RGBImage(width: w, height: h, pixels: out)
+    }
+
+    /// Width and height from the PNG header, without decoding pixels.
+    public static func dimensions(_ data: Data, path: String = "<memory>") throws -> (width: Int, height: Int) {
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        defer { png_image_free(&image) }
+        let data = withoutTextChunks(data)
+        let ok = data.withUnsafeBytes { raw in png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) }
+        guard ok != 0 else { throw ImageError.corrupt(path: path, reason: message(image)) }
+        guard image.width > 0, image.height > 0 else { throw ImageError.corrupt(path: path, reason: "zero size") }
+        return (Int(image.width), Int(image.height))
+    }
+
+    /// `data` without its text chunks (tEXt, zTXt, iTXt), which never change pixels.
+    ///
+    /// libpng inflates every zTXt / iTXt chunk while it reads the header, each up to its own limit, so a file of a
+    /// thousand small text bombs cost a minute of CPU before a pixel was read. Metadata is read by
+    /// `MetadataEvidence` within one budget per file; the decoder does not need the chunks at all. A file without
+    /// text chunks, or whose chunk framing is broken, is returned as it is (libpng then reports the damage).
+    static func withoutTextChunks(_ data: Data) -> Data {
+        let text: Set<String> = ["tEXt", "zTXt", "iTXt"]
+        var keep: [Range<Int>] = []
+        var start = data.startIndex + 8, i = start, dropped = false
+        while i + 12 <= data.endIndex {
+            let length = Int(data[i]) << 24 | Int(data[i + 1]) << 16 | Int(data[i + 2]) << 8 | Int(data[i + 3])
+            let end = i + 12 + length
+            guard length >= 0, end <= data.endIndex else { break }
+            if text.contains(String(decoding: data[(i + 4)..<(i + 8)], as: UTF8.self)) {
+                keep.append(start..<i)
+                start = end
+                dropped = true
+            }
+            i = end
+        }
+        guard dropped else { return data }
+        keep.append(start..<data.endIndex)
+        var out = Data(data[data.startIndex..<(data.startIndex + 8)])
+        for r in keep { out.append(data[r]) }
+        return out
     }
 
     /// `c` with opacity `a` (0...255) over white, rounded.
