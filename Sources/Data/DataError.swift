@@ -13,4 +13,10 @@ public enum DataError: Error, CustomStringConvertible, Equatable {
         case let .invalidArgument(message): return message
         }
     }
+
+    /// The same error with where it happened added to a corrupt archive's reason (other cases unchanged).
+    func located(_ place: String) -> DataError {
+        guard case let .corruptArchive(path, reason) = self else { return self }
+        return .corruptArchive(path: path, reason: "\(reason) \(place)")
+    }
 }

@@ -20,6 +20,15 @@ public struct DatasetReport: Codable, Sendable {
     /// Per label: the most common estimated JPEG quality and how many files had it.
     public var jpegQuality: [String: QualitySummary] = [:]
     public var checksumMismatches = 0
+    /// Files whose bytes differ from their manifest sha256 (the first 100).
+    public var checksumMismatchFiles: [String] = []
+    /// Inputs with a manifest sha256 that were read and hashed.
+    public var checksumsVerified = 0
+    /// Inputs without a manifest sha256 (nothing to verify them against).
+    public var checksumsMissing = 0
+    /// Inputs with a manifest sha256 whose bytes could not be read (missing from the archive, say); also listed in
+    /// `checksumMismatchFiles`.
+    public var checksumsUnread = 0
     public var warnings: [String] = []
 
     public struct QualitySummary: Codable, Sendable {
@@ -35,6 +44,7 @@ public struct DatasetReport: Codable, Sendable {
         case unreadableFiles = "unreadable_files", duplicatesWithinSplit = "duplicates_within_split"
         case duplicatesAcrossSplits = "duplicates_across_splits", duplicatesAcrossLabels = "duplicates_across_labels"
         case jpegQuality = "jpeg_quality", checksumMismatches = "checksum_mismatches"
+        case checksumMismatchFiles = "checksum_mismatch_files", checksumsVerified = "checksums_verified", checksumsMissing = "checksums_missing", checksumsUnread = "checksums_unread"
     }
 
     /// Reads and decodes every input of `source` (headers only for size; pixels to prove readability).
@@ -60,6 +70,23 @@ public struct DatasetReport: Codable, Sendable {
             }
             for ((item, bytes), (image, sha)) in zip(chunk, outcomes) {
                 r.total += 1
+                // Checksums first: a file whose bytes changed may well no longer decode.
+                if case let .success(data) = bytes {
+                    if let expected = item.sha256 {
+                        r.checksumsVerified += 1
+                        if expected.lowercased() != (sha ?? SHA256Digest.hex(data)) {
+                            r.checksumMismatches += 1
+                            if r.checksumMismatchFiles.count < 100 { r.checksumMismatchFiles.append(item.path) }
+                        }
+                    } else {
+                        r.checksumsMissing += 1
+                    }
+                } else if item.sha256 != nil {
+                    r.checksumsUnread += 1
+                    if r.checksumMismatchFiles.count < 100 { r.checksumMismatchFiles.append(item.path) }
+                } else {
+                    r.checksumsMissing += 1
+                }
                 switch image {
                 case let .failure(error):
                     r.unreadable += 1
@@ -80,7 +107,6 @@ public struct DatasetReport: Codable, Sendable {
                     jpegs[item.label, default: 0] += 1
                     if q.exact { exact[item.label, default: 0] += 1 }
                 }
-                if let expected = item.sha256, expected != sha { r.checksumMismatches += 1 }
                 if let first = seen[sha] {
                     r.duplicates += 1
                     if first.split == item.split { r.duplicatesWithinSplit += 1 } else { r.duplicatesAcrossSplits += 1 }

@@ -38,6 +38,10 @@ public struct DatasetSource: Sendable {
                 for item in try ImageFolder.list(root) {
                     try body(item, Result { try ImageDecoder.readFile(URL(fileURLWithPath: item.path)) })
                 }
+                for item in try ImageFolder.listUnsupported(root) {
+                    let format = (item.path as NSString).pathExtension.uppercased()
+                    try body(item, .failure(ImageError.unsupported(path: item.path, reason: "\(format) files are not read (JPEG and PNG are); convert it first")))
+                }
                 // A folder of WebDataset shards is read shard by shard.
                 for shard in try ImageFolder.listShards(root) { try Self.forEachTarItem(shard, body) }
             case let .file(url):
@@ -52,16 +56,34 @@ public struct DatasetSource: Sendable {
 
     /// Like `forEach`, but reads on a background thread and hands over chunks of `size` items, so the
     /// caller's work on one chunk overlaps reading the next. Reader errors are thrown after the chunks before them.
-    public func forEachChunk(of size: Int, _ body: ([(LabeledItem, Result<Data, Error>)]) throws -> Void) throws {
+    ///
+    /// With `pixels`, a chunk also ends before the image whose header pixel count would take the chunk past it (and
+    /// with `bytes`, past that many file bytes), so a caller that decodes a whole chunk holds a bounded amount of
+    /// memory however large the images; an image above the budget forms a chunk of its own.
+    public func forEachChunk(of size: Int, pixels: Int? = nil, bytes: Int? = nil,
+                             _ body: ([(LabeledItem, Result<Data, Error>)]) throws -> Void) throws {
         let handoff = BoundedQueue<[(LabeledItem, Result<Data, Error>)]>(capacity: 2)
         let reader = Thread { [self] in
             var chunk: [(LabeledItem, Result<Data, Error>)] = []
+            var chunkPixels = 0, chunkBytes = 0
             do {
-                try forEach { item, bytes in
-                    chunk.append((item, bytes))
+                try forEach { item, data in
+                    let itemBytes = (try? data.get().count) ?? 0
+                    let itemPixels = pixels == nil ? 0 : ((try? data.get()).flatMap { try? ImageDecoder.dimensions(of: $0) }.map { $0.width * $0.height } ?? 0)
+                    if !chunk.isEmpty, chunkPixels + itemPixels > (pixels ?? .max) || chunkBytes + itemBytes > (bytes ?? .max) {
+                        guard handoff.put(chunk) else { throw CancellationError() }
+                        chunk = []
+                        chunkPixels = 0
+                        chunkBytes = 0
+                    }
+                    chunk.append((item, data))
+                    chunkPixels += itemPixels
+                    chunkBytes += itemBytes
                     if chunk.count >= size {
                         guard handoff.put(chunk) else { throw CancellationError() }
                         chunk = []
+                        chunkPixels = 0
+                        chunkBytes = 0
                     }
                 }
                 if !chunk.isEmpty { _ = handoff.put(chunk) }

@@ -6,10 +6,22 @@ import Imaging
 public enum ImageFolder {
     /// File extensions treated as images.
     public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
+    /// Image formats Discern does not read: listed so that a folder's files of these kinds are named and counted as
+    /// unsupported, never skipped without a word.
+    public static let unsupportedExtensions: Set<String> = ["gif", "webp", "tif", "tiff", "heic", "heif", "avif", "bmp", "jxl", "jp2"]
 
     /// Lists image files below `root` (recursively, sorted by path) with label and split from their
     /// folders relative to `root`.
     public static func list(_ root: URL) throws -> [LabeledItem] {
+        try list(root, extensions: imageExtensions)
+    }
+
+    /// Files below `root` in a format of `unsupportedExtensions`, labelled as `list` labels images.
+    public static func listUnsupported(_ root: URL) throws -> [LabeledItem] {
+        try list(root, extensions: unsupportedExtensions)
+    }
+
+    static func list(_ root: URL, extensions: Set<String>) throws -> [LabeledItem] {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {
             throw DataError.unreadable(path: root.path, reason: "no such folder")
@@ -19,7 +31,7 @@ public enum ImageFolder {
         }
         let base = root.standardizedFileURL.path
         var items: [LabeledItem] = []
-        for case let url as URL in walker where imageExtensions.contains(url.pathExtension.lowercased()) {
+        for case let url as URL in walker where extensions.contains(url.pathExtension.lowercased()) {
             let full = url.standardizedFileURL.path
             let relative = full.hasPrefix(base + "/") ? String(full.dropFirst(base.count + 1)) : url.lastPathComponent
             var item = LabeledItem.fromPath(relative, display: url.path)

@@ -14,6 +14,8 @@ public final class TarReader: IteratorProtocol, Sequence {
     private let path: String
     /// Set when iteration stopped on a damaged archive (the members before it were returned).
     public private(set) var error: DataError?
+    /// The last regular file read, to say where damage starts.
+    private var lastMember: String?
 
     public init(url: URL) throws {
         stream = try ByteStream(url: url)
@@ -29,20 +31,27 @@ public final class TarReader: IteratorProtocol, Sequence {
     }
 
     /// The next regular file; throws on a damaged archive.
+    ///
+    /// The error names where the damage is: the member whose data it cut, or the last good member before it.
     public func nextMember() throws -> TarMember? {
         var longName: String?
         while true {
-            let header = try stream.readExactly(512)
+            let where_ = lastMember.map { "after member \($0)" } ?? "at the first member"
+            let header: Data
+            do { header = try stream.readExactly(512) } catch let e as DataError { throw e.located(where_) }
             if header.isEmpty { return nil }
-            guard header.count == 512 else { throw DataError.corruptArchive(path: path, reason: "truncated header") }
+            guard header.count == 512 else { throw DataError.corruptArchive(path: path, reason: "truncated header \(where_)") }
             if header.withUnsafeBytes({ raw in raw.allSatisfy { $0 == 0 } }) { return nil }
-            try verifyChecksum(header)
+            do { try verifyChecksum(header) } catch let e as DataError { throw e.located(where_) }
             let size = try Self.number(header, 124, 12, path: path)
             let type = header[header.startIndex + 156]
             let padded = (size + 511) / 512 * 512
-            guard size >= 0, size < 1 << 34 else { throw DataError.corruptArchive(path: path, reason: "member size \(size)") }
-            let body = try stream.readExactly(padded)
-            guard body.count == padded else { throw DataError.corruptArchive(path: path, reason: "member data truncated") }
+            let member = longName ?? Self.ustarName(header)
+            guard size >= 0, size < 1 << 34 else { throw DataError.corruptArchive(path: path, reason: "member \(member): size \(size)") }
+            let body: Data
+            do { body = try stream.readExactly(padded) } catch let e as DataError { throw e.located("in member \(member)") }
+            guard body.count == padded else { throw DataError.corruptArchive(path: path, reason: "member \(member): data truncated") }
+            if type == 0 || type == UInt8(ascii: "0") || type == UInt8(ascii: "7") { lastMember = member }
             let content = body.prefix(size)
             switch type {
             case UInt8(ascii: "x"):

@@ -41,6 +41,9 @@ struct Classify: ParsableCommand {
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
+    /// Most header pixels decoded together (about 100 MB of RGB), and most file bytes read ahead per chunk.
+    static let chunkPixels = 32_000_000, chunkBytes = 64 << 20
+
     func validate() throws {
         guard grid >= 1 && grid <= 16 else { throw ValidationError("--grid must be 1...16") }
         if let model, !FileManager.default.fileExists(atPath: model) { throw ValidationError("\(model): no such checkpoint") }
@@ -54,7 +57,7 @@ struct Classify: ParsableCommand {
         if let heatmap { try FileManager.default.createDirectory(atPath: heatmap, withIntermediateDirectories: true) }
         let printer = ResultPrinter(format: format, classes: detector.isBinary ? nil : detector.classes)
         printer.header()
-        var failed = 0, counts: [Verdict: Int] = [:]
+        var failed = 0, counts: [Verdict: Int] = [:], unsupported: [String] = []
         // A missing path is an unreadable input (named, exit 1), not a usage error: the rest are still classified.
         let fileArgs = paths.filter { path in
             guard path != "-" else { return false }
@@ -75,6 +78,7 @@ struct Classify: ParsableCommand {
                 switch r {
                 case let .failure(error):
                     failed += 1
+                    if case let .unsupported(path, _) = error as? ImageError { unsupported.append((path as NSString).lastPathComponent) }
                     FileHandle.standardError.write(Data("discern: \(error)\n".utf8))
                 case let .success(result):
                     counts[result.verdict, default: 0] += 1
@@ -92,7 +96,8 @@ struct Classify: ParsableCommand {
                 throw ExitCode(1)
             }
             do {
-                try source.forEachChunk(of: 512) { items in process(items.map { ($0.0.path, $0.1) }) }
+                // Bounded by pixels and bytes as well as by count: 16 PNGs of 7000x7000 px would hold 2.4 GB decoded at once.
+                try source.forEachChunk(of: 512, pixels: Self.chunkPixels, bytes: Self.chunkBytes) { items in process(items.map { ($0.0.path, $0.1) }) }
             } catch {
                 failed += 1
                 FileHandle.standardError.write(Data("discern: \(error)\n".utf8))
@@ -102,6 +107,7 @@ struct Classify: ParsableCommand {
         let shown = [Verdict.fake, .real] + detector.classes.filter { $0 != "REAL" && $0 != "FAKE" }.map(Verdict.init(rawValue:)) + [.unsure]
         let summary = "\(counts.values.reduce(0, +)) classified: " + shown.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
             + "; \(failed) unreadable"
+            + (unsupported.isEmpty ? "" : " (\(unsupported.count) in unsupported formats: \(unsupported.prefix(5).joined(separator: ", "))\(unsupported.count > 5 ? ", ..." : ""))")
         if format == .table { print(summary) } else { FileHandle.standardError.write(Data((summary + "\n").utf8)) }
         if failed > 0 { throw ExitCode(1) }
     }

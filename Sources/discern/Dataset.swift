@@ -64,10 +64,14 @@ struct DatasetInspect: ParsableCommand {
     @Option(help: "Largest image accepted, in pixels (larger ones are counted unreadable before decoding).")
     var maxPixels: Int = 50_000_000
 
+    @Flag(help: "Check every input against its manifest sha256; exit 1 when one differs, is missing, or has no sha256.")
+    var verify = false
+
     func run() throws {
         let progress = ProgressBar(total: 0, label: "inspect", unknownTotal: true)
         let r = try DatasetReport.inspect(try inputs.source(), maxPixels: maxPixels) { progress.update($0) }
         progress.finish(r.total)
+        defer { if verify { Self.exitIfUnverified(r) } }
         if format == .json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
@@ -87,6 +91,25 @@ struct DatasetInspect: ParsableCommand {
         if !r.errors.isEmpty { print("errors: " + r.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) }
         for f in r.unreadableFiles.prefix(20) { print("  \(f)") }
         for w in r.warnings { print("warning: \(w)") }
+        if r.checksumsVerified + r.checksumsUnread > 0 {
+            print("checksums: \(r.checksumsVerified - r.checksumMismatches) match, \(r.checksumMismatches) differ, \(r.checksumsUnread) unread, \(r.checksumsMissing) without sha256")
+            for f in r.checksumMismatchFiles.prefix(20) { print("  checksum: \(f)") }
+        }
+    }
+
+    /// `--verify`: one line on stderr and exit status 1 unless every input was read and matched its sha256.
+    static func exitIfUnverified(_ r: DatasetReport) {
+        let bad = r.checksumMismatches + r.checksumsUnread
+        if r.checksumsVerified + r.checksumsUnread == 0 || r.checksumsMissing > 0 {
+            FileHandle.standardError.write(Data("verify: \(r.checksumsMissing) of \(r.total) inputs have no manifest sha256 (pass the .jsonl manifest)\n".utf8))
+            Foundation.exit(1)
+        }
+        if bad > 0 {
+            let first = r.checksumMismatchFiles.first.map { ", first \($0)" } ?? ""
+            FileHandle.standardError.write(Data("verify: \(bad) of \(r.total) inputs fail their manifest sha256 (\(r.checksumMismatches) differ, \(r.checksumsUnread) unread\(first))\n".utf8))
+            Foundation.exit(1)
+        }
+        FileHandle.standardError.write(Data("verify: all \(r.checksumsVerified) inputs match their manifest sha256\n".utf8))
     }
 }
 

@@ -49,7 +49,8 @@ final class ClassifyCommandTests: XCTestCase {
         let r = try runDiscern(["classify", sharedDataURL("metadata").path, "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let rows = try r.stdout.split(separator: "\n").map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
-        XCTAssertEqual(rows.count, 7)
+        // Every file of shared/data/metadata but its README: 2 ComfyUI PNGs, 2 camera JPEGs, 3 Adobe and 2 OpenAI C2PA files.
+        XCTAssertEqual(rows.count, 9)
         for row in rows where (row["path"] as? String ?? "").contains("comfyui") {
             XCTAssertEqual(row["verdict"] as? String, "FAKE")
             XCTAssertEqual(row["reason"] as? String, "metadata: png:prompt")

@@ -122,3 +122,97 @@ final class DatasetCommandTests: XCTestCase {
         }
     }
 }
+
+/// Issue #30: good images next to hostile files are all read, through `dataset inspect`, `classify` and the
+/// training loader, with the same pixels and scores as alone.
+final class HostileFolderTests: XCTestCase {
+    private var root: URL!
+    private var good: [String] = []
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("discern-hostile-\(UUID().uuidString)")
+        good = try HostileCorpus.writeFolder(root)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+
+    func testInspectCountsEveryGoodImageAndNamesEveryBadFile() throws {
+        for _ in 0..<3 {
+            let r = try runDiscern(["dataset", "inspect", root.path, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let j = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            XCTAssertEqual(j["counts"] as? [String: Int], ["REAL": 5, "FAKE": 5], r.stdout)
+            let unreadable = try XCTUnwrap(j["unreadable_files"] as? [String])
+            let named = Set(unreadable.map { line in HostileCorpus.hostileNames.first { line.contains("/" + $0 + ":") } ?? line })
+            XCTAssertEqual(named, HostileCorpus.hostileNames, "\(unreadable)")
+            for name in good.map({ ($0 as NSString).lastPathComponent }) {
+                XCTAssertFalse(unreadable.contains { $0.contains(name) }, "\(name) reported unreadable: \(unreadable)")
+            }
+        }
+    }
+
+    func testClassifyScoresEachGoodImageAsItDoesAlone() throws {
+        let r = try runDiscern(["classify", root.path, "--format", "json"])
+        XCTAssertEqual(r.status, 1, "the bad files make the exit status 1")
+        let rows = try r.stdout.split(separator: "\n").map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        XCTAssertEqual(rows.count, good.count, r.stderr)
+        for name in HostileCorpus.hostileNames { XCTAssertTrue(r.stderr.contains(name), "\(name) not named: \(r.stderr)") }
+        let alone = try runDiscern(["classify", "--format", "json"] + good.map { root.appendingPathComponent($0).path })
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        let expected = try alone.stdout.split(separator: "\n").map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: rows.map { ($0["path"] as? String ?? "", $0["p_fake"] as? Double ?? -1) }),
+                       Dictionary(uniqueKeysWithValues: expected.map { ($0["path"] as? String ?? "", $0["p_fake"] as? Double ?? -1) }))
+    }
+
+    func testTrainingLoaderKeepsEveryGoodImage() throws {
+        let ds = try DecodedDataset.load(DatasetSource(paths: [root.path]), size: 32)
+        XCTAssertEqual(ds.count, good.count)
+        XCTAssertEqual(Set(ds.failures.map { ($0.path as NSString).lastPathComponent }), HostileCorpus.hostileNames)
+        for (i, item) in ds.items.enumerated() {
+            let alone = try DecodedDataset.load(DatasetSource(paths: [item.path]), size: 32)
+            XCTAssertEqual(ds.image(i), alone.image(0), item.path)
+        }
+    }
+
+    func testUnsupportedFormatsAreNamedInTheSummary() throws {
+        try Data("GIF89a".utf8).write(to: root.appendingPathComponent("REAL/anim.gif"))
+        try Data("RIFF....WEBP".utf8).write(to: root.appendingPathComponent("FAKE/still.webp"))
+        let r = try runDiscern(["classify", root.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("2 in unsupported formats: still.webp, anim.gif"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("anim.gif: unsupported image: GIF files are not read"), r.stderr)
+    }
+}
+
+/// `dataset inspect --verify`: every input against its manifest sha256.
+final class VerifyTests: XCTestCase {
+    func testVerifyPassesOnAnIntactShardAndFailsOnAChangedMember() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("discern-verify-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let shard = try runDiscern(["dataset", "shard", sharedDataURL("cifake/sample").path, "--out", out.path, "--per-shard", "100"])
+        XCTAssertEqual(shard.status, 0, shard.stderr)
+        let manifest = out.appendingPathComponent("manifest.jsonl")
+        let ok = try runDiscern(["dataset", "inspect", manifest.path, "--verify"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(ok.stderr.contains("verify: all 64 inputs match"), ok.stderr)
+        XCTAssertTrue(ok.stdout.contains("checksums: 64 match, 0 differ"), ok.stdout)
+
+        // A folder has no manifest: nothing to verify against.
+        let folder = try runDiscern(["dataset", "inspect", sharedDataURL("cifake/sample").path, "--verify"])
+        XCTAssertEqual(folder.status, 1)
+        XCTAssertTrue(folder.stderr.contains("have no manifest sha256"), folder.stderr)
+
+        // Change one member's recorded hash: that member fails, by name.
+        var lines = try String(contentsOf: manifest, encoding: .utf8).split(separator: "\n").map(String.init)
+        let victim = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[3].utf8)) as? [String: Any])
+        lines[3] = lines[3].replacingOccurrences(of: victim["sha256"] as! String, with: String(repeating: "0", count: 64))
+        try (lines.joined(separator: "\n") + "\n").write(to: manifest, atomically: true, encoding: .utf8)
+        let bad = try runDiscern(["dataset", "inspect", manifest.path, "--verify", "--format", "json"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("1 of 64 inputs fail"), bad.stderr)
+        let j = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(bad.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(j["checksum_mismatches"] as? Int, 1)
+        let member = (victim["path"] as! String).split(separator: ":").last.map(String.init) ?? ""
+        XCTAssertTrue((j["checksum_mismatch_files"] as? [String] ?? []).first?.hasSuffix(member) ?? false, "\(j)")
+    }
+}

@@ -81,10 +81,55 @@ final class TrainerTests: XCTestCase {
         let observer = StopAfterBatch(1)
         let t = try Trainer(config: c, observer: observer)
         observer.flag = t.stop
-        _ = try t.run()
-        try Trainer(config: c).run(resume: true)
+        // The interrupt must fire inside the epoch: no epoch finished, and last.safetensors holds batch 1 of epoch 0.
+        XCTAssertEqual(try t.run().count, 0, "the run stopped before finishing its epoch")
+        XCTAssertEqual(observer.interruptedAt?.epoch, 1)
+        XCTAssertEqual(observer.interruptedAt?.batch, 1)
+        let (_, cutMeta) = try NN.Safetensors.read(dir.appendingPathComponent("cut/last.safetensors"))
+        XCTAssertEqual(cutMeta["epoch"], "0")
+        XCTAssertEqual(cutMeta["batch"], "1")
+        let whole = try weights("whole"), atCut = try weights("cut")
+        XCTAssertNotEqual(whole["optimizer/step"], atCut["optimizer/step"], "the cut run saved before the whole epoch")
+        let resumed = try Trainer(config: c).run(resume: true)
+        XCTAssertEqual(resumed.map(\.epoch), [1])
         let a = try weights("whole"), b = try weights("cut")
         for (k, v) in a where !k.hasPrefix("optimizer/") { XCTAssertEqual(v, b[k], k) }
+        XCTAssertEqual(a["optimizer/step"], b["optimizer/step"])
+    }
+
+    /// A shard damaged between two runs stops the resumed run before any step: the error names the shard and the
+    /// member it cut, and `last.safetensors` keeps its bytes (issue #30, data safety).
+    func testCorruptShardStopsWithItsMemberAndKeepsTheCheckpoint() throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let shard = dir.appendingPathComponent("train.tar")
+        var writer = TarWriter()
+        let sample = sharedDataURL("cifake/sample")
+        var names: [String] = []
+        for label in ["REAL", "FAKE"] {
+            for name in try FileManager.default.contentsOfDirectory(atPath: sample.appendingPathComponent(label).path).sorted() {
+                try writer.add(name: "\(label)/\(name)", data: Data(contentsOf: sample.appendingPathComponent("\(label)/\(name)")))
+                names.append("\(label)/\(name)")
+            }
+        }
+        let tar = writer.finished()
+        try tar.write(to: shard)
+        var c = config("shard", epochs: 2, model: "cnn")
+        c.data = [shard.path]
+        c.epochs = 1
+        try Trainer(config: c).run()
+        let last = dir.appendingPathComponent("shard/last.safetensors")
+        let before = try Data(contentsOf: last)
+        // Keep the archive up to the middle of member 40 (stored: every member is a 512-byte header plus its data).
+        let cut = tar.count / 2
+        try tar.prefix(cut).write(to: shard)
+        c.epochs = 2
+        XCTAssertThrowsError(try Trainer(config: c).run(resume: true)) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.contains(shard.path), message)
+            XCTAssertTrue(names.contains { message.contains("member \($0)") }, "names the member: \(message)")
+            XCTAssertTrue(message.contains("corrupt archive"), message)
+        }
+        XCTAssertEqual(try Data(contentsOf: last), before, "last.safetensors untouched")
     }
 
     /// `init_from` starts a fresh run from a checkpoint's weights: with a vanishing learning rate the
@@ -408,5 +453,6 @@ final class StopAfterBatch: TrainingObserver {
     func epochStarted(_ epoch: Int, of epochs: Int, batches: Int) {}
     func batchFinished(_ batch: Int, loss: Double, accuracy: Double, precision: Double, recall: Double) { if batch >= n { flag.set() } }
     func epochFinished(_ record: EpochRecord, best: Bool) {}
-    func interrupted(epoch: Int, batch: Int) {}
+    private(set) var interruptedAt: (epoch: Int, batch: Int)?
+    func interrupted(epoch: Int, batch: Int) { interruptedAt = (epoch, batch) }
 }
