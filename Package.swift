@@ -3,7 +3,9 @@
 // Layering (one-way): Tensor -> NN -> Models; Imaging -> Data; the `discern` CLI on top.
 import PackageDescription
 
-let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+// Release builds are checked (-O, the SwiftPM default): bounds checks and preconditions stay on in the code that
+// parses untrusted bytes. Kernels that need it skip checks locally through unsafe buffer pointers.
+let optimize: [SwiftSetting] = [.unsafeFlags(["-wmo"], .when(configuration: .release))]
 
 let package = Package(
     name: "Discern",
@@ -20,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
@@ -43,6 +48,12 @@ let package = Package(
                 exclude: ["Proto"], swiftSettings: optimize),
         .target(name: "Serving", dependencies: ["Evaluation", "Imaging", "Plots",
                                                 .product(name: "Hummingbird", package: "hummingbird"),
+                                                .product(name: "HummingbirdCore", package: "hummingbird"),
+                                                .product(name: "Logging", package: "swift-log"),
+                                                .product(name: "NIOCore", package: "swift-nio"),
+                                                .product(name: "NIOHTTP1", package: "swift-nio"),
+                                                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                                 .product(name: "MultipartKit", package: "multipart-kit"),
                                                 .product(name: "Prometheus", package: "swift-prometheus"),
                                                 .product(name: "Yams", package: "Yams")],
@@ -61,7 +72,7 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["discern", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
-        .testTarget(name: "ServingTests", dependencies: ["Serving", "Evaluation", "TestSupport",
+        .testTarget(name: "ServingTests", dependencies: ["Serving", "Evaluation", "TestSupport", .product(name: "Logging", package: "swift-log"),
                                                        .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                        .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Models", "TestSupport"]),

@@ -1,8 +1,11 @@
 import Evaluation
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Imaging
 import MultipartKit
+import NIOCore
+import NIOHTTPTypes
 
 /// `discern serve`: the HTTP API and web page around one loaded detector.
 ///
@@ -34,26 +37,31 @@ public struct DetectorServer: Sendable {
         ("get", "/"), ("get", "/healthz"), ("get", "/metrics"), ("get", "/openapi.yaml"), ("get", "/v1/model"), ("post", "/v1/classify"),
     ]
 
+    /// Pages served without the API key; every other path, however spelled, needs it.
+    public static let publicPaths: Set<String> = ["/", "/healthz", "/metrics", "/openapi.yaml"]
+
     /// The router with every route and middleware.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ErrorAndMetricsMiddleware(metrics: metrics))
-        if let key = options.apiKey { router.add(middleware: APIKeyMiddleware(key: key)) }
+        if let key = options.apiKey { router.add(middleware: APIKeyMiddleware(key: key, publicPaths: Self.publicPaths)) }
         let page = Self.resource("index", "html"), spec = Self.resource("openapi", "yaml")
-        router.get("/") { _, _ in Self.body(page, type: "text/html; charset=utf-8") }
-        router.get("/openapi.yaml") { _, _ in Self.body(spec, type: "application/yaml") }
+        router.get("/") { _, _ in try Self.body(page, type: "text/html; charset=utf-8") }
+        router.get("/openapi.yaml") { _, _ in try Self.body(spec, type: "application/yaml") }
         router.get("/healthz") { _, _ in
-            Self.json(["status": "ok", "queued_images": judge.batcher.queuedImages])
+            try Self.json(["status": "ok", "queued_images": judge.batcher.queuedImages, "pixels_in_flight": judge.pixels.inUse])
         }
         router.get("/metrics") { _, _ in Self.body(Data(metrics.text().utf8), type: "text/plain; version=0.0.4") }
-        router.get("/v1/model") { _, _ in Self.json(card) }
+        router.get("/v1/model") { _, _ in try Self.json(card) }
         router.post("/v1/classify") { request, _ in
             let heatmap = ["1", "true", "yes"].contains(request.uri.queryParameters.get("heatmap") ?? "")
             let contentType = request.headers[.contentType] ?? ""
             let limit = options.maxBodyBytes
+            let body = try await withTimeout(options.timeout, status: .requestTimeout, "sending the body") {
+                Data(buffer: try await request.body.collect(upTo: limit))
+            }
             return try await withTimeout(options.timeout) {
-                let body = Data(buffer: try await request.body.collect(upTo: limit))
-                return try await classify(body: body, contentType: contentType, heatmap: heatmap)
+                try await classify(body: body, contentType: contentType, heatmap: heatmap)
             }
         }
         return router
@@ -62,7 +70,7 @@ public struct DetectorServer: Sendable {
     private func classify(body: Data, contentType: String, heatmap: Bool) async throws -> Response {
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         if mediaType == "multipart/form-data" {
-            let uploads = try Self.multipartFiles(body, contentType: contentType)
+            let uploads = try Self.multipartFiles(body, contentType: contentType, maxParts: options.maxImagesPerRequest)
             guard !uploads.isEmpty else { throw HTTPError(.badRequest, message: "multipart body has no file parts") }
             let results = try await judge.judge(uploads, heatmap: heatmap)
             let good = results.compactMap { try? $0.get() }
@@ -83,7 +91,8 @@ public struct DetectorServer: Sendable {
     }
 
     /// The file parts of a multipart/form-data body as (file name or field name, bytes).
-    static func multipartFiles(_ body: Data, contentType: String) throws -> [(name: String, data: Data)] {
+    /// More than `maxParts` parts of any kind is `ServeError.tooManyImages` (413): the parser stops counting there.
+    static func multipartFiles(_ body: Data, contentType: String, maxParts: Int = .max) throws -> [(name: String, data: Data)] {
         guard let boundary = contentType.split(separator: ";").lazy.map({ $0.trimmingCharacters(in: .whitespaces) })
             .first(where: { $0.lowercased().hasPrefix("boundary=") })?.dropFirst(9).trimmingCharacters(in: CharacterSet(charactersIn: "\"")),
             !boundary.isEmpty else {
@@ -91,10 +100,12 @@ public struct DetectorServer: Sendable {
         }
         let parser = MultipartParser(boundary: boundary)
         var parts: [(name: String, data: Data)] = []
-        var headers: [String: String] = [:], current = Data()
+        var headers: [String: String] = [:], current = Data(), partCount = 0
         parser.onHeader = { field, value in headers[field.lowercased()] = value }
         parser.onBody = { buffer in current.append(contentsOf: buffer.readableBytesView) }
         parser.onPartComplete = {
+            partCount += 1
+            guard partCount <= maxParts else { return }
             let disposition = headers["content-disposition"] ?? ""
             func parameter(_ key: String) -> String? {
                 disposition.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -109,6 +120,7 @@ public struct DetectorServer: Sendable {
         do { try parser.execute(ByteBuffer(bytes: body)) } catch {
             throw HTTPError(.badRequest, message: "malformed multipart body: \(error)")
         }
+        guard partCount <= maxParts else { throw ServeError.tooManyImages(count: partCount, limit: maxParts) }
         return parts
     }
 
@@ -122,23 +134,62 @@ public struct DetectorServer: Sendable {
         body(try Judgement.jsonEncoder().encode(value), type: "application/json")
     }
 
-    static func json(_ object: [String: Any]) -> Response {
-        body((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data(), type: "application/json")
+    /// A JSON answer; a value that cannot be serialised is a 500, never an empty 200.
+    static func json(_ object: [String: Any]) throws -> Response {
+        guard JSONSerialization.isValidJSONObject(object),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            throw HTTPError(.internalServerError, message: "the answer could not be encoded as JSON")
+        }
+        return body(data, type: "application/json")
     }
 
     static func body(_ data: Data, type: String) -> Response {
         Response(status: .ok, headers: [.contentType: type], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func resource(_ name: String, _ ext: String) -> Data {
-        Bundle.module.url(forResource: name, withExtension: ext).flatMap { try? Data(contentsOf: $0) } ?? Data("\(name).\(ext) missing from this build".utf8)
+    /// A page bundled with this build, or a 500 naming what is missing (never a 200 with a placeholder).
+    static func body(_ resource: Data?, type: String) throws -> Response {
+        guard let resource else { throw HTTPError(.internalServerError, message: "a bundled resource is missing from this build") }
+        return body(resource, type: type)
+    }
+
+    static func resource(_ name: String, _ ext: String) -> Data? {
+        Bundle.module.url(forResource: name, withExtension: ext).flatMap { try? Data(contentsOf: $0) }
+    }
+
+    /// The HTTP/1.1 server: idle and slow-header connections close after `idleTimeout`, `Expect: 100-continue`
+    /// is answered, and at most `maxConnections` connections are open at once.
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let maxBody = options.maxBodyBytes
+        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [ContinueHandler(maxBodyBytes: maxBody)],
+                                              idleTimeout: .milliseconds(Int64(options.idleTimeout * 1000)))
+        return Application(router: router(), server: .http1(configuration: http),
+                           configuration: .init(address: .hostname(options.host, port: options.port), serverName: "discern",
+                                                availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
+                           onServerRunning: { await onRunning($0.localAddress?.port ?? 0) })
     }
 
     /// Runs the server until SIGTERM or SIGINT; in-flight requests finish first (graceful shutdown).
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let app = Application(router: router(), configuration: .init(address: .hostname(options.host, port: options.port), serverName: "discern"),
-                              onServerRunning: { await onRunning($0.localAddress?.port ?? 0) })
-        try await app.runService()
+        try await application(onRunning: onRunning).runService()
         judge.batcher.shutdown()
+    }
+}
+
+extension DetectorServer {
+    /// `path` as one spelling: percent-escapes decoded, empty and `.` segments dropped, `..` applied, a leading `/`.
+    /// `//v1///model/`, `/./v1/%6dodel` and `/x/../v1/model` all become `/v1/model`.
+    public static func canonicalPath(_ path: String) -> String {
+        let raw = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
+        var segments: [String] = []
+        for part in raw.split(separator: "/", omittingEmptySubsequences: true) {
+            let segment = String(part).removingPercentEncoding ?? String(part)
+            switch segment {
+            case "", ".": continue
+            case "..": _ = segments.popLast()
+            default: segments.append(segment)
+            }
+        }
+        return "/" + segments.joined(separator: "/")
     }
 }

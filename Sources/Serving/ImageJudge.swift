@@ -9,6 +9,10 @@ public struct ImageJudge: Sendable {
     public let detector: Detector
     public let batcher: InferenceBatcher
     public let options: ServeOptions
+    /// Pixels held decoded by all requests in flight.
+    public let pixels: PixelBudget
+    /// Threads that decode, apart from the server's.
+    public let decoders: DecodePool
 
     /// One upload that could not be judged.
     public struct Failure: Error, Sendable {
@@ -20,17 +24,37 @@ public struct ImageJudge: Sendable {
         self.detector = detector
         self.batcher = batcher
         self.options = options
+        self.pixels = PixelBudget(capacity: options.pixelBudget)
+        self.decoders = DecodePool(threads: options.decodeThreads)
     }
 
     /// Judges each `(name, bytes)`; undecodable uploads come back as failures, the rest are scored together.
+    ///
+    /// Before any pixel is decoded, the request's image count and header pixel total are checked against the
+    /// per-request limits (`ServeError.tooManyImages` / `.tooManyPixels`) and reserved from the shared budget
+    /// (`ServeError.pixelBudgetFull`); decoding runs on `decoders`.
     public func judge(_ uploads: [(name: String, data: Data)], heatmap: Bool) async throws -> [Result<Judgement, Failure>] {
-        let decoded = uploads.map { upload -> Result<(RGBImage, [Evidence]), Failure> in
-            do {
-                return .success(try Detector.read(upload.data, path: upload.name, maxPixels: options.maxPixels))
-            } catch let e as ImageError {
-                return .failure(Failure(name: upload.name, error: e))
-            } catch {
-                return .failure(Failure(name: upload.name, error: .corrupt(path: upload.name, reason: "\(error)")))
+        guard uploads.count <= options.maxImagesPerRequest else {
+            throw ServeError.tooManyImages(count: uploads.count, limit: options.maxImagesPerRequest)
+        }
+        let maxPixels = options.maxPixels
+        let headers = try await decoders.run {
+            uploads.map { upload -> Result<Int, Failure> in
+                Result {
+                    let (w, h) = try ImageDecoder.dimensions(of: upload.data, path: upload.name)
+                    guard w * h <= maxPixels else { throw ImageError.tooLarge(path: upload.name, width: w, height: h, limit: maxPixels) }
+                    return w * h
+                }.mapError(Self.failure(upload.name))
+            }
+        }
+        let total = headers.reduce(0) { $0 + ((try? $1.get()) ?? 0) }
+        guard total <= options.maxRequestPixels else { throw ServeError.tooManyPixels(count: total, limit: options.maxRequestPixels) }
+        try pixels.reserve(total)
+        defer { pixels.release(total) }
+        let decoded = try await decoders.run {
+            zip(uploads, headers).map { upload, header -> Result<(RGBImage, [Evidence]), Failure> in
+                if case let .failure(f) = header { return .failure(f) }
+                return Result { try Detector.read(upload.data, path: upload.name, maxPixels: maxPixels) }.mapError(Self.failure(upload.name))
             }
         }
         let images = decoded.compactMap { try? $0.get().0 }
@@ -48,6 +72,10 @@ public struct ImageJudge: Sendable {
             }
         }
         return out
+    }
+
+    private static func failure(_ name: String) -> (Error) -> Failure {
+        { error in Failure(name: name, error: error as? ImageError ?? .corrupt(path: name, reason: "\(error)")) }
     }
 
     /// The per-tile p_fake overlay as a `data:image/png;base64,` URL.

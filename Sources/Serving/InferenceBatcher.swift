@@ -51,7 +51,7 @@ public final class InferenceBatcher: @unchecked Sendable {
             condition.lock()
             defer { condition.unlock() }
             if stopping { return continuation.resume(throwing: ServeError.shuttingDown) }
-            if queued > 0 && queued + images.count > capacity { return continuation.resume(throwing: ServeError.busy) }
+            if queued + images.count > capacity { return continuation.resume(throwing: ServeError.busy) }
             queue.append(Pending(images: images, continuation: continuation))
             queued += images.count
             condition.signal()
@@ -96,13 +96,22 @@ public final class InferenceBatcher: @unchecked Sendable {
 public enum ServeError: Error, CustomStringConvertible, Equatable {
     /// The inference queue is full (503 + Retry-After).
     case busy
+    /// The pixels of the requests in flight fill the decoding budget (503 + Retry-After).
+    case pixelBudgetFull
     /// The server is stopping (503).
     case shuttingDown
+    /// More images in one request than allowed (413).
+    case tooManyImages(count: Int, limit: Int)
+    /// More pixels in one request than allowed (413).
+    case tooManyPixels(count: Int, limit: Int)
 
     public var description: String {
         switch self {
         case .busy: return "the inference queue is full; retry shortly"
+        case .pixelBudgetFull: return "the server is decoding as many pixels as it allows; retry shortly"
         case .shuttingDown: return "the server is shutting down"
+        case let .tooManyImages(count, limit): return "\(count) images in one request, above the limit of \(limit)"
+        case let .tooManyPixels(count, limit): return "\(count) pixels in one request, above the limit of \(limit)"
         }
     }
 }

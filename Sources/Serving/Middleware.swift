@@ -1,20 +1,40 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Imaging
+import Logging
+import NIOHTTP1
 
-/// Every error becomes a JSON body `{"error": ..., "status": ...}` with the right status; requests are counted.
+/// The response header that carries the request id of the access log.
+let requestIDField = HTTPField.Name("X-Request-Id")!
+
+/// Every error becomes a JSON body `{"error": ..., "status": ...}` with the right status; requests are counted and
+/// logged (one access line each, with the request id that is also sent back as `X-Request-Id`).
+///
+/// Broken HTTP framing (a bad chunk size, say) is passed on to the server, which answers 400 and closes the
+/// connection, since nothing more can be read from it safely.
 struct ErrorAndMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        let response: Response
+        var response: Response
         do {
             response = try await next(request, context)
+        } catch let error as HTTPParserError {
+            metrics.request(route: Self.route(request.uri.path), status: 400, seconds: ContinuousClock.now - start)
+            context.logger.notice("malformed request", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(error)"])
+            throw error
         } catch {
-            response = Self.response(for: error)
+            response = Self.response(for: error, request: request)
+            let level: Logger.Level = response.status.code >= 500 ? .error : .notice
+            context.logger.log(level: level, "request failed", metadata: ["status": "\(response.status.code)", "error": "\(error)"])
         }
-        metrics.request(route: Self.route(request.uri.path), status: response.status.code, seconds: ContinuousClock.now - start)
+        let seconds = ContinuousClock.now - start
+        metrics.request(route: Self.route(request.uri.path), status: response.status.code, seconds: seconds)
+        response.headers[requestIDField] = context.id
+        context.logger.info("\(request.method) \(request.uri.path) \(response.status.code)",
+                            metadata: ["duration_ms": "\(Int(seconds / .milliseconds(1)))"])
         return response
     }
 
@@ -23,13 +43,25 @@ struct ErrorAndMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         ["/", "/healthz", "/metrics", "/openapi.yaml", "/v1/model", "/v1/classify"].contains(path) ? path : "other"
     }
 
-    static func response(for error: Error) -> Response {
+    static func response(for error: Error, request: Request? = nil) -> Response {
         switch error {
+        case let e as HTTPError where e.status == .notFound:
+            // A served path asked with another method: 405 with the methods it takes.
+            if let request {
+                let path = DetectorServer.canonicalPath(request.uri.path)
+                let allowed = DetectorServer.routes.filter { $0.path == path }.map { $0.method.uppercased() }
+                if !allowed.isEmpty {
+                    return json(.methodNotAllowed, "\(request.method) is not allowed on \(path); use \(allowed.joined(separator: ", "))",
+                                headers: [.allow: allowed.joined(separator: ", ")])
+                }
+            }
+            return json(e.status, e.body ?? "no such route")
         case let e as HTTPError: return json(e.status, e.body ?? e.status.reasonPhrase, headers: e.headers)
         case let e as ServeError:
             switch e {
-            case .busy: return json(.serviceUnavailable, e.description, headers: [.retryAfter: "1"])
+            case .busy, .pixelBudgetFull: return json(.serviceUnavailable, e.description, headers: [.retryAfter: "1"])
             case .shuttingDown: return json(.serviceUnavailable, e.description)
+            case .tooManyImages, .tooManyPixels: return json(.contentTooLarge, e.description)
             }
         case let e as ImageJudge.Failure: return json(status(for: e.error), e.error.description)
         case let e as HTTPResponseError: return json(e.status, e.status.reasonPhrase)
@@ -49,17 +81,25 @@ struct ErrorAndMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     static func json(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        let body = (try? JSONSerialization.data(withJSONObject: ["error": message, "status": status.code], options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        // Serialising two plain strings and an integer cannot fail; the fallback is still a valid body.
+        let body = (try? JSONSerialization.data(withJSONObject: ["error": message, "status": status.code], options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data(#"{"error":"internal error","status":500}"#.utf8)
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 
-/// With an API key configured, `/v1/*` needs `Authorization: Bearer KEY` or `X-API-Key: KEY` (401 otherwise).
+/// With an API key configured, every request needs `Authorization: Bearer KEY` or `X-API-Key: KEY` (401 otherwise),
+/// except the public pages in `DetectorServer.publicPaths`.
+///
+/// The check denies by default: a path is public only when its canonical spelling (`canonicalPath`: empty and `.`
+/// segments dropped, `..` applied, percent-escapes decoded) is exactly a public page. The router ignores empty
+/// segments, so a prefix test on the raw path (`//v1/classify`) let requests through without the key.
 struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     let key: String
+    let publicPaths: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix("/v1/") else { return try await next(request, context) }
+        if publicPaths.contains(DetectorServer.canonicalPath(request.uri.path)) { return try await next(request, context) }
         let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
         let given = bearer ?? request.headers.first { $0.name.canonicalName == "x-api-key" }?.value
         // Constant-time comparison of equal-length keys.
@@ -70,8 +110,9 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Runs `work`, or throws 503 when it takes longer than `seconds` (the work is cancelled).
-func withTimeout<T: Sendable>(_ seconds: TimeInterval, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+/// Runs `work`, or throws `HTTPError(status)` (503 unless told) when it takes longer than `seconds` (the work is cancelled).
+func withTimeout<T: Sendable>(_ seconds: TimeInterval, status: HTTPResponse.Status = .serviceUnavailable, _ what: String = "request",
+                              _ work: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await work() }
         group.addTask {
@@ -80,7 +121,7 @@ func withTimeout<T: Sendable>(_ seconds: TimeInterval, _ work: @escaping @Sendab
         }
         defer { group.cancelAll() }
         guard let first = try await group.next(), let value = first else {
-            throw HTTPError(.serviceUnavailable, message: "request took longer than \(seconds) s")
+            throw HTTPError(status, message: "\(what) took longer than \(seconds) s")
         }
         return value
     }

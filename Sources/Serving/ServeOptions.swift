@@ -10,8 +10,20 @@ public struct ServeOptions: Sendable {
     public var maxBodyBytes = 20 * 1024 * 1024
     /// Largest image accepted, in pixels, checked from the header before decoding (413 beyond).
     public var maxPixels = 50_000_000
-    /// Time allowed for one request (503 beyond).
+    /// Most images in one request (413 beyond).
+    public var maxImagesPerRequest = 64
+    /// Most pixels in one request, all its images together, read from their headers before decoding (413 beyond).
+    public var maxRequestPixels = 100_000_000
+    /// Most pixels decoded and held at once by all requests in flight (503 + Retry-After beyond).
+    public var pixelBudget = 200_000_000
+    /// Threads that decode uploads (apart from the threads that answer requests).
+    public var decodeThreads = 2
+    /// Time allowed for one request (503 beyond; 408 when the client is still sending its body).
     public var timeout: TimeInterval = 30
+    /// Seconds a connection may sit without a complete request before it is closed (slow headers, idle keep-alive).
+    public var idleTimeout: TimeInterval = 15
+    /// Most open connections; past it new connections wait in the listen backlog until one closes.
+    public var maxConnections = 512
     /// Images per forward pass.
     public var maxBatch = 64
     /// How long a request waits for others to share its forward pass.

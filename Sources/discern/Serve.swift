@@ -11,6 +11,8 @@ struct Serve: AsyncParsableCommand {
             Routes: GET / (drag-and-drop page), POST /v1/classify (raw image body or multipart/form-data; ?heatmap=1), \
             GET /v1/model, GET /healthz, GET /metrics (Prometheus), GET /openapi.yaml.
             Concurrent requests share forward passes (micro-batching); a full queue answers 503 with Retry-After. \
+            Uploads are decoded on their own threads within a pixel budget shared by all requests; every request is \
+            logged to stderr with its id (also sent as X-Request-Id). \
             SIGTERM or Ctrl-C stops accepting connections and finishes the requests in flight.
             """)
 
@@ -32,8 +34,26 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest image in pixels.")
     var maxPixels = 50_000_000
 
-    @Option(help: "Seconds allowed per request.")
+    @Option(help: "Most images in one request (413 beyond).")
+    var maxImages = 64
+
+    @Option(help: "Most pixels in one request, all its images together, read from the headers before decoding (413 beyond).")
+    var maxRequestPixels = 100_000_000
+
+    @Option(help: "Most pixels decoded at once by all requests in flight (503 + Retry-After beyond).")
+    var pixelBudget = 200_000_000
+
+    @Option(help: "Threads that decode uploads, apart from those that answer requests.")
+    var decodeThreads = 2
+
+    @Option(help: "Seconds allowed to send the body (408 beyond) and then to answer (503 beyond).")
     var timeout = 30.0
+
+    @Option(help: "Seconds a connection may sit without a complete request before it is closed (slow or idle clients).")
+    var idleTimeout = 15.0
+
+    @Option(help: "Most open connections; more wait in the listen backlog.")
+    var maxConnections = 512
 
     @Option(help: "Images per forward pass.")
     var maxBatch = 64
@@ -46,9 +66,11 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
-        guard maxBodyMb >= 1, maxPixels >= 1, timeout > 0, maxBatch >= 1, batchWaitMs >= 0, queue >= 1 else {
+        guard maxBodyMb >= 1, maxPixels >= 1, timeout > 0, maxBatch >= 1, batchWaitMs >= 0, queue >= 1, maxImages >= 1,
+              maxRequestPixels >= 1, pixelBudget >= 1, decodeThreads >= 1, idleTimeout > 0, maxConnections >= 1 else {
             throw ValidationError("limits must be positive")
         }
+        guard maxImages <= queue else { throw ValidationError("--max-images (\(maxImages)) must not exceed --queue (\(queue))") }
         if let model, !FileManager.default.fileExists(atPath: model) { throw ValidationError("\(model): no such checkpoint") }
     }
 
@@ -68,6 +90,12 @@ struct Serve: AsyncParsableCommand {
         options.maxBodyBytes = maxBodyMb * 1024 * 1024
         options.maxPixels = maxPixels
         options.timeout = timeout
+        options.maxImagesPerRequest = maxImages
+        options.maxRequestPixels = maxRequestPixels
+        options.pixelBudget = pixelBudget
+        options.decodeThreads = decodeThreads
+        options.idleTimeout = idleTimeout
+        options.maxConnections = maxConnections
         options.maxBatch = maxBatch
         options.batchWait = batchWaitMs / 1000
         options.queueCapacity = queue

@@ -4,6 +4,7 @@ import Hummingbird
 import HTTPTypes
 import HummingbirdTesting
 import Imaging
+import Logging
 import Serving
 import TestSupport
 import XCTest
@@ -23,7 +24,10 @@ final class ServerTests: XCTestCase {
     }
 
     private func test(_ server: DetectorServer, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: server.router())
+        // Quiet: the access and error logs are checked by scripts/bench/serve_hostile.sh, not here.
+        var logger = Logger(label: "discern-test")
+        logger.logLevel = .critical
+        let app = Application(router: server.router(), logger: logger)
         try await app.test(.live) { client in try await body(client) }
     }
 
@@ -212,6 +216,119 @@ final class ServerTests: XCTestCase {
             keyed[HTTPField.Name("X-API-Key")!] = "s3cret"
             try await client.execute(uri: "/v1/model", method: .get, headers: keyed) { r in XCTAssertEqual(r.status, .ok) }
             try await client.execute(uri: "/healthz", method: .get) { r in XCTAssertEqual(r.status, .ok) }
+        }
+    }
+
+    /// No route but the public pages answers without the key, however its path is spelled (issue #30: `//v1/classify`
+    /// answered 200 without a key because the router ignores empty segments).
+    func testAPIKeyHoldsForEverySpellingOfEveryRoute() async throws {
+        let image = try sample("REAL").data
+        @Sendable func spellings(_ path: String) -> [String] {
+            let tail = path.dropFirst()
+            var out = [path, "/" + path, "//" + tail, "///" + tail.replacingOccurrences(of: "/", with: "///"), path + "/", path + "//",
+                       "/./" + tail, "/x/../" + tail, "/healthz/../" + tail, path + "?heatmap=1", "/" + path + "?a=/healthz",
+                       path.replacingOccurrences(of: "v1", with: "%76%31"), "/" + tail.replacingOccurrences(of: "/", with: "%2F"),
+                       path.replacingOccurrences(of: "/v1/", with: "/v1/./"), path.uppercased()]
+            if let last = tail.split(separator: "/").last { out.append(path.replacingOccurrences(of: String(last), with: "%" + String(format: "%02X", last.utf8.first!) + last.dropFirst())) }
+            return out
+        }
+        let guarded = DetectorServer.routes.filter { !DetectorServer.publicPaths.contains($0.path) }
+        XCTAssertEqual(Set(guarded.map(\.path)), ["/v1/model", "/v1/classify"])
+        try await test(server { $0.apiKey = "s3cret" }) { client in
+            for route in guarded {
+                for uri in spellings(route.path) {
+                    for method: HTTPRequest.Method in [.get, .post, .put, .delete] {
+                        try await client.execute(uri: uri, method: method, headers: [.contentType: "image/jpeg"], body: ByteBuffer(bytes: image)) { r in
+                            XCTAssertEqual(r.status, .unauthorized, "\(method) \(uri) without the key")
+                        }
+                    }
+                }
+                let method: HTTPRequest.Method = route.method == "get" ? .get : .post
+                try await client.execute(uri: route.path, method: method, headers: [.authorization: "Bearer s3cret", .contentType: "image/jpeg"],
+                                         body: ByteBuffer(bytes: image)) { r in XCTAssertEqual(r.status, .ok, route.path) }
+            }
+            for path in DetectorServer.publicPaths {
+                try await client.execute(uri: path, method: .get) { r in XCTAssertEqual(r.status, .ok, path) }
+            }
+        }
+    }
+
+    /// Issue #30: after someone's bad upload, everyone's valid uploads still get their own answer (a JPEG whose SOF
+    /// claimed 65535x65535 made 39-49 of 64 later uploads fail until restart). Every hostile file, each followed by
+    /// every good one, raw and in one multipart; then `/healthz`.
+    func testGoodUploadsAnswerTheSameAfterAnyBadOne() async throws {
+        let good = try HostileCorpus.good().filter { ["jpeg", "png"].contains(ImageDecoder.format(of: $0.data)) }
+        let bad = HostileCorpus.hostile(jpeg: good[0].data, png: try XCTUnwrap(good.first { $0.name == "png_rgb8.png" }).data)
+        var scores: [String: Double] = [:]
+        for g in good { scores[g.name] = Self.detector.pFake([try ImageDecoder.decode(g.data, path: g.name)])[0] }
+        let alone = scores
+        try await test(server()) { client in
+            for b in bad {
+                try await client.execute(uri: "/v1/classify", method: .post, headers: [.contentType: "image/jpeg"], body: ByteBuffer(bytes: b.data)) { r in
+                    XCTAssertTrue((400..<500).contains(Int(r.status.code)), "\(b.name): \(r.status)")
+                }
+                for g in good {
+                    try await client.execute(uri: "/v1/classify", method: .post, headers: [.contentType: "image/jpeg"], body: ByteBuffer(bytes: g.data)) { r in
+                        XCTAssertEqual(r.status, .ok, "\(g.name) after \(b.name)")
+                        XCTAssertEqual(try self.json(r)["p_fake"] as? Double ?? -1, alone[g.name]!, accuracy: 1e-6, "\(g.name) after \(b.name)")
+                    }
+                }
+            }
+            var rng = SplitMix(seed: 5)
+            let mixed = (good + bad).shuffled(using: &rng)
+            let (body, headers) = self.multipart(mixed)
+            try await client.execute(uri: "/v1/classify", method: .post, headers: headers, body: body) { r in
+                XCTAssertEqual(r.status, .ok)
+                let answer = try self.json(r)
+                let results = try XCTUnwrap(answer["results"] as? [[String: Any]])
+                XCTAssertEqual(results.count, good.count)
+                for row in results {
+                    let name = row["path"] as? String ?? ""
+                    XCTAssertEqual(row["p_fake"] as? Double ?? -1, alone[name] ?? -2, accuracy: 1e-6, name)
+                }
+                XCTAssertEqual((answer["errors"] as? [[String: Any]])?.count, bad.count)
+            }
+            try await client.execute(uri: "/healthz", method: .get) { r in
+                XCTAssertEqual(r.status, .ok)
+                XCTAssertEqual(try self.json(r)["pixels_in_flight"] as? Int, 0, "every reservation given back")
+            }
+        }
+    }
+
+    /// Limits per request (images, header pixels) answer 413 before decoding; wrong methods 405 with Allow; public
+    /// routes show no training paths; every answer carries a request id.
+    func testRequestLimitsMethodsAndCard() async throws {
+        let image = try sample("REAL").data
+        let big = try ImageDecoder.decode(image)
+        try await test(server { $0.maxImagesPerRequest = 3; $0.maxRequestPixels = 3 * big.width * big.height; $0.pixelBudget = 4 * big.width * big.height }) { client in
+            let (four, fourHeaders) = self.multipart(Array(repeating: (name: "a.jpg", data: image), count: 4))
+            try await client.execute(uri: "/v1/classify", method: .post, headers: fourHeaders, body: four) { r in
+                XCTAssertEqual(r.status, .contentTooLarge)
+                XCTAssertTrue((try self.json(r)["error"] as? String ?? "").contains("4 images in one request"))
+            }
+            let (three, threeHeaders) = self.multipart(Array(repeating: (name: "a.jpg", data: image), count: 3))
+            try await client.execute(uri: "/v1/classify", method: .post, headers: threeHeaders, body: three) { r in
+                XCTAssertEqual(r.status, .ok)
+                XCTAssertNotNil(r.headers[HTTPField.Name("X-Request-Id")!])
+            }
+            // Twelve parts that are not files still count as parts.
+            var body = Data()
+            for _ in 0..<12 { body.append(Data("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nv\r\n".utf8)) }
+            body.append(Data("--b--\r\n".utf8))
+            try await client.execute(uri: "/v1/classify", method: .post, headers: [.contentType: "multipart/form-data; boundary=b"], body: ByteBuffer(bytes: body)) { r in
+                XCTAssertEqual(r.status, .contentTooLarge)
+            }
+            for (uri, method, allow) in [("/v1/classify", HTTPRequest.Method.get, "POST"), ("/v1/model", .post, "GET"), ("/healthz", .delete, "GET")] {
+                try await client.execute(uri: uri, method: method) { r in
+                    XCTAssertEqual(r.status, .methodNotAllowed, "\(method) \(uri)")
+                    XCTAssertEqual(r.headers[.allow], allow)
+                    XCTAssertEqual(try self.json(r)["status"] as? Int, 405)
+                }
+            }
+            try await client.execute(uri: "/v1/model", method: .get) { r in
+                let text = String(buffer: r.body)
+                XCTAssertFalse(text.contains("runs/") || text.contains("runs\\/") || text.contains("../"), text)
+            }
         }
     }
 
