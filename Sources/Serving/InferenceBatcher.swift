@@ -22,6 +22,7 @@ public final class InferenceBatcher: @unchecked Sendable {
     private var queue: [Pending] = []
     private var queued = 0
     private var stopping = false
+    private var paused = false
     private var thread: Thread?
     /// Called after each forward pass with its image count (for metrics).
     public var onBatch: (@Sendable (Int) -> Void)?
@@ -58,6 +59,25 @@ public final class InferenceBatcher: @unchecked Sendable {
         }
     }
 
+    /// Holds the worker: requests queue up (and the capacity check still applies) but none is scored until
+    /// `resume()`. Lets tests and operators build a known queue without racing a timer.
+    public func pause() {
+        condition.withLock { paused = true }
+    }
+
+    /// Lets a paused worker go on; what queued meanwhile is scored in batches of up to `maxBatch`.
+    public func resume() {
+        condition.withLock {
+            paused = false
+            condition.broadcast()
+        }
+    }
+
+    /// Waits (yielding, without sleeping) until at least `count` images are queued.
+    public func waitUntilQueued(_ count: Int) async {
+        while queuedImages < count { await Task.yield() }
+    }
+
     /// Scores what is queued, then ends the worker; later calls fail with `ServeError.shuttingDown`.
     public func shutdown() {
         condition.withLock {
@@ -69,7 +89,7 @@ public final class InferenceBatcher: @unchecked Sendable {
     private func run() {
         while true {
             condition.lock()
-            while queue.isEmpty && !stopping { condition.wait() }
+            while (queue.isEmpty || paused) && !stopping { condition.wait() }
             if queue.isEmpty { condition.unlock(); return }
             let deadline = Date(timeIntervalSinceNow: wait)
             while queued < maxBatch && !stopping && condition.wait(until: deadline) {}

@@ -110,19 +110,63 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Runs `work`, or throws `HTTPError(status)` (503 unless told) when it takes longer than `seconds` (the work is cancelled).
+/// Runs `work`, or throws `HTTPError(status)` (503 unless told) when it takes longer than `seconds`.
+///
+/// The answer is sent at the deadline even when `work` cannot stop at once (it waits on the model or on a decode):
+/// `work` runs as its own task, is cancelled, and finishes in the background, never holding the response.
 func withTimeout<T: Sendable>(_ seconds: TimeInterval, status: HTTPResponse.Status = .serviceUnavailable, _ what: String = "request",
                               _ work: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await work() }
-        group.addTask {
-            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-            return nil
+    let once = ResumeOnce<T>()
+    let task = Task { once.resume(await Result(catching: { try await work() })) }
+    let timer = Task {
+        try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+        if once.resume(.failure(HTTPError(status, message: "\(what) took longer than \(seconds) s"))) { task.cancel() }
+    }
+    defer { timer.cancel() }
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { once.set($0) }
+    } onCancel: {
+        task.cancel()
+        once.resume(.failure(CancellationError()))
+    }
+}
+
+/// Resumes a continuation with the first result given, before or after the continuation is set; later ones are dropped.
+final class ResumeOnce<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, Error>?
+    private var result: Result<T, Error>?
+    private var done = false
+
+    func set(_ c: CheckedContinuation<T, Error>) {
+        lock.lock()
+        if let result, !done {
+            done = true
+            lock.unlock()
+            c.resume(with: result)
+            return
         }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw HTTPError(status, message: "\(what) took longer than \(seconds) s")
-        }
-        return value
+        continuation = c
+        lock.unlock()
+    }
+
+    /// True when this result was the first.
+    @discardableResult
+    func resume(_ r: Result<T, Error>) -> Bool {
+        lock.lock()
+        guard result == nil else { lock.unlock(); return false }
+        result = r
+        guard let c = continuation, !done else { lock.unlock(); return true }
+        done = true
+        continuation = nil
+        lock.unlock()
+        c.resume(with: r)
+        return true
+    }
+}
+
+extension Result where Failure == Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

@@ -147,7 +147,7 @@ final class ServerTests: XCTestCase {
                 XCTAssertEqual(documented, Set(DetectorServer.routes.map { "\($0.method) \($0.path)" }))
                 let classify = try XCTUnwrap(paths["/v1/classify"]?["post"] as? [String: Any])
                 let codes = Set((classify["responses"] as? [String: Any] ?? [:]).keys)
-                XCTAssertEqual(codes, ["200", "400", "401", "413", "415", "503"])
+                XCTAssertEqual(codes, ["200", "400", "401", "405", "408", "413", "415", "503"])
             }
         }
     }
@@ -333,31 +333,39 @@ final class ServerTests: XCTestCase {
     }
 
     func testFullQueueAnswers503WithRetryAfter() async throws {
-        // The first request holds the only queue slot for the whole 1 s batching window; a second
-        // connection's request meanwhile finds the queue full.
+        // The first request holds the only queue slot while the worker is paused; a second connection's request
+        // meanwhile finds the queue full. No timing window: the test waits for the queue, then resumes the worker.
         let image = try sample("REAL").data
-        try await test(server { $0.queueCapacity = 1; $0.batchWait = 1.0; $0.maxBatch = 8 }) { client in
+        let s = server { $0.queueCapacity = 1; $0.maxImagesPerRequest = 1 }
+        let batcher = s.judge.batcher
+        batcher.pause()
+        try await test(s) { client in
             let port = try XCTUnwrap(client.port)
             async let first = client.execute(uri: "/v1/classify", method: .post, headers: [.contentType: "image/jpeg"], body: ByteBuffer(bytes: image)) { $0.status }
-            try await Task.sleep(for: .milliseconds(300))
+            await batcher.waitUntilQueued(1)
             let second = TestClient(host: "127.0.0.1", port: port)
             second.connect()
             let r = try await second.post("/v1/classify", headers: [.contentType: "image/jpeg"], body: ByteBuffer(bytes: image))
             try await second.shutdown()
             XCTAssertEqual(r.status, .serviceUnavailable)
             XCTAssertEqual(r.headers[.retryAfter], "1")
+            batcher.resume()
             let status = try await first
             XCTAssertEqual(status, .ok)
         }
     }
 
     func testSlowRequestTimesOut() async throws {
+        // The worker is paused, so the request cannot be answered before its timeout, whatever the machine's speed.
         let image = try sample("REAL").data
-        try await test(server { $0.timeout = 0.2; $0.batchWait = 1.0; $0.maxBatch = 8 }) { client in
+        let s = server { $0.timeout = 0.2 }
+        s.judge.batcher.pause()
+        try await test(s) { client in
             try await client.execute(uri: "/v1/classify", method: .post, headers: [.contentType: "image/jpeg"], body: ByteBuffer(bytes: image)) { r in
                 XCTAssertEqual(r.status, .serviceUnavailable)
                 XCTAssertTrue((try self.json(r)["error"] as? String ?? "").contains("longer than"))
             }
         }
+        s.judge.batcher.resume()
     }
 }
