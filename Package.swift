@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "discern", targets: ["discern"]),
         .library(name: "DiscernEngine", targets: ["Tensor", "NN", "Models", "Imaging", "Data", "Evaluation", "Training", "Export"]),
+        .library(name: "DiscernServing", targets: ["Serving"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

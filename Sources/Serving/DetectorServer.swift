@@ -92,7 +92,7 @@ public struct DetectorServer: Sendable {
 
     /// The file parts of a multipart/form-data body as (file name or field name, bytes).
     /// More than `maxParts` parts of any kind is `ServeError.tooManyImages` (413): the parser stops counting there.
-    static func multipartFiles(_ body: Data, contentType: String, maxParts: Int = .max) throws -> [(name: String, data: Data)] {
+    public static func multipartFiles(_ body: Data, contentType: String, maxParts: Int = .max) throws -> [(name: String, data: Data)] {
         guard let boundary = contentType.split(separator: ";").lazy.map({ $0.trimmingCharacters(in: .whitespaces) })
             .first(where: { $0.lowercased().hasPrefix("boundary=") })?.dropFirst(9).trimmingCharacters(in: CharacterSet(charactersIn: "\"")),
             !boundary.isEmpty else {
