@@ -47,7 +47,7 @@ let package = Package(
                                                  .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: optimize),
         .target(name: "Export", dependencies: ["NN", "Models", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Proto"], swiftSettings: optimize),
-        .target(name: "Serving", dependencies: ["Evaluation", "Imaging", "Plots",
+        .target(name: "Serving", dependencies: ["Evaluation", "Imaging", "Plots", "CMalloc",
                                                 .product(name: "Hummingbird", package: "hummingbird"),
                                                 .product(name: "HummingbirdCore", package: "hummingbird"),
                                                 .product(name: "Logging", package: "swift-log"),

@@ -24,7 +24,7 @@ for t in "${targets[@]}"; do
     [ -d "Tests/Fixtures/fuzz/$t" ] && cp -n Tests/Fixtures/fuzz/"$t"/* "Fuzz/corpus/$t/" 2>/dev/null || true
     ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 "$bin/$t" "Fuzz/corpus/$t" \
         -max_total_time=$((minutes * 60)) -max_len=262144 -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 \
-        -artifact_prefix="Fuzz/crashes/$t/" -jobs=1 -workers=1 > "Fuzz/logs/$t.log" 2>&1 || true
+        -artifact_prefix="Fuzz/crashes/$t/" > "Fuzz/logs/$t.log" 2>&1 || true
     stats=$(grep -E "^#[0-9]+\s+(DONE|pulse|REDUCE|NEW)" "Fuzz/logs/$t.log" | tail -1 || true)
     runs=$(grep -E "^stat::number_of_executed_units" "Fuzz/logs/$t.log" | awk '{print $2}' || true)
     secs=$(grep -E "^Done [0-9]+ runs in" "Fuzz/logs/$t.log" | awk '{print $5}' || true)

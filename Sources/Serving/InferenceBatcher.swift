@@ -1,3 +1,4 @@
+import CMalloc
 import Evaluation
 import Foundation
 import Imaging
@@ -23,6 +24,7 @@ public final class InferenceBatcher: @unchecked Sendable {
     private var queued = 0
     private var stopping = false
     private var paused = false
+    fileprivate let lastTrim = TrimClock()
     private var thread: Thread?
     /// Called after each forward pass with its image count (for metrics).
     public var onBatch: (@Sendable (Int) -> Void)?
@@ -103,6 +105,7 @@ public final class InferenceBatcher: @unchecked Sendable {
 
             let scores = detector.pFake(taken.flatMap(\.images))
             onBatch?(count)
+            trimIfIdle()
             var offset = 0
             for request in taken {
                 request.continuation.resume(returning: Array(scores[offset..<offset + request.images.count]))
@@ -110,6 +113,23 @@ public final class InferenceBatcher: @unchecked Sendable {
             }
         }
     }
+}
+
+extension InferenceBatcher {
+    /// Hands freed heap back to the kernel when nothing waits, at most once a second. The engine keeps freed
+    /// activation buffers for reuse (`TensorStorage`'s heap tuning, right for training); a server would otherwise hold
+    /// the high-water mark of its busiest moment for ever.
+    private func trimIfIdle() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard queuedImages == 0, now &- lastTrim.value > 1_000_000_000 else { return }
+        lastTrim.value = now
+        _ = malloc_trim(0)
+    }
+}
+
+/// The time of the last heap trim (touched by the worker thread only).
+final class TrimClock: @unchecked Sendable {
+    var value: UInt64 = 0
 }
 
 /// Serving failures that map to HTTP answers.

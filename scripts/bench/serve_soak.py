@@ -21,6 +21,37 @@ import threading
 import time
 import zlib
 
+def plot(prefix, rss, clients):
+    """RSS (and its high-water mark) over time as PREFIX.png, when Pillow is there."""
+    try:
+        from PIL import Image, ImageDraw
+    except ImportError:
+        return
+    w, h, pad = 800, 360, 50
+    img = Image.new("RGB", (w, h), "white")
+    d = ImageDraw.Draw(img)
+    top = max(p for _, _, p in rss) * 1.2 + 1
+    xs = lambda s: pad + (w - 2 * pad) * s / max(1, rss[-1][0])
+    ys = lambda r: h - pad - (h - 2 * pad) * r / top
+    d.line([(pad, h - pad), (w - pad, h - pad)], fill="black")
+    d.line([(pad, pad), (pad, h - pad)], fill="black")
+    d.line([(xs(s), ys(p)) for s, _, p in rss], fill=(120, 120, 120), width=1)
+    d.line([(xs(s), ys(r)) for s, r, _ in rss], fill=(200, 30, 30), width=2)
+    for frac in (0, 0.25, 0.5, 0.75, 1):
+        d.text((5, ys(top * frac) - 5), f"{top * frac:.0f}", fill="black")
+        d.text((xs(rss[-1][0] * frac) - 10, h - pad + 8), f"{rss[-1][0] * frac:.0f}", fill="black")
+    d.text((pad, 10), f"discern serve RSS in MB (red; grey: peak) over {rss[-1][0]:.0f} s, {clients} clients, good and hostile bodies", fill="black")
+    d.text((w - pad - 60, h - pad + 24), "seconds", fill="black")
+    img.save(prefix + ".png")
+
+
+if len(sys.argv) > 2 and sys.argv[1] == "--plot":
+    # Re-draw PREFIX.png from PREFIX.csv: serve_soak.py --plot PREFIX [CLIENTS]
+    with open(sys.argv[2] + ".csv") as f:
+        rows = [tuple(float(v) for v in line.split(",")) for line in f.read().split()[1:]]
+    plot(sys.argv[2], rows, int(sys.argv[3]) if len(sys.argv) > 3 else 50)
+    sys.exit(0)
+
 binary, shared, prefix = sys.argv[1], sys.argv[2], sys.argv[3]
 seconds = int(sys.argv[4]) if len(sys.argv) > 4 else 600
 clients = int(sys.argv[5]) if len(sys.argv) > 5 else 50
@@ -144,24 +175,7 @@ server.wait(timeout=30)
 
 with open(prefix + ".csv", "w") as f:
     f.write("seconds,rss_mb,peak_rss_mb\n" + "".join(f"{s},{r},{p}\n" for s, r, p in rss))
-try:
-    from PIL import Image, ImageDraw
-    w, h, pad = 800, 360, 50
-    img = Image.new("RGB", (w, h), "white")
-    d = ImageDraw.Draw(img)
-    top = max(r for _, r, _ in rss) * 1.2 + 1
-    xs = lambda s: pad + (w - 2 * pad) * s / max(1, rss[-1][0])
-    ys = lambda r: h - pad - (h - 2 * pad) * r / top
-    d.line([(pad, h - pad), (w - pad, h - pad)], fill="black")
-    d.line([(pad, pad), (pad, h - pad)], fill="black")
-    d.line([(xs(s), ys(r)) for s, r, _ in rss], fill=(200, 30, 30), width=2)
-    for frac in (0, 0.5, 1):
-        d.text((5, ys(top * frac) - 5), f"{top * frac:.0f}", fill="black")
-    d.text((pad, 10), f"discern serve RSS (MB) over {rss[-1][0]:.0f} s, {clients} clients, mixed good and hostile bodies", fill="black")
-    d.text((w - pad - 60, h - pad + 10), "seconds", fill="black")
-    img.save(prefix + ".png")
-except ImportError:
-    pass
+plot(prefix, rss, clients)
 third = len(rss) // 3 or 1
 summary = {"seconds": seconds, "clients": clients, **counts, "failures": failures,
            "rss_mb_first_third_max": max(r for _, r, _ in rss[:third]), "rss_mb_last_third_max": max(r for _, r, _ in rss[-third:]),
