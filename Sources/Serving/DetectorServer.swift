@@ -98,6 +98,9 @@ public struct DetectorServer: Sendable {
             !boundary.isEmpty else {
             throw HTTPError(.badRequest, message: "multipart/form-data without a boundary")
         }
+        guard headerNamesAreASCII(body, boundary: boundary) else {
+            throw HTTPError(.badRequest, message: "malformed multipart body: a part header name is not ASCII")
+        }
         let parser = MultipartParser(boundary: boundary)
         var parts: [(name: String, data: Data)] = []
         var headers: [String: String] = [:], current = Data(), partCount = 0
@@ -122,6 +125,39 @@ public struct DetectorServer: Sendable {
         }
         guard partCount <= maxParts else { throw ServeError.tooManyImages(count: partCount, limit: maxParts) }
         return parts
+    }
+
+    /// Whether every header name of every part is ASCII. MultipartKit 4.7.1 looks each name byte up in a 128-entry
+    /// table and traps on a byte >= 0x80 (found by FuzzMultipart: one request could stop the server), so such bodies
+    /// are refused before its parser sees them. Header values (UTF-8 file names) are not restricted.
+    static func headerNamesAreASCII(_ body: Data, boundary: String) -> Bool {
+        let bytes = [UInt8](body), delimiter = Array(("--" + boundary).utf8)
+        var i = 0
+        while let start = find(delimiter, in: bytes, from: i) {
+            var line = start + delimiter.count
+            // Header lines follow the delimiter's line, up to the first empty line.
+            guard let first = bytes[line...].firstIndex(of: 0x0A) else { return true }
+            line = first + 1
+            while line < bytes.count {
+                let end = bytes[line...].firstIndex(of: 0x0A) ?? bytes.count
+                let content = bytes[line..<end].last == 0x0D ? bytes[line..<(end - 1)] : bytes[line..<end]
+                if content.isEmpty { break }
+                if content.prefix(while: { $0 != UInt8(ascii: ":") }).contains(where: { $0 >= 0x80 }) { return false }
+                line = end + 1
+            }
+            i = max(line, start + 1)
+        }
+        return true
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
+        var i = from
+        while i <= haystack.count - needle.count {
+            if haystack[i] == needle[0], haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
     }
 
     struct MultiAnswer: Encodable {
