@@ -61,7 +61,8 @@ public enum Splitting {
         guard let perClass else { return items }
         var rng = SplitMix64(seed: seed)
         var keep = Set<Int>()
-        for label in Set(items.map(\.label)) {
+        // Sorted: a Set's order changes from run to run, and the labels share one generator.
+        for label in Set(items.map(\.label)).sorted() {
             var idx = items.indices.filter { items[$0].label == label }
             idx.shuffle(using: &rng)
             keep.formUnion(idx.prefix(perClass))

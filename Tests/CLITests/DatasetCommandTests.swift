@@ -40,6 +40,10 @@ final class DatasetCommandTests: XCTestCase {
 
         let subset = try runDiscern(["dataset", "subset", manifest, "--per-class", "5", "--seed", "1"])
         XCTAssertEqual(subset.stdout.split(separator: "\n").count, 10)
+        // The same seed gives the same subset in every process (labels were visited in a Set's per-run order).
+        for _ in 0..<4 {
+            XCTAssertEqual(try runDiscern(["dataset", "subset", manifest, "--per-class", "5", "--seed", "1"]).stdout, subset.stdout)
+        }
     }
 
     func testEditWritesALogAndMinChangeRedrawsOnlyWeakEdits() throws {
