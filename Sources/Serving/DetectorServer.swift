@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import Imaging
-import MultipartKit
 import NIOCore
 import NIOHTTPTypes
 
@@ -90,74 +89,24 @@ public struct DetectorServer: Sendable {
         return try Self.encoded(result)
     }
 
-    /// The file parts of a multipart/form-data body as (file name or field name, bytes).
-    /// More than `maxParts` parts of any kind is `ServeError.tooManyImages` (413): the parser stops counting there.
+    /// The file parts of a multipart/form-data body as (file name or field name, bytes); see `MultipartBody`.
+    /// More than `maxParts` parts of any kind is `ServeError.tooManyImages` (413).
     public static func multipartFiles(_ body: Data, contentType: String, maxParts: Int = .max) throws -> [(name: String, data: Data)] {
         guard let boundary = contentType.split(separator: ";").lazy.map({ $0.trimmingCharacters(in: .whitespaces) })
             .first(where: { $0.lowercased().hasPrefix("boundary=") })?.dropFirst(9).trimmingCharacters(in: CharacterSet(charactersIn: "\"")),
             !boundary.isEmpty else {
             throw HTTPError(.badRequest, message: "multipart/form-data without a boundary")
         }
-        guard headerNamesAreASCII(body, boundary: boundary) else {
-            throw HTTPError(.badRequest, message: "malformed multipart body: a part header name is not ASCII")
-        }
-        let parser = MultipartParser(boundary: boundary)
-        var parts: [(name: String, data: Data)] = []
-        var headers: [String: String] = [:], current = Data(), partCount = 0
-        parser.onHeader = { field, value in headers[field.lowercased()] = value }
-        parser.onBody = { buffer in current.append(contentsOf: buffer.readableBytesView) }
-        parser.onPartComplete = {
-            partCount += 1
-            guard partCount <= maxParts else { return }
-            let disposition = headers["content-disposition"] ?? ""
-            func parameter(_ key: String) -> String? {
-                disposition.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-                    .first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        let parts: [MultipartBody.Part]
+        do { parts = try MultipartBody.parts(of: body, boundary: boundary, maxParts: maxParts) } catch let e as MultipartBody.Failure {
+            switch e {
+            case let .tooManyParts(limit): throw ServeError.tooManyImages(count: limit + 1, limit: limit)
+            case let .malformed(reason): throw HTTPError(.badRequest, message: "malformed multipart body: \(reason)")
             }
-            if let name = parameter("filename") ?? (headers["content-type"].map { _ in parameter("name") ?? "part" }) {
-                parts.append((name, current))
-            }
-            headers = [:]
-            current = Data()
         }
-        do { try parser.execute(ByteBuffer(bytes: body)) } catch {
-            throw HTTPError(.badRequest, message: "malformed multipart body: \(error)")
+        return parts.compactMap { part in
+            (part.filename ?? (part.contentType != nil ? (part.name ?? "part") : nil)).map { ($0, part.data) }
         }
-        guard partCount <= maxParts else { throw ServeError.tooManyImages(count: partCount, limit: maxParts) }
-        return parts
-    }
-
-    /// Whether every header name of every part is ASCII. MultipartKit 4.7.1 looks each name byte up in a 128-entry
-    /// table and traps on a byte >= 0x80 (found by FuzzMultipart: one request could stop the server), so such bodies
-    /// are refused before its parser sees them. Header values (UTF-8 file names) are not restricted.
-    static func headerNamesAreASCII(_ body: Data, boundary: String) -> Bool {
-        let bytes = [UInt8](body), delimiter = Array(("--" + boundary).utf8)
-        var i = 0
-        while let start = find(delimiter, in: bytes, from: i) {
-            var line = start + delimiter.count
-            // Header lines follow the delimiter's line, up to the first empty line.
-            guard let first = bytes[line...].firstIndex(of: 0x0A) else { return true }
-            line = first + 1
-            while line < bytes.count {
-                let end = bytes[line...].firstIndex(of: 0x0A) ?? bytes.count
-                let content = bytes[line..<end].last == 0x0D ? bytes[line..<(end - 1)] : bytes[line..<end]
-                if content.isEmpty { break }
-                if content.prefix(while: { $0 != UInt8(ascii: ":") }).contains(where: { $0 >= 0x80 }) { return false }
-                line = end + 1
-            }
-            i = max(line, start + 1)
-        }
-        return true
-    }
-
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
-        var i = from
-        while i <= haystack.count - needle.count {
-            if haystack[i] == needle[0], haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
-        }
-        return nil
     }
 
     struct MultiAnswer: Encodable {

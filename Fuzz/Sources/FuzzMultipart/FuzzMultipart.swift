@@ -2,7 +2,7 @@ import Foundation
 import FuzzSupport
 import Serving
 
-/// The HTTP body path of POST /v1/classify: multipart/form-data parsing (MultipartKit's parser and our part handling)
+/// The HTTP body path of POST /v1/classify: multipart/form-data parsing (`MultipartBody` and our part handling)
 /// with a fixed boundary, within the part limit.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
