@@ -12,7 +12,7 @@ public enum PNGCodec {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         defer { png_image_free(&image) }
-        let data = withoutTextChunks(data)
+        let data = try prepared(data, path: path)
         let ok = data.withUnsafeBytes { raw in
             png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count)
         }
@@ -56,33 +56,40 @@ public enum PNGCodec {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         defer { png_image_free(&image) }
-        let data = withoutTextChunks(data)
+        let data = try prepared(data, path: path)
         let ok = data.withUnsafeBytes { raw in png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) }
         guard ok != 0 else { throw ImageError.corrupt(path: path, reason: message(image)) }
         guard image.width > 0, image.height > 0 else { throw ImageError.corrupt(path: path, reason: "zero size") }
         return (Int(image.width), Int(image.height))
     }
 
-    /// `data` without its text chunks (tEXt, zTXt, iTXt), which never change pixels.
+    /// `data` ready for libpng: every chunk's length checked against the bytes that follow it, and the text chunks
+    /// (tEXt, zTXt, iTXt), which never change pixels, left out.
     ///
-    /// libpng inflates every zTXt / iTXt chunk while it reads the header, each up to its own limit, so a file of a
-    /// thousand small text bombs cost a minute of CPU before a pixel was read. Metadata is read by
-    /// `MetadataEvidence` within one budget per file; the decoder does not need the chunks at all. A file without
-    /// text chunks, or whose chunk framing is broken, is returned as it is (libpng then reports the damage).
-    static func withoutTextChunks(_ data: Data) -> Data {
+    /// libpng allocates a chunk's claimed length before it reads the chunk, so a 105-byte file claiming a 2 GB chunk
+    /// cost 2 GB and five seconds of page faults; a chunk that runs past the end is therefore refused here (libpng
+    /// would fail on it later in any case). libpng also inflates every zTXt / iTXt chunk while it reads the header,
+    /// each up to its own limit, so a file of a thousand small text bombs cost a minute of CPU before a pixel was
+    /// read: metadata is read by `MetadataEvidence` within one budget per file, and the decoder never sees text.
+    /// Bytes after IEND are ignored, as libpng ignores them.
+    static func prepared(_ data: Data, path: String) throws -> Data {
         let text: Set<String> = ["tEXt", "zTXt", "iTXt"]
         var keep: [Range<Int>] = []
         var start = data.startIndex + 8, i = start, dropped = false
         while i + 12 <= data.endIndex {
             let length = Int(data[i]) << 24 | Int(data[i + 1]) << 16 | Int(data[i + 2]) << 8 | Int(data[i + 3])
+            let kind = String(decoding: data[(i + 4)..<(i + 8)].map { (0x21...0x7E).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+            guard length <= data.endIndex - i - 12 else {
+                throw ImageError.corrupt(path: path, reason: "chunk \(kind) claims \(length) bytes, past the end of the file")
+            }
             let end = i + 12 + length
-            guard length >= 0, end <= data.endIndex else { break }
-            if text.contains(String(decoding: data[(i + 4)..<(i + 8)], as: UTF8.self)) {
+            if text.contains(kind) {
                 keep.append(start..<i)
                 start = end
                 dropped = true
             }
             i = end
+            if kind == "IEND" { break }
         }
         guard dropped else { return data }
         keep.append(start..<data.endIndex)

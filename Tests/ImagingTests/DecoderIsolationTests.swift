@@ -26,6 +26,22 @@ final class DecoderIsolationTests: XCTestCase {
         }
     }
 
+    /// libpng allocates a chunk's claimed length before reading it: a 105-byte PNG claiming a 2 GB chunk cost 2 GB and
+    /// five seconds. The claim is checked against the bytes there, for decoding and for the header-only size probe.
+    func testAChunkClaimingMoreBytesThanTheFileIsRefusedBeforeLibpng() throws {
+        let (_, bad, _) = try corpus()
+        let file = try XCTUnwrap(bad.first { $0.name == "huge-chunk.png" })
+        XCTAssertEqual(file.data.count, 105)
+        for attempt in [{ _ = try ImageDecoder.decode(file.data, path: file.name) }, { _ = try ImageDecoder.dimensions(of: file.data, path: file.name) }] {
+            XCTAssertThrowsError(try attempt()) { error in
+                XCTAssertEqual("\(error)", "huge-chunk.png: corrupt image: chunk tEXt claims 2147483632 bytes, past the end of the file")
+            }
+        }
+        // Bytes after IEND stay ignored, and text chunks are still dropped from a valid file.
+        let png = try PNGCodec.encode(RGBImage(width: 3, height: 2, pixels: Array(0..<18)))
+        XCTAssertEqual(try PNGCodec.decode(png + Data(repeating: 0xFF, count: 40)).pixels, Array(0..<18))
+    }
+
     /// Every (bad, good) pair in both orders, then seeded shuffles of the whole mix, all on this one thread.
     func testGoodImagesDecodeTheSameAfterAnyBadFile() throws {
         let (good, bad, alone) = try corpus()

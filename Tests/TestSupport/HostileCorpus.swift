@@ -7,7 +7,7 @@ import XCTest
 /// 8/16-bit, palette and alpha PNGs). The hostile ones are made here from them, each aimed at a different
 /// failure point of libjpeg-turbo or libpng: empty, text, random bytes, random bytes behind a JPEG SOI, a
 /// truncated JPEG, a JPEG whose SOF claims 65535x65535 pixels, a JPEG with a broken Huffman table, a truncated
-/// PNG, a PNG with a bad CRC, and a PNG whose header claims 100000x100000 pixels.
+/// PNG, a PNG with a bad CRC, a PNG whose header claims 100000x100000 pixels, and one whose chunk claims 2 GB.
 public enum HostileCorpus {
     /// `Tests/Fixtures` of this repository.
     public static var fixtures: URL {
@@ -49,6 +49,8 @@ public enum HostileCorpus {
             ("no-eoi-garbage.jpg", jpeg.prefix(jpeg.count / 2) + random.prefix(200)),
             ("truncated.png", png.prefix(png.count / 2)),
             ("huge-ihdr.png", patched(png, marker: Array("IHDR".utf8), offset: 4, bytes: [0x00, 0x01, 0x86, 0xA0, 0x00, 0x01, 0x86, 0xA0])),
+            // 105 bytes whose second chunk claims 2 GB: libpng allocated the claim before reading it.
+            ("huge-chunk.png", png.prefix(33) + Data([0x7F, 0xFF, 0xFF, 0xF0]) + Data("tEXt".utf8) + random.prefix(64)),
         ]
         var crc = png
         crc[crc.count - 20] ^= 0xFF
@@ -92,7 +94,7 @@ public enum HostileCorpus {
     /// Names of the hostile files `writeFolder` writes (every one must be reported, none counted as an image).
     public static let hostileNames: Set<String> = [
         "empty.jpg", "text.png", "random.jpg", "soi-then-random.jpg", "truncated.jpg", "truncated-late.jpg", "huge-sof.jpg",
-        "bad-huffman.jpg", "no-eoi-garbage.jpg", "truncated.png", "huge-ihdr.png", "bad-crc.png", "dir.jpg",
+        "bad-huffman.jpg", "no-eoi-garbage.jpg", "truncated.png", "huge-ihdr.png", "bad-crc.png", "huge-chunk.png", "dir.jpg",
     ]
 }
 
