@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CZlib", "TestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["discern", "TestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Models", "NN", "TestSupport"]),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Evaluation", "TestSupport", .product(name: "Logging", package: "swift-log"),
                                                        .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                        .product(name: "HTTPTypes", package: "swift-http-types")]),

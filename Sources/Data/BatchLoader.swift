@@ -4,7 +4,7 @@ import Tensor
 
 /// One training or evaluation batch.
 public struct LoaderBatch {
-    /// `[N, size, size, 3]` in 0...1.
+    /// `[N, side, side, 3]` in 0...1 (side: the loader's `crop`, else the dataset's size).
     public let images: Tensor
     public let labels: [Int]
     /// Dataset indices of the images, in batch order.
@@ -36,10 +36,17 @@ public final class BatchLoader: @unchecked Sendable {
     /// `regions` box are replaced by the new edit's), before augmentation.
     public let redrawer: EditRedrawer?
 
+    /// Side of the square each image is cut to after augmentation (nil: the whole image): a random window when
+    /// shuffling (training, drawn from the image's own seeded generator), the centred one otherwise.
+    public let crop: Int?
+
     public init(dataset: DecodedDataset, batchSize: Int, shuffle: Bool, seed: UInt64, augmentation: Augmentation? = nil,
                 dropLast: Bool = false, prefetch: Int = 3, regions: [RegionBox?]? = nil, regionGrid: Int = 0,
-                redrawer: EditRedrawer? = nil) {
+                redrawer: EditRedrawer? = nil, crop: Int? = nil) {
         precondition(batchSize > 0, "batch size must be positive")
+        precondition(crop.map { $0 > 0 && $0 <= dataset.size && regions == nil && redrawer == nil } ?? true,
+                     "crop: positive, at most the image side, without regions or redrawn edits")
+        self.crop = crop == dataset.size ? nil : crop
         precondition(regions == nil || (regions!.count == dataset.count && regionGrid > 0 && dataset.size % regionGrid == 0),
                      "regions: one per image, on a grid that divides the image side")
         precondition(redrawer.map { $0.sourceIndex.count == dataset.count && $0.outputSize == dataset.size } ?? true,
@@ -82,6 +89,7 @@ public final class BatchLoader: @unchecked Sendable {
     /// Builds batch `b` of `order` on the calling thread.
     public func makeBatch(_ order: [Int], batch b: Int, epoch: Int) -> LoaderBatch {
         let indices = Array(order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)])
+        if let crop { return makeCroppedBatch(indices, side: crop, epoch: epoch) }
         let s = dataset.size, n = s * s * 3
         let t = Tensor(zeros: [indices.count, s, s, 3])
         let g = regionGrid
@@ -114,6 +122,20 @@ public final class BatchLoader: @unchecked Sendable {
         var batch = LoaderBatch(images: t, labels: indices.map { dataset.labels[$0] }, indices: indices)
         batch.regionTargets = targets
         return batch
+    }
+
+    /// A batch of `side` x `side` windows: each image augmented at full size, then cut (see `crop`).
+    private func makeCroppedBatch(_ indices: [Int], side: Int, epoch: Int) -> LoaderBatch {
+        let s = dataset.size, n = side * side * 3
+        let t = Tensor(zeros: [indices.count, side, side, 3])
+        for (j, i) in indices.enumerated() {
+            var rng = SplitMix64(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(i) &* 0xBF58_476D_1CE4_E5B9))
+            let image = augmentation.map { $0.apply(dataset.image(i), using: &rng) } ?? dataset.image(i)
+            let (x, y) = shuffle ? (Int.random(in: 0...(s - side), using: &rng), Int.random(in: 0...(s - side), using: &rng))
+                : ((s - side) / 2, (s - side) / 2)
+            image.cropped(x: x, y: y, width: side, height: side).writeFloats(into: t.pointer + j * n)
+        }
+        return LoaderBatch(images: t, labels: indices.map { dataset.labels[$0] }, indices: indices)
     }
 
     /// A `side` x `side` mask: 255 on the pixels whose centres lie in `box`, 0 elsewhere.

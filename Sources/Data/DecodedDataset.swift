@@ -29,11 +29,19 @@ public final class DecodedDataset: @unchecked Sendable {
         return RGBImage(width: size, height: size, pixels: Array(pixels[(index * n)..<((index + 1) * n)]))
     }
 
-    /// Decodes `source`, resizing any image that is not `size` x `size` (area filter when shrinking,
-    /// bilinear when growing). `classes` defaults to the labels found (REAL, FAKE first). `keep`, when given,
-    /// chooses the items to decode (the others are read but neither decoded nor counted as failures).
+    /// How an image that is not `size` x `size` is made so.
+    public enum Fit: String, Sendable {
+        /// Resized (area filter when shrinking, bilinear when growing): the CIFAKE way.
+        case resize
+        /// Kept at native resolution: centre-cropped where larger, mirror-padded where smaller (patch training).
+        case cropOrPad = "crop-or-pad"
+    }
+
+    /// Decodes `source`, making every image `size` x `size` as `fit` says (resizing by default). `classes` defaults
+    /// to the labels found (REAL, FAKE first). `keep`, when given, chooses the items to decode (the others are read
+    /// but neither decoded nor counted as failures).
     public static func load(
-        _ source: DatasetSource, size: Int = 32, classes: ClassList? = nil, maxPixels: Int = JPEGCodec.defaultMaxPixels,
+        _ source: DatasetSource, size: Int = 32, fit: Fit = .resize, classes: ClassList? = nil, maxPixels: Int = JPEGCodec.defaultMaxPixels,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount, keep: ((LabeledItem) -> Bool)? = nil,
         progress: ((Int) -> Void)? = nil
     ) throws -> DecodedDataset {
@@ -49,7 +57,8 @@ public final class DecodedDataset: @unchecked Sendable {
                     for i in stride(from: w, to: chunk.count, by: max(1, threads)) {
                         base[i] = chunk[i].1.flatMap { data in
                             Result {
-                                fitted(try ImageDecoder.decode(data, path: chunk[i].0.path, maxPixels: maxPixels), size: size)
+                                let image = try ImageDecoder.decode(data, path: chunk[i].0.path, maxPixels: maxPixels)
+                                return fit == .resize ? fitted(image, size: size) : croppedOrPadded(image, size: size)
                             }
                         }
                     }
@@ -88,6 +97,31 @@ public final class DecodedDataset: @unchecked Sendable {
     public static func fitted(_ image: RGBImage, size: Int) -> RGBImage {
         if image.width == size && image.height == size { return image }
         return image.resized(width: size, height: size, filter: image.width > size ? .area : .bilinear)
+    }
+
+    /// `image` at `size` x `size` without resampling: the centred `size` x `size` window, where the image is larger,
+    /// and mirror padding (the edge pixel not repeated) where it is smaller.
+    public static func croppedOrPadded(_ image: RGBImage, size: Int) -> RGBImage {
+        if image.width == size && image.height == size { return image }
+        let x0 = (image.width - size) / 2, y0 = (image.height - size) / 2
+        func mirror(_ v: Int, _ n: Int) -> Int {
+            guard n > 1 else { return 0 }
+            let period = 2 * (n - 1)
+            var m = v % period
+            if m < 0 { m += period }
+            return m < n ? m : period - m
+        }
+        var out = [UInt8](repeating: 0, count: size * size * 3)
+        for y in 0..<size {
+            let sy = mirror(y0 + y, image.height)
+            for x in 0..<size {
+                let sx = mirror(x0 + x, image.width), src = (sy * image.width + sx) * 3, dst = (y * size + x) * 3
+                out[dst] = image.pixels[src]
+                out[dst + 1] = image.pixels[src + 1]
+                out[dst + 2] = image.pixels[src + 2]
+            }
+        }
+        return RGBImage(width: size, height: size, pixels: out)
     }
 
     /// The same items and labels with every image replaced by `transform(image)` resized back to `size`

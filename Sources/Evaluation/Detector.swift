@@ -17,16 +17,19 @@ public struct Verdict: RawRepresentable, Codable, Hashable, Sendable {
 /// REAL/FAKE/GAN: one class must be REAL, names unique) gives every class's probability; its `p_fake` is 1 - p_REAL, the probability that the image is not
 /// an untouched real photo, and its pixel verdict is the likeliest class, as `discern evaluate` counts it.
 ///
-/// How an image is judged: the whole image is resized to the model's input (area filter when
-/// shrinking, which is how CIFAR's 32x32 photos were made; bilinear when enlarging) and scored once,
-/// giving `p_fake`. `UNSURE` is reported when `p_fake` falls inside the unsure band. Metadata that
+/// How an image is judged: a whole-image model (the CIFAKE ones) sees the whole image resized to its input (area
+/// filter when shrinking, which is how CIFAR's 32x32 photos were made; bilinear when enlarging), scored once. A patch
+/// model (`input_mode: patches`, trained with `native_size`) sees native-resolution patches of its input side, placed
+/// by `PatchPlan` (a covering grid, at most 64 patches, shrunk only past a 40 MP budget), whose scores
+/// `PatchAggregation` combines (mean logit by default); what it had to shrink or resize is added to the evidence.
+/// Either gives `p_fake`. `UNSURE` is reported when `p_fake` falls inside the unsure band. Metadata that
 /// only generators write (SD `parameters`, ComfyUI workflows, IPTC trainedAlgorithmicMedia, generator
 /// Software tags) makes the verdict FAKE whatever the pixels say. Camera metadata (EXIF Make/Model, XMP
 /// digitalCapture) never makes an image REAL, since it is easy to copy, but it turns a pixel FAKE into
 /// UNSURE: the pixel model knows only 32x32 CIFAR photos and calls most full-size camera photos FAKE.
 /// C2PA presence is reported only (it is not verified here).
 ///
-/// Immutable after `init`; `pFake` and `tileMap` run the model and must not be called from two
+/// Immutable after `init`; `pFake` and `probabilities` run the model and must not be called from two
 /// threads at once (`discern serve` funnels them through one inference thread).
 public final class Detector: @unchecked Sendable {
     public let loaded: LoadedModel
@@ -42,7 +45,21 @@ public final class Detector: @unchecked Sendable {
     /// True for a REAL/FAKE model.
     public var isBinary: Bool { classes == ["REAL", "FAKE"] }
 
-    public init(_ loaded: LoadedModel) throws {
+    /// How the model reads an image: the whole image resized to its input (`whole`, the CIFAKE models), or
+    /// native-resolution patches (`patches`, checkpoint metadata `input_mode: patches`; see `PatchPlan`).
+    public enum InputMode: String, Sendable { case whole, patches }
+    public let inputMode: InputMode
+    /// How patch scores become one answer (metadata `patch_aggregation`, default mean-logit, or the `aggregation`
+    /// given to `init`).
+    public let aggregation: PatchAggregation
+    /// Most patches scored per image.
+    public let maxPatches: Int
+    /// Pixels above which an image is shrunk before patching.
+    public let pixelBudget: Int
+
+    /// A detector for `loaded`; the patch settings matter for patch models only.
+    public init(_ loaded: LoadedModel, aggregation: PatchAggregation? = nil, maxPatches: Int = PatchPlan.defaultMaxPatches,
+                pixelBudget: Int = PatchPlan.defaultPixelBudget) throws {
         classes = loaded.classes.names
         guard classes == ["REAL", "FAKE"] || (classes.count > 2 && Set(classes).count == classes.count),
               let real = classes.firstIndex(of: "REAL") else { throw DetectorError.unsupportedClasses(classes) }
@@ -51,6 +68,47 @@ public final class Detector: @unchecked Sendable {
         temperature = loaded.temperature
         let band = (loaded.metadata["unsure_band"] ?? "").split(separator: ",").compactMap { Double($0) }
         unsureBand = band.count == 2 && band[0] <= band[1] ? band[0]...band[1] : 0.5...0.5
+        inputMode = InputMode(rawValue: loaded.metadata["input_mode"] ?? "") ?? .whole
+        self.aggregation = aggregation ?? PatchAggregation(loaded.metadata["patch_aggregation"] ?? "") ?? .meanLogit
+        self.maxPatches = maxPatches
+        self.pixelBudget = pixelBudget
+    }
+
+    /// Where the model looks in an image of `width` x `height` (patch models only).
+    public func plan(width: Int, height: Int) -> PatchPlan {
+        PatchPlan(width: width, height: height, side: loaded.inputSize, maxPatches: maxPatches, pixelBudget: pixelBudget)
+    }
+
+    /// The patches `plan` names, each `inputSize` x `inputSize`, row-major.
+    public func patches(_ image: RGBImage, plan: PatchPlan) -> [RGBImage] {
+        let s = plan.side
+        let source = plan.downscale == 1 ? image
+            : image.resized(width: max(1, image.width / plan.downscale), height: max(1, image.height / plan.downscale), filter: .area)
+        if plan.resized {
+            let side = min(source.width, source.height), o = plan.origins[0]
+            return [source.cropped(x: o.x, y: o.y, width: side, height: side).resized(width: s, height: s, filter: side > s ? .area : .bilinear)]
+        }
+        return plan.origins.map { source.cropped(x: $0.x, y: $0.y, width: s, height: s) }
+    }
+
+    /// One image's patch scores: the plan and each patch's calibrated class probabilities (patch models only).
+    public struct PatchScores: Sendable {
+        public let plan: PatchPlan
+        public let probabilities: [[Double]]
+    }
+
+    /// Scores every patch of every image in shared batches (patch models only).
+    public func patchScores(_ images: [RGBImage]) -> [PatchScores] {
+        let plans = images.map { plan(width: $0.width, height: $0.height) }
+        var all: [RGBImage] = []
+        var spans: [Range<Int>] = []
+        for (image, plan) in zip(images, plans) {
+            let start = all.count
+            all += patches(image, plan: plan)
+            spans.append(start..<all.count)
+        }
+        let p = modelProbabilities(all)
+        return zip(plans, spans).map { PatchScores(plan: $0, probabilities: Array(p[$1])) }
     }
 
     /// The model-sized view of `image`.
@@ -60,8 +118,17 @@ public final class Detector: @unchecked Sendable {
         return image.resized(width: s, height: s, filter: image.width >= s && image.height >= s ? .area : .bilinear)
     }
 
-    /// Calibrated class probabilities for each image, in `classes` order (batched inference).
+    /// Calibrated class probabilities for each image, in `classes` order (batched inference): the whole image, or its
+    /// patches aggregated by `aggregation` for a patch model.
     public func probabilities(_ images: [RGBImage]) -> [[Double]] {
+        switch inputMode {
+        case .whole: return modelProbabilities(images)
+        case .patches: return patchScores(images).map { aggregation.aggregate($0.probabilities, realIndex: realIndex) }
+        }
+    }
+
+    /// Calibrated class probabilities of each image as the model sees it (`prepare`: resized to the input if needed).
+    func modelProbabilities(_ images: [RGBImage]) -> [[Double]] {
         guard !images.isEmpty else { return [] }
         let s = loaded.inputSize, n = s * s * 3
         var out: [[Double]] = []
@@ -85,12 +152,16 @@ public final class Detector: @unchecked Sendable {
         isBinary ? p[1] : 1 - p[realIndex]
     }
 
-    /// p_fake per tile of a `grid` x `grid` partition of the image (row-major), each tile resized to the input size.
-    public func tileMap(_ image: RGBImage, grid: Int) -> [Double] {
-        pFake(tiles(image, grid: grid))
+    /// The cells of a heatmap of `image` and what to score for each, row-major: for a whole-image model the `grid` x
+    /// `grid` tiles (each scored whole); for a patch model its patch plan's patches (`columns` x `rows` cells, each
+    /// drawn over its share of the image; patches may overlap a little, cells do not).
+    public func heatmapCells(_ image: RGBImage, grid: Int) -> (columns: Int, rows: Int, images: [RGBImage]) {
+        guard inputMode == .patches else { return (grid, grid, tiles(image, grid: grid)) }
+        let plan = plan(width: image.width, height: image.height)
+        return (plan.columns, plan.rows, patches(image, plan: plan))
     }
 
-    /// The `grid` x `grid` tiles of `image`, row-major (what `tileMap` scores).
+    /// The `grid` x `grid` tiles of `image`, row-major (a whole-image model's heatmap cells).
     public func tiles(_ image: RGBImage, grid: Int) -> [RGBImage] {
         (0..<(grid * grid)).map { t -> RGBImage in
             let (r, c) = (t / grid, t % grid)
@@ -106,16 +177,34 @@ public final class Detector: @unchecked Sendable {
         (try ImageDecoder.decode(data, path: path, maxPixels: maxPixels), MetadataEvidence.read(data))
     }
 
-    /// The answer for one image scored by a REAL/FAKE model (the heatmap, if any, is attached by the caller).
+    /// The answer for one image scored by a REAL/FAKE model (the heatmap, if any, is attached by the caller); a patch
+    /// model's `scoringNotes` join the evidence.
     public func judgement(path: String, image: RGBImage, evidence: [Evidence], pFake: Double) -> Judgement {
+        let evidence = evidence + scoringNotes(width: image.width, height: image.height)
         let (verdict, reason) = verdict(pFake: pFake, evidence: evidence)
         return Judgement(path: path, verdict: verdict, pFake: pFake, reason: reason, evidence: evidence, width: image.width, height: image.height)
     }
 
+    /// What a patch model did to an image besides cutting native-resolution patches, as evidence items: shrinking
+    /// past the pixel budget, or resizing an image smaller than one patch (empty for whole-image models).
+    public func scoringNotes(width: Int, height: Int) -> [Evidence] {
+        guard inputMode == .patches else { return [] }
+        let plan = plan(width: width, height: height)
+        var notes: [Evidence] = []
+        if plan.downscale > 1 {
+            notes.append(Evidence(source: "discern:patches", value: "shrunk 1/\(plan.downscale) before scoring: above the pixel budget of \(pixelBudget); traces are weaker at that scale", indicates: .info))
+        }
+        if plan.resized {
+            notes.append(Evidence(source: "discern:patches", value: "smaller than one \(plan.side)-pixel patch: its centred square was resized to \(plan.side)", indicates: .info))
+        }
+        return notes
+    }
+
     /// The answer for one image from its class probabilities (any model); a model with more than two classes adds
-    /// them to the answer.
+    /// them to the answer. A patch model's `scoringNotes` join the evidence.
     public func judgement(path: String, image: RGBImage, evidence: [Evidence], probabilities p: [Double]) -> Judgement {
         if isBinary { return judgement(path: path, image: image, evidence: evidence, pFake: p[1]) }
+        let evidence = evidence + scoringNotes(width: image.width, height: image.height)
         let (verdict, reason) = Self.verdict(probabilities: p, classes: classes, evidence: evidence)
         return Judgement(path: path, verdict: verdict, pFake: pFake(probabilities: p), reason: reason, evidence: evidence,
                          width: image.width, height: image.height, probabilities: Dictionary(uniqueKeysWithValues: zip(classes, p)))

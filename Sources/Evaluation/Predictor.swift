@@ -5,12 +5,14 @@ import Tensor
 
 /// Batched inference of a model over a decoded dataset, in evaluation mode and without a tape.
 public enum Predictor {
-    /// Class probabilities per image (`[1 - p, p]` for a single-logit binary model).
-    public static func probabilities(_ model: Module, dataset: DecodedDataset, batchSize: Int = 256, temperature: Double = 1) -> [[Double]] {
+    /// Class probabilities per image (`[1 - p, p]` for a single-logit binary model); with `crop`, of each image's
+    /// centred `crop` x `crop` window.
+    public static func probabilities(_ model: Module, dataset: DecodedDataset, batchSize: Int = 256, temperature: Double = 1,
+                                     crop: Int? = nil) -> [[Double]] {
         let wasTraining = model.isTraining
         model.setTraining(false)
         defer { model.setTraining(wasTraining) }
-        let loader = BatchLoader(dataset: dataset, batchSize: batchSize, shuffle: false, seed: 0)
+        let loader = BatchLoader(dataset: dataset, batchSize: batchSize, shuffle: false, seed: 0, crop: crop)
         var out: [[Double]] = []
         out.reserveCapacity(dataset.count)
         GradMode.withoutGrad {

@@ -80,9 +80,10 @@ public struct ImageJudge: Sendable {
 
     /// The per-tile p_fake overlay as a `data:image/png;base64,` URL.
     private func heatmapDataURL(_ image: RGBImage, verdict: Verdict, p: Double) async throws -> String? {
-        let grid = options.heatmapGrid
-        let values = try await batcher.score(detector.tiles(image, grid: grid))
-        guard let png = try? Heatmap.png(image, grid: grid, values: values, caption: String(format: "%@  p_fake %.3f", verdict.rawValue, p)) else { return nil }
+        let cells = detector.heatmapCells(image, grid: options.heatmapGrid)
+        let values = try await batcher.score(cells.images)
+        guard let png = try? Heatmap.png(image, grid: cells.columns, rows: cells.rows, values: values,
+                                         caption: String(format: "%@  p_fake %.3f", verdict.rawValue, p)) else { return nil }
         return "data:image/png;base64," + png.base64EncodedString()
     }
 }

@@ -32,6 +32,11 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// Run folder.
     public var out = "runs/run"
     public var inputSize = 32
+    /// Patch training (issue #31): images are decoded at native resolution, centre-cropped or mirror-padded to
+    /// `nativeSize` x `nativeSize` (never resampled), augmented there, and cut to a random `inputSize` window (the
+    /// centred one for validation); the checkpoint is marked `input_mode: patches`, so `classify` scores
+    /// native-resolution patches (`PatchPlan`). nil: images are resized to `inputSize` (the CIFAKE way).
+    public var nativeSize: Int?
     /// ResNet width and blocks per stage.
     public var width = 16
     public var depth = 3
@@ -84,7 +89,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         case freezeBackbone = "freeze_backbone", backboneLRScale = "backbone_lr_scale", initFrom = "init_from"
         case valFraction = "val_fraction", splitSeed = "split_seed", weightDecay = "weight_decay", inputSize = "input_size", dropPath = "drop_path"
         case bnRecalibrate = "bn_recalibrate", regionLoss = "region_loss", regionStride = "region_stride", editLogs = "edit_logs"
-        case freshEdits = "fresh_edits"
+        case freshEdits = "fresh_edits", nativeSize = "native_size"
     }
 
     public init(from decoder: Decoder) throws {
@@ -106,6 +111,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         splitSeed = try c.decodeIfPresent(UInt64.self, forKey: .splitSeed) ?? d.splitSeed
         out = try c.decodeIfPresent(String.self, forKey: .out) ?? d.out
         inputSize = try c.decodeIfPresent(Int.self, forKey: .inputSize) ?? d.inputSize
+        nativeSize = try c.decodeIfPresent(Int.self, forKey: .nativeSize)
         width = try c.decodeIfPresent(Int.self, forKey: .width) ?? d.width
         depth = try c.decodeIfPresent(Int.self, forKey: .depth) ?? d.depth
         dropPath = try c.decodeIfPresent(Double.self, forKey: .dropPath) ?? d.dropPath
@@ -142,6 +148,10 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         if !["constant", "cosine", "one-cycle", "step"].contains(schedule) { try fail("schedule must be constant, cosine, one-cycle or step, not '\(schedule)'") }
         if val.isEmpty && !(valFraction > 0 && valFraction < 0.5) { try fail("val_fraction must be in (0, 0.5) when no --val is given") }
         if inputSize < 16 { try fail("input_size must be at least 16") }
+        if let nativeSize {
+            if nativeSize < inputSize { try fail("native_size must be at least input_size (\(inputSize))") }
+            if regionLoss > 0 || freshEdits { try fail("native_size does not combine with region_loss or fresh_edits") }
+        }
         if !(dropPath >= 0 && dropPath < 1) { try fail("drop_path must be in [0, 1)") }
         if dropPath > 0 && !ModelFactory.isEfficientNet(model) { try fail("drop_path applies to the effnet-lite models only") }
         if dropPath > 0 && freezeBackbone { try fail("drop_path needs a trained backbone: not with freeze_backbone") }

@@ -42,9 +42,15 @@ public final class Trainer {
         self.observer = observer
     }
 
+    /// Side at which images are held in memory: `nativeSize` for patch training, else the model's input.
+    private var storedSize: Int { config.nativeSize ?? config.inputSize }
+    private var fit: DecodedDataset.Fit { config.nativeSize == nil ? .resize : .cropOrPad }
+    /// The window the model sees of each stored image (patch training), nil for the whole image.
+    private var crop: Int? { config.nativeSize == nil ? nil : config.inputSize }
+
     /// The run's datasets: training (optionally limited) and validation (given, or held out).
     public func loadData(progress: ((Int) -> Void)? = nil) throws -> (train: DecodedDataset, val: DecodedDataset) {
-        let all = try DecodedDataset.load(DatasetSource(paths: config.data), size: config.inputSize, progress: progress)
+        let all = try DecodedDataset.load(DatasetSource(paths: config.data), size: storedSize, fit: fit, progress: progress)
         guard all.count > 0 else { throw TrainingError.invalidConfig("no readable images in \(config.data)") }
         var trainIdx: [Int] = [], valIdx: [Int] = []
         var rng = SplitMix64(seed: (config.splitSeed ?? config.seed) ^ 0x5EED_0F_DA7A)
@@ -59,7 +65,7 @@ public final class Trainer {
         }
         let train = all.subset(trainIdx.sorted())
         let val = config.val.isEmpty ? all.subset(valIdx.sorted())
-            : try DecodedDataset.load(DatasetSource(paths: config.val), size: config.inputSize, classes: all.classes)
+            : try DecodedDataset.load(DatasetSource(paths: config.val), size: storedSize, fit: fit, classes: all.classes)
         if config.val.isEmpty {
             // The held-out images, so calibration and later checks can use exactly them.
             try FileManager.default.createDirectory(at: runFolder, withIntermediateDirectories: true)
@@ -96,7 +102,7 @@ public final class Trainer {
         optimizer.learningRateScales = Dictionary(uniqueKeysWithValues: backbone.map { ($0, Float(config.backboneLRScale)) })
         let loader = BatchLoader(dataset: train, batchSize: config.batch, shuffle: true, seed: config.seed,
                                  augmentation: config.augment.isEmpty ? nil : try Augmentation(config.augment),
-                                 regions: region?.boxes, regionGrid: region?.grid ?? 0, redrawer: try makeRedrawer(train: train))
+                                 regions: region?.boxes, regionGrid: region?.grid ?? 0, redrawer: try makeRedrawer(train: train), crop: crop)
         let perEpoch = loader.batchCount
         let schedule = makeSchedule(totalSteps: config.epochs * perEpoch)
         var state = RunState()
@@ -159,10 +165,10 @@ public final class Trainer {
             }
             if config.bnRecalibrate > 0 {
                 // Unaugmented training images in this epoch's order: the same batches on a resumed run.
-                let plain = BatchLoader(dataset: train, batchSize: config.batch, shuffle: true, seed: config.seed)
+                let plain = BatchLoader(dataset: train, batchSize: config.batch, shuffle: true, seed: config.seed, crop: crop)
                 model.recalibrateBatchNorm(plain.leadingFullBatches(epoch: epoch, count: config.bnRecalibrate))
             }
-            let valProbabilities = Predictor.probabilities(model, dataset: val)
+            let valProbabilities = Predictor.probabilities(model, dataset: val, crop: crop)
             let valMetrics = ClassificationMetrics(labels: val.labels, probabilities: valProbabilities,
                                                    loss: ScoreStatistics.logLoss(labels: val.labels, probabilities: valProbabilities))
             let record = EpochRecord(
@@ -351,7 +357,7 @@ public final class Trainer {
             for (k, t) in regionHead?.namedTensors() ?? [] { extra[Self.regionHeadPrefix + k] = t }
         }
         let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
-        let metadata: [String: String] = [
+        var metadata: [String: String] = [
             "format": "discern-checkpoint-1", "architecture": config.model,
             "classes": classNames.joined(separator: ","),
             "blas_core": BLASCore.current,
@@ -361,6 +367,11 @@ public final class Trainer {
             "best_val_accuracy": String(state.best),
             "dropout_states": model.dropoutLayers.map { String($0.generator.state) }.joined(separator: ","),
         ]
+        if let native = config.nativeSize {
+            // Scored as native-resolution patches of input_size (Detector, PatchPlan); trained on windows of native_size crops.
+            metadata["input_mode"] = "patches"
+            metadata["native_size"] = String(native)
+        }
         try Checkpoint.save(model, metadata: metadata, extra: extra, to: runFolder.appendingPathComponent("\(name).safetensors"))
     }
 

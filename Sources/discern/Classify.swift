@@ -135,9 +135,12 @@ struct Classify: ParsableCommand {
                     let name = ((item.0 as NSString).lastPathComponent as NSString).deletingPathExtension
                     // A short digest of the full path keeps names unique (same file name in two folders) and stable.
                     let url = URL(fileURLWithPath: heatmap).appendingPathComponent("\(name)-\(SHA256Digest.hex(Data(item.0.utf8)).prefix(8)).heatmap.png")
-                    let values = detector.tileMap(image, grid: grid)
+                    let cells = detector.heatmapCells(image, grid: grid)
+                    let values = detector.pFake(cells.images)
                     let caption = String(format: "%@  %@ %.3f  %@", result.verdict.rawValue, detector.isBinary ? "p_fake" : "1-p_real", result.pFake, item.0)
-                    if (try? Heatmap.render(image, grid: grid, values: values, caption: caption, to: url)) != nil { result.heatmap = url.path }
+                    if (try? Heatmap.render(image, grid: cells.columns, rows: cells.rows, values: values, caption: caption, to: url)) != nil {
+                        result.heatmap = url.path
+                    }
                 }
                 return result
             }

@@ -47,6 +47,8 @@ struct Train: ParsableCommand {
     @Option(help: "Seed of the held-out validation split (default: --seed), to keep one split across seeds.") var splitSeed: UInt64?
     @Option(help: "Run folder.") var out: String?
     @Option(help: "Input side length.") var inputSize: Int?
+    @Option(help: "Patch training: hold images at native resolution, centre-cropped or mirror-padded to this side (never resampled), augment there and train on random --input-size windows; the checkpoint then scores images as native-resolution patches.")
+    var nativeSize: Int?
     @Option(help: "ResNet base width.") var width: Int?
     @Option(help: "ResNet blocks per stage.") var depth: Int?
     @Option(help: "L1 penalty on weights.") var l1: Double?
@@ -97,6 +99,7 @@ struct Train: ParsableCommand {
         if let splitSeed { c.splitSeed = splitSeed }
         if let out { c.out = out }
         if let inputSize { c.inputSize = inputSize }
+        if let nativeSize { c.nativeSize = nativeSize }
         if let width { c.width = width }
         if let depth { c.depth = depth }
         if let l1 { c.l1 = l1 }

@@ -38,6 +38,42 @@ final class LoaderTests: XCTestCase {
         XCTAssertNotEqual(ba[1].images.scalars, bc[1].images.scalars)
     }
 
+    /// Patch training: native pixels, centre-cropped or mirror-padded, never resampled; windows cut after augmentation.
+    func testNativeFitKeepsPixelsAndCropWindowsAreSeeded() throws {
+        let img = RGBImage(width: 5, height: 3, pixels: (0..<45).map { UInt8($0) })
+        let cropped = DecodedDataset.croppedOrPadded(img, size: 3)
+        XCTAssertEqual(cropped.pixels, Array(img.cropped(x: 1, y: 0, width: 3, height: 3).pixels), "the centred window")
+        // Padding mirrors without repeating the edge: rows -1, 0, 1, 2, 3 read rows 1, 0, 1, 2, 1.
+        let padded = DecodedDataset.croppedOrPadded(img, size: 5)
+        XCTAssertEqual((0..<5).map { padded.value(2, $0, 0) }, [1, 0, 1, 2, 1].map { img.value(2, $0, 0) })
+        XCTAssertEqual((0..<5).map { padded.value($0, 1, 0) }, (0..<5).map { img.value($0, 0, 0) }, "row 1 is source row 0")
+        // Loading at native size keeps the sample's 32 x 32 pixels where resizing to 48 would not.
+        let native = try DecodedDataset.load(DatasetSource(paths: [sharedDataURL("cifake/sample").path]), size: 48, fit: .cropOrPad)
+        let ds = try sample()
+        XCTAssertEqual(native.image(0).cropped(x: 8, y: 8, width: 32, height: 32), ds.image(0))
+        // Windows: seeded random positions when shuffling, the centre otherwise; every window is a native cut.
+        let a = BatchLoader(dataset: native, batchSize: 8, shuffle: true, seed: 3, crop: 16)
+        let b = BatchLoader(dataset: native, batchSize: 8, shuffle: true, seed: 3, crop: 16)
+        let ba = a.makeBatch(a.order(epoch: 1), batch: 0, epoch: 1), bb = b.makeBatch(b.order(epoch: 1), batch: 0, epoch: 1)
+        XCTAssertEqual(ba.images.shape, [8, 16, 16, 3])
+        XCTAssertEqual(ba.images.scalars, bb.images.scalars)
+        var positions = Set<Int>()
+        func bytes(_ t: Tensor, _ j: Int) -> [UInt8] { t.scalars[(j * 768)..<((j + 1) * 768)].map { UInt8(($0 * 255).rounded()) } }
+        for (j, i) in ba.indices.enumerated() {
+            let window = bytes(ba.images, j)
+            let full = native.image(i)
+            let match = (0...32).flatMap { y in (0...32).map { (x: $0, y: y) } }.first { p in
+                full.cropped(x: p.x, y: p.y, width: 16, height: 16).pixels == window
+            }
+            XCTAssertNotNil(match, "window \(j) is a 16 x 16 cut of its image")
+            if let match { positions.insert(match.y * 33 + match.x) }
+        }
+        XCTAssertGreaterThan(positions.count, 1, "random positions")
+        let centre = BatchLoader(dataset: native, batchSize: 4, shuffle: false, seed: 3, crop: 16)
+        let bc = centre.makeBatch(centre.order(epoch: 0), batch: 0, epoch: 0)
+        XCTAssertEqual(bytes(bc.images, 0), native.image(0).cropped(x: 16, y: 16, width: 16, height: 16).pixels)
+    }
+
     func testEarlyStopReleasesTheProducer() throws {
         let ds = try sample()
         let loader = BatchLoader(dataset: ds, batchSize: 2, shuffle: false, seed: 0, prefetch: 1)
