@@ -2,9 +2,16 @@ import Foundation
 
 /// A JSONL manifest: one `{"path", "label", "split", "sha256"}` object per line (as
 /// `shared/data/cifake/manifest.jsonl`). Paths are relative to the manifest's folder; a path of the
-/// form `shard.tar.gz:member` names a tar member.
+/// form `shard.tar.gz:member` names a tar member, as does a `path` with a `shard` field beside it (as
+/// `shared/data/wild/manifest.jsonl`). Other fields are ignored.
 public enum Manifest {
-    private struct Line: Codable { var path: String; var label: String; var split: String?; var sha256: String? }
+    private struct Line: Codable {
+        var path: String
+        var label: String
+        var split: String?
+        var sha256: String?
+        var shard: String?
+    }
 
     /// Parses a manifest; a malformed line is a `DataError.badManifest` naming the line.
     public static func read(_ url: URL) throws -> [LabeledItem] {
@@ -16,7 +23,8 @@ public enum Manifest {
             guard let l = try? decoder.decode(Line.self, from: Data(line)) else {
                 throw DataError.badManifest(path: url.path, line: n + 1, reason: "needs a JSON object with string path and label")
             }
-            items.append(LabeledItem(path: l.path, label: l.label.uppercased(), split: l.split, sha256: l.sha256))
+            let path = l.shard.map { "\($0):\(l.path)" } ?? l.path
+            items.append(LabeledItem(path: path, label: l.label.uppercased(), split: l.split, sha256: l.sha256))
         }
         return items
     }

@@ -45,9 +45,28 @@ struct Evaluate: ParsableCommand {
         let loaded = try model.map { path -> LoadedModel in
             do { return try LoadedModel(URL(fileURLWithPath: path)) } catch { throw ValidationError("\(error)") }
         }
+        // A patch model (trained with --native-size) scores native-resolution images through its patch plan; the
+        // dataset is then decoded small only for labels, order and the report's contact sheets.
+        let patchDetector = try? Detector(loaded[0])
+        let patchMode = patchDetector?.inputMode == .patches
+        if patchMode && (model.count > 1 || tta != .none) {
+            throw ValidationError("\(model[0]) is a patch model (input_mode: patches): evaluate it alone, without --ensemble or --tta")
+        }
         let progress = ProgressBar(total: 0, label: "decode", unknownTotal: true)
-        let dataset = try DecodedDataset.load(DatasetSource(paths: data), size: loaded[0].inputSize, classes: loaded[0].classes) { progress.update($0) }
+        let dataset = try DecodedDataset.load(DatasetSource(paths: data), size: patchMode ? 64 : loaded[0].inputSize,
+                                              classes: loaded[0].classes) { progress.update($0) }
         progress.finish(dataset.count)
+        /// The first model's probabilities for `dataset`'s images, optionally perturbed: native patches for a patch model.
+        func nativeProbabilities(_ perturbation: Perturbation?) throws -> [[Double]] {
+            let bar = ProgressBar(total: dataset.count, label: perturbation.map { "score \($0)" } ?? "score patches")
+            let byPath = try NativeScoring.probabilities(patchDetector!, source: DatasetSource(paths: data),
+                                                         transform: perturbation.map { p in { img, i in p.apply(img, index: i) } }) { bar.update($0) }
+            bar.finish(dataset.count)
+            return try dataset.items.map { item in
+                guard let p = byPath[item.path] else { throw ValidationError("\(item.path): decoded for the report but not scored") }
+                return p
+            }
+        }
         for f in dataset.failures.prefix(20) { FileHandle.standardError.write(Data("skipped \(f.error)\n".utf8)) }
         var rows: [(String, ClassificationMetrics, Double)] = []
         var firstProbabilities: [[Double]] = []
@@ -60,7 +79,7 @@ struct Evaluate: ParsableCommand {
                 throw ValidationError("--ensemble: \(path) has classes \(m.classes.names), \(model[0]) has \(loaded[0].classes.names)")
             }
             // Models of another input size (e.g. a 32x32 CNN beside the 64x64 default) see the same images decoded at their size.
-            if datasets[m.inputSize] == nil {
+            if datasets[m.inputSize] == nil && !patchMode {
                 let other = try DecodedDataset.load(DatasetSource(paths: data), size: m.inputSize, classes: loaded[0].classes)
                 guard other.labels == dataset.labels else {
                     throw ValidationError("\(path): the data decoded at \(m.inputSize)x\(m.inputSize) differs from the data at \(loaded[0].inputSize)x\(loaded[0].inputSize)")
@@ -68,7 +87,8 @@ struct Evaluate: ParsableCommand {
                 datasets[m.inputSize] = other
             }
             let started = Date()
-            let probabilities = Predictor.probabilities(m.model, dataset: datasets[m.inputSize]!, temperature: m.temperature, augmentation: tta)
+            let probabilities = patchMode ? try nativeProbabilities(nil)
+                : Predictor.probabilities(m.model, dataset: datasets[m.inputSize]!, temperature: m.temperature, augmentation: tta)
             let seconds = Date().timeIntervalSince(started)
             if ensemble { members.append(probabilities) }
             let nll = ScoreStatistics.logLoss(labels: dataset.labels, probabilities: probabilities)
@@ -87,7 +107,7 @@ struct Evaluate: ParsableCommand {
                     extras["unsure_band"] = [band.lowerBound, band.upperBound]
                     extras["unsure_share"] = share
                     extras["decided_accuracy"] = decidedAccuracy
-                    let raw = m.temperature == 1 ? probabilities : Predictor.probabilities(m.model, dataset: dataset, augmentation: tta)
+                    let raw = m.temperature == 1 || patchMode ? probabilities : Predictor.probabilities(m.model, dataset: dataset, augmentation: tta)
                     extras["ece_uncalibrated"] = Calibration.expectedCalibrationError(labels: dataset.labels, probabilities: raw)
                     calibrationLines = [("temperature", String(format: "%.4f", m.temperature)),
                                         ("ECE before → after calibration", String(format: "%.4f → %.4f", extras["ece_uncalibrated"] as! Double,
@@ -120,7 +140,7 @@ struct Evaluate: ParsableCommand {
         if !sweep.isEmpty {
             let clean = rows[sweptRow].1
             for p in sweep {
-                let probs = Predictor.mean((ensemble ? loaded : [loaded[0]]).map { m in
+                let probs = patchMode ? try nativeProbabilities(p) : Predictor.mean((ensemble ? loaded : [loaded[0]]).map { m in
                     let degraded = datasets[m.inputSize]!.mapped { img, i in p.apply(img, index: i) }
                     return Predictor.probabilities(m.model, dataset: degraded, temperature: m.temperature, augmentation: tta)
                 })

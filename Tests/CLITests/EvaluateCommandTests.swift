@@ -76,6 +76,46 @@ final class EvaluateCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("no batch norm"), r.stderr)
     }
 
+    /// A patch model (train --native-size) is evaluated at native resolution through its patch plan, as classify
+    /// scores it; robustness perturbations apply to the native images.
+    func testPatchModelTrainsEvaluatesAndClassifiesOnNativePatches() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("discern-patch-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let t = try runDiscern(["train", "--model", "cnn-small", "--data", sharedDataURL("cifake/sample").path, "--val-fraction", "0.25",
+                                "--epochs", "1", "--batch", "16", "--input-size", "32", "--native-size", "48", "--out", dir.path])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let ckpt = dir.appendingPathComponent("best.safetensors")
+        let meta = try Safetensors.read(ckpt).1
+        XCTAssertEqual(meta["input_mode"], "patches")
+        XCTAssertEqual(meta["native_size"], "48")
+        let val = sharedDataURL("wild/val.tar.gz").path, csv = dir.appendingPathComponent("p.csv")
+        let e = try runDiscern(["evaluate", "--model", ckpt.path, "--data", val, "--format", "json", "--predictions", csv.path,
+                                "--perturb", "jpeg:60"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let j = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(j["n"] as? Int, 247)
+        XCTAssertEqual((j["robustness"] as? [[String: Any]])?.map { $0["perturbation"] as? String }, ["jpeg:60"])
+        // classify scores the same images the same way (384 x 384 crops: a 12 x 12 grid of 32-px patches, capped to 64).
+        let c = try runDiscern(["classify", val, "--model", ckpt.path, "--format", "json"])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        var classified: [String: Double] = [:]
+        for line in c.stdout.split(separator: "\n") {
+            let row = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            classified[row["path"] as? String ?? ""] = row["p_fake"] as? Double
+        }
+        let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertEqual(lines.count, 247)
+        for line in lines {
+            let fields = line.split(separator: ",")
+            let path = String(fields[0]).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            let p = try XCTUnwrap(Double(fields[3]))
+            XCTAssertEqual(try XCTUnwrap(classified[path], path), p, accuracy: 1e-5, path)
+        }
+        let tta = try runDiscern(["evaluate", "--model", ckpt.path, "--data", val, "--tta", "hflip"])
+        XCTAssertNotEqual(tta.status, 0)
+        XCTAssertTrue(tta.stderr.contains("patch model"), tta.stderr)
+    }
+
     func testSideBySideComparison() throws {
         let r = try runDiscern(["evaluate", "--model", shipped, "--model", shipped, "--data", sharedDataURL("cifake/sample").path])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -1,0 +1,39 @@
+import Data
+import Foundation
+import Imaging
+
+/// Scoring a labelled dataset at native resolution, for patch models (`Detector.InputMode.patches`), whose images
+/// cannot be held at one size as `DecodedDataset` holds them: decoded a bounded chunk at a time (32 MP of header
+/// pixels), scored through `Detector.probabilities` (its `PatchPlan`), and only the probabilities kept.
+public enum NativeScoring {
+    /// Class probabilities of every readable image of `source`, keyed by item path (as `DatasetSource` names it).
+    /// `transform`, when given, changes each decoded image first (a robustness perturbation, with the item's index in
+    /// reading order). Unreadable items are left out, as `DecodedDataset.load` leaves them out.
+    public static func probabilities(_ detector: Detector, source: DatasetSource, maxPixels: Int = JPEGCodec.defaultMaxPixels,
+                                     transform: (@Sendable (RGBImage, Int) -> RGBImage)? = nil,
+                                     progress: ((Int) -> Void)? = nil) throws -> [String: [Double]] {
+        var out: [String: [Double]] = [:]
+        var seen = 0
+        try source.forEachChunk(of: 256, pixels: 32_000_000, bytes: 64 << 20) { chunk in
+            let first = seen
+            seen += chunk.count
+            var decoded = [RGBImage?](repeating: nil, count: chunk.count)
+            let workers = ProcessInfo.processInfo.activeProcessorCount
+            decoded.withUnsafeMutableBufferPointer { slots in
+                let base = slots.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    for i in stride(from: w, to: chunk.count, by: workers) {
+                        guard let data = try? chunk[i].1.get(),
+                              let image = try? ImageDecoder.decode(data, path: chunk[i].0.path, maxPixels: maxPixels) else { continue }
+                        base[i] = transform.map { $0(image, first + i) } ?? image
+                    }
+                }
+            }
+            let readable = decoded.indices.filter { decoded[$0] != nil }
+            let p = detector.probabilities(readable.map { decoded[$0]! })
+            for (k, i) in readable.enumerated() { out[chunk[i].0.path] = p[k] }
+            progress?(seen)
+        }
+        return out
+    }
+}
