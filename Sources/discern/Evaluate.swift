@@ -33,9 +33,15 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Test-time augmentation: none, or hflip (the mean of each image's and its mirror's probabilities; 2x the inference).")
     var tta: TestTimeAugmentation = .none
 
+    @Option(help: "How a patch model's patch scores combine: mean-logit or top-k:F (the mean over the fraction F of patches with the highest p_fake); default: the checkpoint's, else mean-logit.")
+    var patchAggregation: String?
+
     func validate() throws {
         if ensemble && model.count < 2 { throw ValidationError("--ensemble needs at least two --model checkpoints") }
         for p in perturb { do { _ = try Perturbation.parse(p) } catch { throw ValidationError("\(error)") } }
+        if let patchAggregation, PatchAggregation(patchAggregation) == nil {
+            throw ValidationError("--patch-aggregation must be mean-logit or top-k:F with 0 < F <= 1, not '\(patchAggregation)'")
+        }
         guard !model.isEmpty else { throw ValidationError("give at least one --model") }
         guard !data.isEmpty else { throw ValidationError("give --data") }
         for m in model where !FileManager.default.fileExists(atPath: m) { throw ValidationError("\(m): no such checkpoint") }
@@ -47,7 +53,7 @@ struct Evaluate: ParsableCommand {
         }
         // A patch model (trained with --native-size) scores native-resolution images through its patch plan; the
         // dataset is then decoded small only for labels, order and the report's contact sheets.
-        let patchDetector = try? Detector(loaded[0])
+        let patchDetector = try? Detector(loaded[0], aggregation: patchAggregation.flatMap(PatchAggregation.init))
         let patchMode = patchDetector?.inputMode == .patches
         if patchMode && (model.count > 1 || tta != .none) {
             throw ValidationError("\(model[0]) is a patch model (input_mode: patches): evaluate it alone, without --ensemble or --tta")

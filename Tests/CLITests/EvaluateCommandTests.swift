@@ -111,6 +111,17 @@ final class EvaluateCommandTests: XCTestCase {
             let p = try XCTUnwrap(Double(fields[3]))
             XCTAssertEqual(try XCTUnwrap(classified[path], path), p, accuracy: 1e-5, path)
         }
+        // top-k over every patch is the mean logit; another k is another answer; a bad rule is refused in one line.
+        func loss(_ rule: String) throws -> Double {
+            let r = try runDiscern(["evaluate", "--model", ckpt.path, "--data", val, "--format", "json", "--patch-aggregation", rule])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return try XCTUnwrap((JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["loss"] as? Double)
+        }
+        XCTAssertEqual(try loss("top-k:1"), try XCTUnwrap(j["loss"] as? Double), accuracy: 1e-9)
+        XCTAssertNotEqual(try loss("top-k:0.25"), try XCTUnwrap(j["loss"] as? Double), accuracy: 1e-9)
+        let bad = try runDiscern(["evaluate", "--model", ckpt.path, "--data", val, "--patch-aggregation", "median"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--patch-aggregation"), bad.stderr)
         let tta = try runDiscern(["evaluate", "--model", ckpt.path, "--data", val, "--tta", "hflip"])
         XCTAssertNotEqual(tta.status, 0)
         XCTAssertTrue(tta.stderr.contains("patch model"), tta.stderr)
