@@ -5,7 +5,7 @@
 # from the test fixtures, the hostile corpus and shared/data, runs each target for MINUTES minutes (one after the
 # other, one process: the machine has 2 cores), and writes Fuzz/logs/<target>.log. A crash is kept in
 # Fuzz/crashes/<target>/; copy it to Tests/Fixtures/fuzz/<target>/ so FuzzRegressionTests replays it for ever.
-# Prints one line per target: runs, seconds, coverage (cov: edges, ft: features), corpus size, crashes.
+# Prints one line per target: runs, seconds, coverage (cov: edges, ft: features), corpus size, crashes found by this run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:?usage: scripts/fuzz.sh MINUTES [TARGET...]}
@@ -18,6 +18,9 @@ swift build --package-path Fuzz --scratch-path Fuzz/.build -c release -Xswiftc -
 bin=Fuzz/.build/release
 python3 scripts/fuzz_seeds.py Fuzz/corpus ../shared/data
 mkdir -p Fuzz/logs
+# Crash files older than this run (kept from earlier runs) are not counted again.
+stamp=$(mktemp)
+trap 'rm -f "$stamp"' EXIT
 for t in "${targets[@]}"; do
     mkdir -p "Fuzz/corpus/$t" "Fuzz/crashes/$t"
     # Replayed regressions join the seeds, so a fixed crash stays covered.
@@ -28,6 +31,6 @@ for t in "${targets[@]}"; do
     stats=$(grep -E "^#[0-9]+\s+(DONE|pulse|REDUCE|NEW)" "Fuzz/logs/$t.log" | tail -1 || true)
     runs=$(grep -E "^stat::number_of_executed_units" "Fuzz/logs/$t.log" | awk '{print $2}' || true)
     secs=$(grep -E "^Done [0-9]+ runs in" "Fuzz/logs/$t.log" | awk '{print $5}' || true)
-    crashes=$(find "Fuzz/crashes/$t" -type f | wc -l)
-    echo "$t: runs ${runs:-?} in ${secs:-?} s; ${stats#* }; crashes $crashes"
+    crashes=$(find "Fuzz/crashes/$t" -type f -newer "$stamp" | wc -l)
+    echo "$t: runs ${runs:-?} in ${secs:-?} s; ${stats#* }; new crashes $crashes"
 done
