@@ -29,6 +29,10 @@ public struct DatasetReport: Codable, Sendable {
     /// Inputs with a manifest sha256 whose bytes could not be read (missing from the archive, say); also listed in
     /// `checksumMismatchFiles`.
     public var checksumsUnread = 0
+    /// Per label: how many readable files of each format (`jpeg`, `png`).
+    public var formatsByLabel: [String: [String: Int]] = [:]
+    /// Per label: the median pixel count (width x height) of its readable images.
+    public var medianPixelsByLabel: [String: Int] = [:]
     public var warnings: [String] = []
 
     public struct QualitySummary: Codable, Sendable {
@@ -45,6 +49,7 @@ public struct DatasetReport: Codable, Sendable {
         case duplicatesAcrossSplits = "duplicates_across_splits", duplicatesAcrossLabels = "duplicates_across_labels"
         case jpegQuality = "jpeg_quality", checksumMismatches = "checksum_mismatches"
         case checksumMismatchFiles = "checksum_mismatch_files", checksumsVerified = "checksums_verified", checksumsMissing = "checksums_missing", checksumsUnread = "checksums_unread"
+        case formatsByLabel = "formats_by_label", medianPixelsByLabel = "median_pixels_by_label"
     }
 
     /// Reads and decodes every input of `source` (headers only for size; pixels to prove readability).
@@ -52,6 +57,7 @@ public struct DatasetReport: Codable, Sendable {
         var r = DatasetReport()
         var seen: [String: (split: String?, label: String)] = [:]
         var qualities: [String: [Int: Int]] = [:], exact: [String: Int] = [:], jpegs: [String: Int] = [:]
+        var pixels: [String: [Int]] = [:]
         var pending: [(LabeledItem, Result<Data, Error>)] = []
         func flush() {
             var outcomes = [(Result<RGBImage, Error>, String?)](repeating: (.failure(ImageError.empty(path: "")), nil), count: pending.count)
@@ -98,10 +104,12 @@ public struct DatasetReport: Codable, Sendable {
                     r.counts[item.label, default: 0] += 1
                     r.splits[item.split ?? "all", default: [:]][item.label, default: 0] += 1
                     r.sizes["\(img.width)x\(img.height)", default: 0] += 1
+                    pixels[item.label, default: []].append(img.width * img.height)
                 }
                 guard case let .success(data) = bytes, let sha else { continue }
                 let format = ImageDecoder.format(of: data) ?? "unknown"
                 r.formats[format, default: 0] += 1
+                r.formatsByLabel[item.label, default: [:]][format, default: 0] += 1
                 if format == "jpeg", let q = JPEGQuality.estimate(data) {
                     qualities[item.label, default: [:]][q.quality, default: 0] += 1
                     jpegs[item.label, default: 0] += 1
@@ -135,9 +143,36 @@ public struct DatasetReport: Codable, Sendable {
         if Set(r.formats.keys).count > 1 {
             r.warnings.append("mixed file formats \(r.formats.keys.sorted()): check that no class is stored in a format of its own")
         }
+        r.warnings += classImbalanceWarnings(formats: r.formatsByLabel, pixels: pixels, medians: &r.medianPixelsByLabel)
         if r.duplicatesAcrossSplits > 0 { r.warnings.append("\(r.duplicatesAcrossSplits) duplicate files cross splits: test results will be inflated") }
         if r.duplicatesAcrossLabels > 0 { r.warnings.append("\(r.duplicatesAcrossLabels) identical files carry different labels") }
         if r.checksumMismatches > 0 { r.warnings.append("\(r.checksumMismatches) files differ from their manifest sha256") }
         return r
+    }
+
+    /// Warnings for classes that differ in file format (a format's share differs by more than 20 points between two
+    /// classes) or in image size (medians more than 2x apart): a detector can learn either instead of the pixels'
+    /// origin. Fills `medians` (per label) on the way.
+    static func classImbalanceWarnings(formats: [String: [String: Int]], pixels: [String: [Int]], medians: inout [String: Int]) -> [String] {
+        var out: [String] = []
+        let labels = formats.keys.sorted()
+        let allFormats = Set(formats.values.flatMap(\.keys)).sorted()
+        func share(_ label: String, _ format: String) -> Double {
+            let counts = formats[label] ?? [:]
+            return Double(counts[format] ?? 0) / Double(max(counts.values.reduce(0, +), 1))
+        }
+        for format in allFormats {
+            let shares = labels.map { ($0, share($0, format)) }
+            if let hi = shares.max(by: { $0.1 < $1.1 }), let lo = shares.min(by: { $0.1 < $1.1 }), hi.1 - lo.1 > 0.2 {
+                out.append(String(format: "%@ is %.0f %% of %@ but %.0f %% of %@: a detector can learn the file format", format.uppercased(), hi.1 * 100, hi.0, lo.1 * 100, lo.0))
+            }
+        }
+        for (label, values) in pixels where !values.isEmpty { medians[label] = values.sorted()[values.count / 2] }
+        if let hi = medians.max(by: { $0.value < $1.value }), let lo = medians.min(by: { $0.value < $1.value }), lo.value > 0,
+           Double(hi.value) / Double(lo.value) > 2 {
+            out.append(String(format: "median image size of %@ is %.2f MP, of %@ %.2f MP: a detector can learn the size (crop both classes alike)",
+                              hi.key, Double(hi.value) / 1e6, lo.key, Double(lo.value) / 1e6))
+        }
+        return out
     }
 }
