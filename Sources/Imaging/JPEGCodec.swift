@@ -94,16 +94,25 @@ public enum JPEGCodec {
         tjDestroy(handle)
     }
 
-    /// Encodes RGB as a baseline JPEG at `quality` (1...100) with 4:2:0 chroma subsampling and
-    /// standard Huffman tables (what Pillow writes by default, and so what CIFAKE files are).
-    public static func encode(_ image: RGBImage, quality: Int = 75) throws -> Data {
+    /// Chroma subsampling of an encoded JPEG.
+    public enum ChromaSubsampling: String, Sendable, CaseIterable {
+        /// Colour at half resolution both ways (Pillow's default, CIFAKE's files).
+        case s420 = "4:2:0"
+        /// Colour at full resolution (the wild crops: Pillow `subsampling=0`).
+        case s444 = "4:4:4"
+        var turbo: Int32 { Int32(self == .s420 ? TJSAMP_420.rawValue : TJSAMP_444.rawValue) }
+    }
+
+    /// Encodes RGB as a baseline JPEG at `quality` (1...100) with standard Huffman tables and 4:2:0 chroma
+    /// subsampling unless told otherwise (what Pillow writes by default, and so what CIFAKE files are).
+    public static func encode(_ image: RGBImage, quality: Int = 75, subsampling: ChromaSubsampling = .s420) throws -> Data {
         guard let handle = tjInitCompress() else { throw ImageError.encodingFailed(reason: "cannot start the JPEG encoder") }
         defer { tjDestroy(handle) }
         var out: UnsafeMutablePointer<UInt8>?
         var size: UInt = 0
         let status = image.pixels.withUnsafeBufferPointer { src in
             tjCompress2(handle, src.baseAddress, Int32(image.width), 0, Int32(image.height), Int32(TJPF_RGB.rawValue),
-                        &out, &size, Int32(TJSAMP_420.rawValue), Int32(max(1, min(100, quality))), 0)
+                        &out, &size, subsampling.turbo, Int32(max(1, min(100, quality))), 0)
         }
         defer { if let out { tjFree(out) } }
         guard status == 0, let out else { throw ImageError.encodingFailed(reason: String(cString: tjGetErrorStr2(handle))) }

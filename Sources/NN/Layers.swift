@@ -51,6 +51,13 @@ public final class ZeroPad2d: Module {
     public override func callAsFunction(_ x: Tensor) -> Tensor { x.zeroPadded(top: top, bottom: bottom, left: left, right: right) }
 }
 
+/// Nearest-neighbour upsampling of NHWC images by an integer factor: `[N, H, W, C] -> [N, H*f, W*f, C]`.
+public final class UpsampleNearest: Module {
+    public let factor: Int
+    public init(_ factor: Int = 2) { self.factor = factor }
+    public override func callAsFunction(_ x: Tensor) -> Tensor { x.upsampledNearest(factor) }
+}
+
 /// `[N, ...] -> [N, prod(...)]` (row-major over H, W, C: Keras' channels-last order).
 public final class Flatten: Module {
     public override init() {}

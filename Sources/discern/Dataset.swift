@@ -7,7 +7,8 @@ struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
         abstract: "Inspect, split, subset and shard image datasets (folders, tar shards, JSONL manifests).",
-        subcommands: [DatasetInspect.self, DatasetSplit.self, DatasetSubset.self, DatasetShard.self, DatasetEdit.self])
+        subcommands: [DatasetInspect.self, DatasetSplit.self, DatasetSubset.self, DatasetShard.self, DatasetEdit.self,
+                       DatasetReconstruct.self])
 }
 
 /// Options shared by the dataset subcommands.

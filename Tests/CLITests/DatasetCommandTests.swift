@@ -220,3 +220,63 @@ final class VerifyTests: XCTestCase {
         XCTAssertTrue((j["checksum_mismatch_files"] as? [String] ?? []).first?.hasSuffix(member) ?? false, "\(j)")
     }
 }
+
+/// `discern dataset reconstruct`: aligned fakes through the taef2 autoencoder (weights from scripts/weights/convert_taesd.sh).
+final class DatasetReconstructCommandTests: XCTestCase {
+    func testReconstructPairsEachFakeWithItsSourceAndSplitKeepsPairsTogether() throws {
+        let weights = TinyAutoencoder.defaultWeightsPath()
+        _ = try XCTUnwrap(FileManager.default.fileExists(atPath: weights) ? weights : nil,
+                          "taef2 weights missing at \(weights): run scripts/weights/convert_taesd.sh")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("discern-recon-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let shard = dir.appendingPathComponent("aligned.tar.gz").path
+        let sample = sharedDataURL("cifake/sample").path
+        let r = try runDiscern(["dataset", "reconstruct", sample, "--limit", "6", "--out", shard])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("6 reconstructions (mean PSNR"), r.stdout)
+        let manifest = dir.appendingPathComponent("aligned.jsonl")
+        let lines = try String(contentsOf: manifest, encoding: .utf8).split(separator: "\n").map {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        XCTAssertEqual(lines.count, 6)
+        for line in lines {
+            let source = try XCTUnwrap(line["source"] as? String), path = try XCTUnwrap(line["path"] as? String)
+            XCTAssertTrue(source.contains("/REAL/"), source)   // only --from REAL images
+            XCTAssertEqual((path as NSString).lastPathComponent, ((source as NSString).lastPathComponent as NSString).deletingPathExtension + ".jpg")
+            XCTAssertEqual(line["label"] as? String, "FAKE")
+            XCTAssertEqual(line["crop"] as? [Int], [0, 0, 32, 32])
+            let psnr = try XCTUnwrap(line["psnr"] as? Double)
+            XCTAssertGreaterThan(psnr, 20)   // the same content, close but not equal
+            XCTAssertLessThan(psnr, 60)
+        }
+        // The manifest reads as a dataset (its shard field names the shard), with matching hashes.
+        let inspect = try runDiscern(["dataset", "inspect", manifest.path, "--format", "json", "--verify"])
+        XCTAssertEqual(inspect.status, 0, inspect.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(report["counts"] as? [String: Int], ["FAKE": 6])
+        XCTAssertEqual(report["checksum_mismatches"] as? Int, 0)
+
+        // Sources and reconstructions share a file-name stem, so a grouped split never separates a pair.
+        let split = try runDiscern(["dataset", "split", sample, manifest.path, "--val", "0.3", "--test", "0.2", "--seed", "5",
+                                    "--group-by", "^([^.]+)"])
+        XCTAssertEqual(split.status, 0, split.stderr)
+        var splitOf: [String: Set<String>] = [:]
+        for line in split.stdout.split(separator: "\n") {
+            let j = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let stem = (((j["path"] as? String ?? "") as NSString).lastPathComponent as NSString).deletingPathExtension
+            splitOf[stem, default: []].insert(j["split"] as? String ?? "")
+        }
+        let pairs = lines.map { (($0["path"] as! NSString).lastPathComponent as NSString).deletingPathExtension }
+        for stem in pairs { XCTAssertEqual(splitOf[stem]?.count, 1, "\(stem) split across \(splitOf[stem] ?? [])") }
+
+        // Bad input: one-line errors, nothing written.
+        let missing = try runDiscern(["dataset", "reconstruct", sample, "--autoencoder", dir.appendingPathComponent("none.safetensors").path,
+                                      "--out", dir.appendingPathComponent("x.tar.gz").path])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("cannot load the autoencoder"), missing.stderr)
+        let noLabel = try runDiscern(["dataset", "reconstruct", sample, "--from", "EDITED", "--out", dir.appendingPathComponent("y.tar.gz").path])
+        XCTAssertNotEqual(noLabel.status, 0)
+        XCTAssertTrue(noLabel.stderr.contains("no images labelled EDITED"), noLabel.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("y.tar.gz").path))
+    }
+}

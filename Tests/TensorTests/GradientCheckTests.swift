@@ -82,6 +82,18 @@ final class GradientCheckTests: XCTestCase {
         gradientCheck([randomTensor([2, 4, 4, 3], seed: 51)]) { $0[0].globalAvgPool() }
     }
 
+    func testNearestUpsampling() {
+        let x = Tensor(shape: [1, 2, 2, 2], scalars: [1, 2, 3, 4, 5, 6, 7, 8])
+        let y = x.upsampledNearest(2)
+        XCTAssertEqual(y.shape, [1, 4, 4, 2])
+        // Row 0 and 1 repeat input row 0; each pixel twice.
+        XCTAssertEqual(Array(y.scalars[0..<8]), [1, 2, 1, 2, 3, 4, 3, 4])
+        XCTAssertEqual(Array(y.scalars[8..<16]), [1, 2, 1, 2, 3, 4, 3, 4])
+        XCTAssertEqual(Array(y.scalars[16..<24]), [5, 6, 5, 6, 7, 8, 7, 8])
+        gradientCheck([randomTensor([2, 3, 2, 3], seed: 52)]) { $0[0].upsampledNearest(2) * $0[0].upsampledNearest(2) }
+        gradientCheck([randomTensor([1, 2, 3, 2], seed: 53)]) { $0[0].upsampledNearest(3) }
+    }
+
     func testBatchNormTrainingAndEval() {
         for shape in [[3, 2, 2, 4], [6, 5]] {
             let c = shape.last!

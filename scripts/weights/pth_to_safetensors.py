@@ -4,9 +4,11 @@
 Standard library only: the pickle is read with a restricted Unpickler that knows just the globals a
 state_dict uses (OrderedDict, tensor rebuild, storage types); anything else is refused, so a hostile
 .pth cannot run code. Names and layouts are kept as PyTorch has them (OIHW convolutions); Discern
-converts layouts when it loads them. int64 bookkeeping tensors (num_batches_tracked) are dropped.
+converts layouts when it loads them. int64 bookkeeping tensors (num_batches_tracked) are dropped;
+half-precision tensors (F16) are widened to F32 exactly.
 
-usage: pth_to_safetensors.py IN.pth OUT.safetensors
+usage: pth_to_safetensors.py [PREFIX=]IN.pth [[PREFIX=]IN2.pth ...] OUT.safetensors
+  Several inputs merge into one file; PREFIX (e.g. encoder.) is put in front of each name of that input.
 """
 import array, collections, io, itertools, json, pickle, struct, sys, zipfile
 
@@ -85,32 +87,41 @@ def strided_copy(blob, size, offset, shape, stride):
     return out.tobytes()
 
 
+def widen_half(blob):
+    """F16 bytes -> F32 bytes (every half value is exactly representable)."""
+    count = len(blob) // 2
+    return struct.pack(f"<{count}f", *struct.unpack(f"<{count}e", blob))
+
+
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 3:
         raise SystemExit(__doc__)
-    state, blobs = load(sys.argv[1])
-    header, chunks, offset = {}, [], 0
-    for name, ref in state.items():
-        if not isinstance(ref, Ref):
-            continue
-        dtype, size = DTYPES[ref.storage[0]]
-        if dtype != "F32":
-            continue
-        numel = 1
-        for d in ref.shape:
-            numel *= d
-        raw = strided_copy(blobs[ref.storage[1]], size, ref.offset, ref.shape, ref.stride)
-        header[name] = {"dtype": dtype, "shape": list(ref.shape), "data_offsets": [offset, offset + len(raw)]}
-        chunks.append(raw)
-        offset += len(raw)
-    header["__metadata__"] = {"source": sys.argv[1].split("/")[-1], "layout": "pytorch"}
+    header, chunks, offset, sources = {}, [], 0, []
+    for arg in sys.argv[1:-1]:
+        prefix, _, path = arg.rpartition("=") if "=" in arg else ("", "", arg)
+        sources.append(path.split("/")[-1])
+        state, blobs = load(path)
+        for name, ref in state.items():
+            if not isinstance(ref, Ref):
+                continue
+            kind = ref.storage[0]
+            if DTYPES[kind][0] not in ("F32", "F16"):
+                continue
+            blob = blobs[ref.storage[1]]
+            if kind == "HalfStorage":
+                blob = widen_half(blob)
+            raw = strided_copy(blob, 4, ref.offset, ref.shape, ref.stride)
+            header[prefix + name] = {"dtype": "F32", "shape": list(ref.shape), "data_offsets": [offset, offset + len(raw)]}
+            chunks.append(raw)
+            offset += len(raw)
+    header["__metadata__"] = {"source": ",".join(sources), "layout": "pytorch"}
     blob = json.dumps(header, separators=(",", ":")).encode()
     blob += b" " * (-len(blob) % 8)
-    with open(sys.argv[2], "wb") as out:
+    with open(sys.argv[-1], "wb") as out:
         out.write(struct.pack("<Q", len(blob)) + blob)
         for c in chunks:
             out.write(c)
-    print(f"{sys.argv[2]}: {len(chunks)} tensors, {offset} bytes")
+    print(f"{sys.argv[-1]}: {len(chunks)} tensors, {offset} bytes")
 
 
 if __name__ == "__main__":
