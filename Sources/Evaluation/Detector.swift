@@ -29,6 +29,10 @@ public struct Verdict: RawRepresentable, Codable, Hashable, Sendable {
 /// UNSURE: the pixel model knows only 32x32 CIFAR photos and calls most full-size camera photos FAKE.
 /// C2PA presence is reported only (it is not verified here).
 ///
+/// A checkpoint may route small images to a second one (a size router, MODEL_CARD.md): metadata `small_input_model`
+/// names a checkpoint in the same folder and `small_input_max_side` the longest side (pixels) sent to it. Every method
+/// below then answers for an image as the detector its size picks (`route`); the evidence says which one scored it.
+///
 /// Immutable after `init`; `pFake` and `probabilities` run the model and must not be called from two
 /// threads at once (`discern serve` funnels them through one inference thread).
 public final class Detector: @unchecked Sendable {
@@ -56,10 +60,13 @@ public final class Detector: @unchecked Sendable {
     public let maxPatches: Int
     /// Pixels above which an image is shrunk before patching.
     public let pixelBudget: Int
+    /// The router's second detector and the longest side (pixels) it takes, when the checkpoint names one.
+    public let smallInputs: (detector: Detector, maxSide: Int)?
 
     /// A detector for `loaded`; the patch settings matter for patch models only.
+    /// `routeSmallInputs: false` ignores a router's second checkpoint (the routed-to detector itself is built so).
     public init(_ loaded: LoadedModel, aggregation: PatchAggregation? = nil, maxPatches: Int = PatchPlan.defaultMaxPatches,
-                pixelBudget: Int = PatchPlan.defaultPixelBudget) throws {
+                pixelBudget: Int = PatchPlan.defaultPixelBudget, routeSmallInputs: Bool = true) throws {
         classes = loaded.classes.names
         guard classes == ["REAL", "FAKE"] || (classes.count > 2 && Set(classes).count == classes.count),
               let real = classes.firstIndex(of: "REAL") else { throw DetectorError.unsupportedClasses(classes) }
@@ -72,6 +79,38 @@ public final class Detector: @unchecked Sendable {
         self.aggregation = aggregation ?? PatchAggregation(loaded.metadata["patch_aggregation"] ?? "") ?? .meanLogit
         self.maxPatches = maxPatches
         self.pixelBudget = pixelBudget
+        if routeSmallInputs, let name = loaded.metadata["small_input_model"] {
+            guard let side = Int(loaded.metadata["small_input_max_side"] ?? ""), side >= 1, !name.contains("/") else {
+                throw DetectorError.badRouter(loaded.url.path, "small_input_model needs a file name in the same folder and small_input_max_side >= 1")
+            }
+            let small = try Detector(LoadedModel(loaded.url.deletingLastPathComponent().appendingPathComponent(name)),
+                                     aggregation: aggregation, maxPatches: maxPatches, pixelBudget: pixelBudget, routeSmallInputs: false)
+            guard small.classes == classes else {
+                throw DetectorError.badRouter(loaded.url.path, "\(name) has classes \(small.classes), this checkpoint \(classes)")
+            }
+            smallInputs = (small, side)
+        } else {
+            smallInputs = nil
+        }
+    }
+
+    /// The detector that judges a `width` x `height` image: the router's small-input detector when the longer side is
+    /// at most its `maxSide`, else this one.
+    public func route(width: Int, height: Int) -> Detector {
+        if let smallInputs, max(width, height) <= smallInputs.maxSide { return smallInputs.detector }
+        return self
+    }
+
+    /// `probabilities`, `heatmapCells` or `patchScores` per image through `route`, batched per detector, in input order.
+    private func routed<T>(_ images: [RGBImage], _ body: (Detector, [RGBImage]) -> [T]) -> [T] {
+        guard let small = smallInputs?.detector else { return body(self, images) }
+        let toSmall = images.indices.filter { route(width: images[$0].width, height: images[$0].height) === small }
+        guard !toSmall.isEmpty else { return body(self, images) }
+        let toLarge = images.indices.filter { !toSmall.contains($0) }
+        var out = [T?](repeating: nil, count: images.count)
+        for (i, v) in zip(toSmall, body(small, toSmall.map { images[$0] })) { out[i] = v }
+        for (i, v) in zip(toLarge, body(self, toLarge.map { images[$0] })) { out[i] = v }
+        return out.map { $0! }
     }
 
     /// Where the model looks in an image of `width` x `height` (patch models only).
@@ -121,6 +160,12 @@ public final class Detector: @unchecked Sendable {
     /// Calibrated class probabilities for each image, in `classes` order (batched inference): the whole image, or its
     /// patches aggregated by `aggregation` for a patch model.
     public func probabilities(_ images: [RGBImage]) -> [[Double]] {
+        if smallInputs != nil { return routed(images) { $0.ownProbabilities($1) } }
+        return ownProbabilities(images)
+    }
+
+    /// `probabilities` by this detector's own model, with no routing.
+    private func ownProbabilities(_ images: [RGBImage]) -> [[Double]] {
         switch inputMode {
         case .whole: return modelProbabilities(images)
         case .patches: return patchScores(images).map { aggregation.aggregate($0.probabilities, realIndex: realIndex) }
@@ -156,6 +201,8 @@ public final class Detector: @unchecked Sendable {
     /// `grid` tiles (each scored whole); for a patch model its patch plan's patches (`columns` x `rows` cells, each
     /// drawn over its share of the image; patches may overlap a little, cells do not).
     public func heatmapCells(_ image: RGBImage, grid: Int) -> (columns: Int, rows: Int, images: [RGBImage]) {
+        let judge = route(width: image.width, height: image.height)
+        if judge !== self { return judge.heatmapCells(image, grid: grid) }
         guard inputMode == .patches else { return (grid, grid, tiles(image, grid: grid)) }
         let plan = plan(width: image.width, height: image.height)
         return (plan.columns, plan.rows, patches(image, plan: plan))
@@ -180,9 +227,18 @@ public final class Detector: @unchecked Sendable {
     /// The answer for one image scored by a REAL/FAKE model (the heatmap, if any, is attached by the caller); a patch
     /// model's `scoringNotes` join the evidence.
     public func judgement(path: String, image: RGBImage, evidence: [Evidence], pFake: Double) -> Judgement {
+        let judge = route(width: image.width, height: image.height)
+        if judge !== self { return judge.judgement(path: path, image: image, evidence: evidence + routeNote(judge), pFake: pFake) }
         let evidence = evidence + scoringNotes(width: image.width, height: image.height)
         let (verdict, reason) = verdict(pFake: pFake, evidence: evidence)
         return Judgement(path: path, verdict: verdict, pFake: pFake, reason: reason, evidence: evidence, width: image.width, height: image.height)
+    }
+
+    /// The evidence line saying the router sent an image to its small-input detector.
+    private func routeNote(_ judge: Detector) -> [Evidence] {
+        guard let side = smallInputs?.maxSide else { return [] }
+        let name = judge.loaded.metadata["architecture"] ?? "model"
+        return [Evidence(source: "discern:router", value: "at most \(side) px a side: scored by the small-image model (\(name), \(judge.loaded.inputSize)x\(judge.loaded.inputSize) input)", indicates: .info)]
     }
 
     /// What a patch model did to an image besides cutting native-resolution patches, as evidence items: shrinking
@@ -203,6 +259,8 @@ public final class Detector: @unchecked Sendable {
     /// The answer for one image from its class probabilities (any model); a model with more than two classes adds
     /// them to the answer. A patch model's `scoringNotes` join the evidence.
     public func judgement(path: String, image: RGBImage, evidence: [Evidence], probabilities p: [Double]) -> Judgement {
+        let judge = route(width: image.width, height: image.height)
+        if judge !== self { return judge.judgement(path: path, image: image, evidence: evidence + routeNote(judge), probabilities: p) }
         if isBinary { return judgement(path: path, image: image, evidence: evidence, pFake: p[1]) }
         let evidence = evidence + scoringNotes(width: image.width, height: image.height)
         let (verdict, reason) = Self.verdict(probabilities: p, classes: classes, evidence: evidence)
@@ -219,10 +277,25 @@ public final class Detector: @unchecked Sendable {
     /// The `reason` of a verdict that the pixel score alone decided.
     public static let pixelsReason = "pixels"
 
+    /// Whether `pFake` falls strictly inside the unsure band.
+    public func isUnsure(pFake: Double) -> Bool {
+        unsureBand.lowerBound < unsureBand.upperBound && pFake > unsureBand.lowerBound && pFake < unsureBand.upperBound
+    }
+
+    /// Calibrated probabilities back to the model's own (temperature 1): logits times the temperature, softmax again.
+    /// Exact for whole-image models and for patch aggregations that are linear in the logits (mean-logit, top-k).
+    public func uncalibrated(_ p: [Double]) -> [Double] {
+        guard temperature != 1 else { return p }
+        let logits = p.map { Foundation.log(Swift.max($0, 1e-300)) * temperature }
+        let top = logits.max() ?? 0
+        let e = logits.map { Foundation.exp($0 - top) }
+        let sum = e.reduce(0, +)
+        return e.map { $0 / sum }
+    }
+
     /// Combines the pixel score and metadata evidence (see the type's documentation).
     public func verdict(pFake: Double, evidence: [Evidence]) -> (Verdict, reason: String) {
-        let inBand = unsureBand.lowerBound < unsureBand.upperBound && pFake > unsureBand.lowerBound && pFake < unsureBand.upperBound
-        return Self.weigh(pixels: inBand ? .unsure : pFake >= 0.5 ? .fake : .real, evidence: evidence)
+        Self.weigh(pixels: isUnsure(pFake: pFake) ? .unsure : pFake >= 0.5 ? .fake : .real, evidence: evidence)
     }
 
     /// The pixel verdict `pixels` weighed against metadata, for every model: generator metadata makes it FAKE; camera
@@ -244,8 +317,11 @@ public final class Detector: @unchecked Sendable {
 /// Why a detector could not be built.
 public enum DetectorError: Error, CustomStringConvertible {
     case unsupportedClasses([String])
+    case badRouter(String, String)
     public var description: String {
         switch self {
+        case let .badRouter(path, reason):
+            return "\(path): bad size router: \(reason)"
         case let .unsupportedClasses(classes):
             return "a detector needs a REAL/FAKE model, or one with more classes, unique, one of them REAL; this one has classes \(classes.joined(separator: ", "))"
         }

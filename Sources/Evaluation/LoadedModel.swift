@@ -11,6 +11,8 @@ public struct LoadedModel {
     public let metadata: [String: String]
     /// Input side length the model was trained at.
     public let inputSize: Int
+    /// Where it was loaded from.
+    public let url: URL
     /// Calibration temperature from `discern calibrate` (1 when uncalibrated).
     public var temperature: Double { Double(metadata["temperature"] ?? "") ?? 1 }
 
@@ -33,5 +35,6 @@ public struct LoadedModel {
         self.classes = classes
         self.metadata = metadata
         self.inputSize = inputSize
+        self.url = url
     }
 }

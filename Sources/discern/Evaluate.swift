@@ -54,24 +54,29 @@ struct Evaluate: ParsableCommand {
         // A patch model (trained with --native-size) scores native-resolution images through its patch plan; the
         // dataset is then decoded small only for labels, order and the report's contact sheets.
         let patchDetector = try? Detector(loaded[0], aggregation: patchAggregation.flatMap(PatchAggregation.init))
-        let patchMode = patchDetector?.inputMode == .patches
+        // A size router (small_input_model) also scores native images: each goes to the detector its size picks.
+        let patchMode = patchDetector?.inputMode == .patches || patchDetector?.smallInputs != nil
         if patchMode && (model.count > 1 || tta != .none) {
-            throw ValidationError("\(model[0]) is a patch model (input_mode: patches): evaluate it alone, without --ensemble or --tta")
+            throw ValidationError("\(model[0]) is a patch model or size router: evaluate it alone, without --ensemble or --tta")
         }
         let progress = ProgressBar(total: 0, label: "decode", unknownTotal: true)
         let dataset = try DecodedDataset.load(DatasetSource(paths: data), size: patchMode ? 64 : loaded[0].inputSize,
                                               classes: loaded[0].classes) { progress.update($0) }
         progress.finish(dataset.count)
+        /// The detector that judged each image of `dataset` (a router's small-input one or the first model's), when native.
+        var judges: [Detector] = []
         /// The first model's probabilities for `dataset`'s images, optionally perturbed: native patches for a patch model.
         func nativeProbabilities(_ perturbation: Perturbation?) throws -> [[Double]] {
             let bar = ProgressBar(total: dataset.count, label: perturbation.map { "score \($0)" } ?? "score patches")
             let byPath = try NativeScoring.probabilities(patchDetector!, source: DatasetSource(paths: data),
                                                          transform: perturbation.map { p in { img, i in p.apply(img, index: i) } }) { bar.update($0) }
             bar.finish(dataset.count)
-            return try dataset.items.map { item in
-                guard let p = byPath[item.path] else { throw ValidationError("\(item.path): decoded for the report but not scored") }
-                return p
+            let scores = try dataset.items.map { item in
+                guard let s = byPath[item.path] else { throw ValidationError("\(item.path): decoded for the report but not scored") }
+                return s
             }
+            if perturbation == nil { judges = scores.map(\.judge) }
+            return scores.map(\.probabilities)
         }
         for f in dataset.failures.prefix(20) { FileHandle.standardError.write(Data("skipped \(f.error)\n".utf8)) }
         var rows: [(String, ClassificationMetrics, Double)] = []
@@ -104,16 +109,19 @@ struct Evaluate: ParsableCommand {
                 let ci = ScoreStatistics.bootstrap(labels: dataset.labels, probabilities: probabilities)
                 extras["accuracy_ci"] = [ci.accuracy.lowerBound, ci.accuracy.upperBound]
                 if let a = ci.auc { extras["roc_auc_ci"] = [a.lowerBound, a.upperBound] }
-                if let detector = try? Detector(m), detector.isBinary {
+                if let detector = patchMode ? patchDetector : try? Detector(m), detector.isBinary {
                     let band = detector.unsureBand
-                    let decided = zip(dataset.labels, probabilities).filter { !(band.lowerBound < band.upperBound && $0.1[1] > band.lowerBound && $0.1[1] < band.upperBound) }
+                    // Per image, the band of the detector that judged it (a router has two).
+                    let judge = { (i: Int) in judges.isEmpty ? detector : judges[i] }
+                    let decided = zip(dataset.labels, probabilities).enumerated().filter { !judge($0.offset).isUnsure(pFake: $0.element.1[1]) }.map(\.element)
                     let share = 1 - Double(decided.count) / Double(max(dataset.count, 1))
                     let decidedAccuracy = Double(decided.filter { ($0.1[1] >= 0.5 ? 1 : 0) == $0.0 }.count) / Double(max(decided.count, 1))
                     extras["temperature"] = m.temperature
                     extras["unsure_band"] = [band.lowerBound, band.upperBound]
                     extras["unsure_share"] = share
                     extras["decided_accuracy"] = decidedAccuracy
-                    let raw = m.temperature == 1 || patchMode ? probabilities : Predictor.probabilities(m.model, dataset: dataset, augmentation: tta)
+                    let raw = patchMode ? probabilities.indices.map { judge($0).uncalibrated(probabilities[$0]) }
+                        : m.temperature == 1 ? probabilities : Predictor.probabilities(m.model, dataset: dataset, augmentation: tta)
                     extras["ece_uncalibrated"] = Calibration.expectedCalibrationError(labels: dataset.labels, probabilities: raw)
                     calibrationLines = [("temperature", String(format: "%.4f", m.temperature)),
                                         ("ECE before → after calibration", String(format: "%.4f → %.4f", extras["ece_uncalibrated"] as! Double,
@@ -121,6 +129,12 @@ struct Evaluate: ParsableCommand {
                                         ("UNSURE band", String(format: "(%.4f, %.4f)", band.lowerBound, band.upperBound)),
                                         ("share UNSURE", String(format: "%.2f %%", share * 100)),
                                         ("accuracy on decided images", String(format: "%.4f", decidedAccuracy))]
+                    if let (small, side) = detector.smallInputs {
+                        let routed = judges.filter { $0 === small }.count
+                        extras["router"] = ["small_input_max_side": side, "small_input_images": routed]
+                        calibrationLines.append(("size router", String(format: "%d of %d images (<= %d px a side) scored by the small-image model: temperature %.4f, band (%.4f, %.4f)",
+                                                                           routed, dataset.count, side, small.temperature, small.unsureBand.lowerBound, small.unsureBand.upperBound)))
+                    }
                 }
             }
             if path == model[0], let predictions {

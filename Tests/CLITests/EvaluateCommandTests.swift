@@ -127,6 +127,54 @@ final class EvaluateCommandTests: XCTestCase {
         XCTAssertTrue(tta.stderr.contains("patch model"), tta.stderr)
     }
 
+    /// A patch model calibrated on native images, joined by `discern route` with a whole-image model for small images:
+    /// evaluate and classify send CIFAKE's 32x32 images to the small model and the 384x384 wild crops to the patch model.
+    func testCalibratedPatchModelAndSizeRouter() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("discern-router-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = sharedDataURL("cifake/sample").path, val = sharedDataURL("wild/val.tar.gz").path
+        for (name, extra) in [("patch", ["--native-size", "48"]), ("whole", [])] {
+            let t = try runDiscern(["train", "--model", "cnn-small", "--data", sample, "--val-fraction", "0.25", "--epochs", "1",
+                                    "--batch", "16", "--input-size", "32", "--out", dir.appendingPathComponent(name).path] + extra)
+            XCTAssertEqual(t.status, 0, t.stderr)
+        }
+        let patch = dir.appendingPathComponent("patch/best.safetensors").path, whole = dir.appendingPathComponent("whole/best.safetensors").path
+        let calibrated = dir.appendingPathComponent("patch-calibrated.safetensors").path
+        let c = try runDiscern(["calibrate", "--model", patch, "--data", val, "--out", calibrated])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        XCTAssertTrue(c.stdout.hasPrefix("247 held-out images: temperature"), c.stdout)
+        let meta = try Safetensors.read(URL(fileURLWithPath: calibrated)).1
+        XCTAssertNotNil(meta["unsure_band"])
+        XCTAssertEqual(meta["input_mode"], "patches")
+        // After calibration, evaluate's ECE before -> after shows the patch model's own figures (the temperature undone).
+        let e1 = try runDiscern(["evaluate", "--model", calibrated, "--data", val, "--format", "json"])
+        let j1 = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(e1.stdout.utf8)) as? [String: Any])
+        XCTAssertLessThanOrEqual(try XCTUnwrap(j1["unsure_share"] as? Double), 0.05 + 1e-9)
+        XCTAssertNotEqual(try XCTUnwrap(j1["ece_uncalibrated"] as? Double), try XCTUnwrap(j1["ece"] as? Double), accuracy: 1e-9)
+
+        let router = dir.appendingPathComponent("out/router.safetensors").path
+        let r = try runDiscern(["route", "--large", calibrated, "--small", whole, "--small-max-side", "64", "--out", router])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/router-small.safetensors").path))
+        let e = try runDiscern(["evaluate", "--model", router, "--data", sample, val, "--format", "json"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let j = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(j["n"] as? Int, 64 + 247)
+        XCTAssertEqual((j["router"] as? [String: Int])?["small_input_images"], 64)
+        // The routed evaluation of the small images equals the small model's own evaluation of them.
+        func loss(_ model: String, _ data: String) throws -> Double {
+            let r = try runDiscern(["evaluate", "--model", model, "--data", data, "--format", "json"])
+            return try XCTUnwrap((JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["loss"] as? Double)
+        }
+        XCTAssertEqual(try loss(router, sample), try loss(whole, sample), accuracy: 1e-6)
+        XCTAssertEqual(try loss(router, val), try loss(calibrated, val), accuracy: 1e-6)
+        let cl = try runDiscern(["classify", sample + "/REAL/0084_5.jpg", "--model", router, "--format", "json"])
+        XCTAssertTrue(cl.stdout.contains("discern:router"), cl.stdout)
+        let bad = try runDiscern(["route", "--large", router, "--small", router, "--out", dir.appendingPathComponent("x.safetensors").path])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("itself a router"), bad.stderr)
+    }
+
     func testSideBySideComparison() throws {
         let r = try runDiscern(["evaluate", "--model", shipped, "--model", shipped, "--data", sharedDataURL("cifake/sample").path])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -1,0 +1,91 @@
+import Evaluation
+import Foundation
+import Imaging
+import Models
+import NN
+import XCTest
+
+/// A size router: a checkpoint whose metadata names a second checkpoint for small images.
+final class RouterTests: XCTestCase {
+    private var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("router-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+
+    /// A 32-px patch model (seed 5) routing images of at most 40 px a side to a 32-px whole-image model (seed 9),
+    /// plus each model alone.
+    private func detectors() throws -> (router: Detector, large: Detector, small: Detector) {
+        let base = ["format": "discern-checkpoint-1", "architecture": "cnn", "classes": "REAL,FAKE", "input_size": "32"]
+        var largeMeta = base
+        largeMeta["input_mode"] = "patches"
+        largeMeta["unsure_band"] = "0.4,0.6"
+        var smallMeta = base
+        smallMeta["temperature"] = "2"
+        smallMeta["unsure_band"] = "0.1,0.9"
+        try Checkpoint.save(try ModelFactory.make("cnn", classes: 2, inputSize: 32, seed: 5), metadata: largeMeta, to: dir.appendingPathComponent("large.safetensors"))
+        try Checkpoint.save(try ModelFactory.make("cnn", classes: 2, inputSize: 32, seed: 9), metadata: smallMeta, to: dir.appendingPathComponent("small.safetensors"))
+        var routerMeta = largeMeta
+        routerMeta["small_input_model"] = "small.safetensors"
+        routerMeta["small_input_max_side"] = "40"
+        try Checkpoint.save(try ModelFactory.make("cnn", classes: 2, inputSize: 32, seed: 5), metadata: routerMeta, to: dir.appendingPathComponent("router.safetensors"))
+        return (try Detector(LoadedModel(dir.appendingPathComponent("router.safetensors"))),
+                try Detector(LoadedModel(dir.appendingPathComponent("large.safetensors"))),
+                try Detector(LoadedModel(dir.appendingPathComponent("small.safetensors"))))
+    }
+
+    private func image(_ w: Int, _ h: Int, seed: UInt64) -> RGBImage {
+        var state = seed
+        return RGBImage(width: w, height: h, pixels: (0..<(w * h * 3)).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt8(truncatingIfNeeded: state >> 33)
+        })
+    }
+
+    func testEachImageIsJudgedByTheModelItsSizePicks() throws {
+        let (router, large, small) = try detectors()
+        let tiny = image(32, 32, seed: 1), edge = image(40, 25, seed: 2), big = image(41, 90, seed: 3)
+        XCTAssertTrue(router.route(width: 40, height: 40) === router.smallInputs?.detector)
+        XCTAssertTrue(router.route(width: 41, height: 10) === router)
+        let mixed = router.probabilities([big, tiny, edge, big])
+        XCTAssertEqual(mixed[1][1], small.probabilities([tiny])[0][1], accuracy: 1e-9)
+        XCTAssertEqual(mixed[2][1], small.probabilities([edge])[0][1], accuracy: 1e-9)
+        XCTAssertEqual(mixed[0][1], large.probabilities([big])[0][1], accuracy: 1e-9)
+        XCTAssertEqual(mixed[3][1], mixed[0][1], accuracy: 1e-9)
+        XCTAssertNotEqual(mixed[1][1], large.probabilities([tiny])[0][1], accuracy: 1e-6)
+
+        // The small model's calibration decides a small image's verdict (its band 0.1...0.9, not 0.4...0.6), and the
+        // evidence says which model scored it.
+        let j = router.judgement(path: "t.png", image: tiny, evidence: [], pFake: 0.7)
+        XCTAssertEqual(j.verdict, .unsure)
+        XCTAssertEqual(j.evidence.map(\.source), ["discern:router"])
+        XCTAssertEqual(router.judgement(path: "b.png", image: big, evidence: [], pFake: 0.7).verdict, .fake)
+        XCTAssertFalse(router.judgement(path: "b.png", image: big, evidence: [], pFake: 0.7).evidence.contains { $0.source == "discern:router" })
+        // Heatmaps: the small model's tiles, the large model's patch grid.
+        XCTAssertEqual(router.heatmapCells(tiny, grid: 4).images.count, 16)
+        XCTAssertEqual(router.heatmapCells(big, grid: 4).images.count, large.heatmapCells(big, grid: 4).images.count)
+        // Temperature 2 undone: the small model's raw probability.
+        let raw = small.uncalibrated(mixed[1])
+        let logit = log(raw[1] / raw[0]), calibrated = log(mixed[1][1] / mixed[1][0])
+        XCTAssertEqual(logit, 2 * calibrated, accuracy: 1e-9)
+    }
+
+    func testABrokenRouterIsAOneLineError() throws {
+        _ = try detectors()
+        var meta = ["format": "discern-checkpoint-1", "architecture": "cnn", "classes": "REAL,FAKE", "input_size": "32",
+                    "small_input_model": "../small.safetensors", "small_input_max_side": "40"]
+        let model = try ModelFactory.make("cnn", classes: 2, inputSize: 32, seed: 5)
+        try Checkpoint.save(model, metadata: meta, to: dir.appendingPathComponent("bad.safetensors"))
+        XCTAssertThrowsError(try Detector(LoadedModel(dir.appendingPathComponent("bad.safetensors")))) {
+            XCTAssertTrue("\($0)".contains("bad size router"), "\($0)")
+        }
+        meta["small_input_model"] = "missing.safetensors"
+        try Checkpoint.save(model, metadata: meta, to: dir.appendingPathComponent("bad.safetensors"))
+        XCTAssertThrowsError(try Detector(LoadedModel(dir.appendingPathComponent("bad.safetensors"))))
+        // Without routing, the same file is a plain detector.
+        XCTAssertNil(try Detector(LoadedModel(dir.appendingPathComponent("bad.safetensors")), routeSmallInputs: false).smallInputs)
+    }
+}
