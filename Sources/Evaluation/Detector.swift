@@ -22,7 +22,8 @@ public struct Verdict: RawRepresentable, Codable, Hashable, Sendable {
 /// model (`input_mode: patches`, trained with `native_size`) sees native-resolution patches of its input side, placed
 /// by `PatchPlan` (a covering grid, at most 64 patches, shrunk only past a 40 MP budget), whose scores
 /// `PatchAggregation` combines (mean logit by default); what it had to shrink or resize is added to the evidence.
-/// Either gives `p_fake`. `UNSURE` is reported when `p_fake` falls inside the unsure band. Metadata that
+/// Either gives `p_fake`. `UNSURE` is reported when `p_fake` falls inside the unsure band, and by a patch model for
+/// an image whose shorter side is under one patch (it had to be enlarged: no native traces left to read). Metadata that
 /// only generators write (SD `parameters`, ComfyUI workflows, IPTC trainedAlgorithmicMedia, generator
 /// Software tags) makes the verdict FAKE whatever the pixels say. Camera metadata (EXIF Make/Model, XMP
 /// digitalCapture) never makes an image REAL, since it is easy to copy, but it turns a pixel FAKE into
@@ -230,7 +231,12 @@ public final class Detector: @unchecked Sendable {
         let judge = route(width: image.width, height: image.height)
         if judge !== self { return judge.judgement(path: path, image: image, evidence: evidence + routeNote(judge), pFake: pFake) }
         let evidence = evidence + scoringNotes(width: image.width, height: image.height)
-        let (verdict, reason) = verdict(pFake: pFake, evidence: evidence)
+        var (verdict, reason) = verdict(pFake: pFake, evidence: evidence)
+        if verdict != .unsure, reason == Self.pixelsReason, inputMode == .patches, plan(width: image.width, height: image.height).resized {
+            // A patch model reads traces at native resolution; an image under one patch had to be enlarged, which
+            // erases them, so its pixel score is outside what the model was trained on.
+            (verdict, reason) = (.unsure, Self.tooSmallReason(side: loaded.inputSize))
+        }
         return Judgement(path: path, verdict: verdict, pFake: pFake, reason: reason, evidence: evidence, width: image.width, height: image.height)
     }
 
@@ -276,6 +282,11 @@ public final class Detector: @unchecked Sendable {
 
     /// The `reason` of a verdict that the pixel score alone decided.
     public static let pixelsReason = "pixels"
+
+    /// The `reason` of UNSURE for an image a patch model would have to enlarge (shorter side under one patch).
+    public static func tooSmallReason(side: Int) -> String {
+        "too small: shorter side under one \(side)-pixel patch, so native-resolution traces cannot be read"
+    }
 
     /// Whether `pFake` falls strictly inside the unsure band.
     public func isUnsure(pFake: Double) -> Bool {

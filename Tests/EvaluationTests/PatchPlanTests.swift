@@ -137,6 +137,14 @@ final class PatchDetectorTests: XCTestCase {
         let small = patches.judgement(path: "s.png", image: image(20, 30, seed: 3), evidence: [], pFake: 0.2)
         XCTAssertEqual(small.evidence.map(\.source), ["discern:patches"])
         XCTAssertTrue(small.evidence[0].value.contains("resized to 32"), small.evidence[0].value)
+        // Too small for native patches: UNSURE whatever the score, with the reason; generator metadata still decides.
+        XCTAssertEqual(small.verdict, .unsure)
+        XCTAssertEqual(small.reason, Detector.tooSmallReason(side: 32))
+        XCTAssertEqual(patches.judgement(path: "s.png", image: image(20, 30, seed: 3), evidence: [], pFake: 0.99).verdict, .unsure)
+        let generator = Evidence(source: "png:parameters", value: "Steps: 20", indicates: .aiGenerated)
+        XCTAssertEqual(patches.judgement(path: "s.png", image: image(20, 30, seed: 3), evidence: [generator], pFake: 0.2).verdict, .fake)
+        XCTAssertEqual(patches.judgement(path: "b.png", image: image(100, 70, seed: 3), evidence: [], pFake: 0.2).verdict, .real)
+        XCTAssertEqual(whole.judgement(path: "s.png", image: image(20, 30, seed: 3), evidence: [], pFake: 0.2).verdict, .real)
         let budget = try detectors(pixelBudget: 2_000).patches
         let notes = budget.scoringNotes(width: 100, height: 70)
         XCTAssertEqual(notes.count, 1)
