@@ -159,14 +159,18 @@ struct Evaluate: ParsableCommand {
         let sweptRow = ensemble ? rows.count - 1 : 0
         if !sweep.isEmpty {
             let clean = rows[sweptRow].1
+            let cleanProbabilities = ensemble ? Predictor.mean(members) : firstProbabilities
+            func argmax(_ p: [Double]) -> Int { p.indices.max { p[$0] < p[$1] } ?? 0 }
             for p in sweep {
                 let probs = patchMode ? try nativeProbabilities(p) : Predictor.mean((ensemble ? loaded : [loaded[0]]).map { m in
                     let degraded = datasets[m.inputSize]!.mapped { img, i in p.apply(img, index: i) }
                     return Predictor.probabilities(m.model, dataset: degraded, temperature: m.temperature, augmentation: tta)
                 })
                 let m = ClassificationMetrics(labels: dataset.labels, probabilities: probs)
+                // Share of images whose predicted class changed: a shortcut audit asks whether re-encoding or resizing flips verdicts.
+                let flipped = Double(zip(probs, cleanProbabilities).filter { argmax($0.0) != argmax($0.1) }.count) / Double(max(probs.count, 1))
                 robustness.append(["perturbation": p.description, "accuracy": m.accuracy, "roc_auc": m.rocAUC ?? Double.nan,
-                                   "accuracy_drop": clean.accuracy - m.accuracy])
+                                   "accuracy_drop": clean.accuracy - m.accuracy, "flipped": flipped])
             }
         }
         if let out, let (path, metrics, _) = rows.first {
@@ -211,11 +215,12 @@ struct Evaluate: ParsableCommand {
         if !robustness.isEmpty {
             let clean = rows[sweptRow].1
             print("robustness of \(ensemble ? "the ensemble" : model[0]):")
-            print("  perturbation   accuracy  ROC-AUC  drop (points)")
+            print("  perturbation   accuracy  ROC-AUC  drop (points)  flipped")
             print("  " + "clean".padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: "  %8.4f  %7.4f  %6.2f", clean.accuracy, clean.rocAUC ?? .nan, 0.0))
             for r in robustness {
                 print("  " + (r["perturbation"] as! String).padding(toLength: 13, withPad: " ", startingAt: 0)
-                      + String(format: "  %8.4f  %7.4f  %6.2f", r["accuracy"] as! Double, r["roc_auc"] as! Double, (r["accuracy_drop"] as! Double) * 100))
+                      + String(format: "  %8.4f  %7.4f  %6.2f         %5.1f %%", r["accuracy"] as! Double, r["roc_auc"] as! Double,
+                               (r["accuracy_drop"] as! Double) * 100, (r["flipped"] as! Double) * 100))
             }
         }
         if rows.count == 1, let m = rows.first?.1 {

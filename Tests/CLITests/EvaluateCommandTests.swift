@@ -95,6 +95,11 @@ final class EvaluateCommandTests: XCTestCase {
         let j = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(j["n"] as? Int, 247)
         XCTAssertEqual((j["robustness"] as? [[String: Any]])?.map { $0["perturbation"] as? String }, ["jpeg:60"])
+        // Verdict flips bound the accuracy change: every image that changes correctness changed class.
+        let sweep = try XCTUnwrap((j["robustness"] as? [[String: Any]])?.first)
+        let flipped = try XCTUnwrap(sweep["flipped"] as? Double), drop = try XCTUnwrap(sweep["accuracy_drop"] as? Double)
+        XCTAssertTrue((0...1).contains(flipped))
+        XCTAssertLessThanOrEqual(abs(drop), flipped + 1e-12)
         // classify scores the same images the same way (384 x 384 crops: a 12 x 12 grid of 32-px patches, capped to 64).
         let c = try runDiscern(["classify", val, "--model", ckpt.path, "--format", "json"])
         XCTAssertEqual(c.status, 0, c.stderr)
