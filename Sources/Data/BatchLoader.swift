@@ -86,6 +86,11 @@ public final class BatchLoader: @unchecked Sendable {
         return idx
     }
 
+    /// The random stream of image `index` in `epoch` (augmentation, crop window): the same in every run and thread.
+    private func imageGenerator(index: Int, epoch: Int) -> SplitMix64 {
+        SplitMix64(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(index) &* 0xBF58_476D_1CE4_E5B9))
+    }
+
     /// Builds batch `b` of `order` on the calling thread.
     public func makeBatch(_ order: [Int], batch b: Int, epoch: Int) -> LoaderBatch {
         let indices = Array(order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)])
@@ -97,7 +102,7 @@ public final class BatchLoader: @unchecked Sendable {
         dataset.pixels.withUnsafeBufferPointer { px in
             for (j, i) in indices.enumerated() {
                 let dst = t.pointer + j * n
-                var rng = SplitMix64(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(i) &* 0xBF58_476D_1CE4_E5B9))
+                var rng = imageGenerator(index: i, epoch: epoch)
                 let fresh = redrawer?.redraw(i, using: &rng)
                 // An edit's mask goes through the same augmentation draws, so flips and crops move it with the image.
                 var mask = regions.flatMap { fresh?.box ?? $0[i] }.map { Self.mask($0, side: s) }
@@ -129,7 +134,7 @@ public final class BatchLoader: @unchecked Sendable {
         let s = dataset.size, n = side * side * 3
         let t = Tensor(zeros: [indices.count, side, side, 3])
         for (j, i) in indices.enumerated() {
-            var rng = SplitMix64(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(i) &* 0xBF58_476D_1CE4_E5B9))
+            var rng = imageGenerator(index: i, epoch: epoch)
             let image = augmentation.map { $0.apply(dataset.image(i), using: &rng) } ?? dataset.image(i)
             let (x, y) = shuffle ? (Int.random(in: 0...(s - side), using: &rng), Int.random(in: 0...(s - side), using: &rng))
                 : ((s - side) / 2, (s - side) / 2)

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Tensor
 
 /// A whole dataset decoded into memory as 8-bit RGB at one size (CIFAKE: 82k x 3 KB), with labels.
 /// Decoding runs on the engine's worker threads; unreadable inputs are counted and named, never fatal.
@@ -50,21 +51,15 @@ public final class DecodedDataset: @unchecked Sendable {
         func flush() {
             let chunk = pending
             pending.removeAll(keepingCapacity: true)
-            var results = [Result<RGBImage, Error>?](repeating: nil, count: chunk.count)
-            results.withUnsafeMutableBufferPointer { out in
-                let base = out.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: max(1, threads)) { w in
-                    for i in stride(from: w, to: chunk.count, by: max(1, threads)) {
-                        base[i] = chunk[i].1.flatMap { data in
-                            Result {
-                                let image = try ImageDecoder.decode(data, path: chunk[i].0.path, maxPixels: maxPixels)
-                                return fit == .resize ? fitted(image, size: size) : croppedOrPadded(image, size: size)
-                            }
-                        }
+            let results = Parallel.map(chunk.count, workers: max(1, threads)) { i in
+                chunk[i].1.flatMap { data in
+                    Result {
+                        let image = try ImageDecoder.decode(data, path: chunk[i].0.path, maxPixels: maxPixels)
+                        return fit == .resize ? fitted(image, size: size) : croppedOrPadded(image, size: size)
                     }
                 }
             }
-            for (c, r) in zip(chunk, results) { decoded.append((c.0, r!)) }
+            for (c, r) in zip(chunk, results) { decoded.append((c.0, r)) }
             progress?(decoded.count)
         }
         // Reading (gunzip + tar) runs on its own thread, one chunk ahead of the decoders.

@@ -1,6 +1,7 @@
 import Data
 import Foundation
 import Imaging
+import Tensor
 
 /// Scoring a labelled dataset at native resolution, for patch models (`Detector.InputMode.patches`), whose images
 /// cannot be held at one size as `DecodedDataset` holds them: decoded a bounded chunk at a time (32 MP of header
@@ -24,17 +25,10 @@ public enum NativeScoring {
         try source.forEachChunk(of: 256, pixels: 32_000_000, bytes: 64 << 20) { chunk in
             let first = seen
             seen += chunk.count
-            var decoded = [RGBImage?](repeating: nil, count: chunk.count)
-            let workers = ProcessInfo.processInfo.activeProcessorCount
-            decoded.withUnsafeMutableBufferPointer { slots in
-                let base = slots.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    for i in stride(from: w, to: chunk.count, by: workers) {
-                        guard let data = try? chunk[i].1.get(),
-                              let image = try? ImageDecoder.decode(data, path: chunk[i].0.path, maxPixels: maxPixels) else { continue }
-                        base[i] = transform.map { $0(image, first + i) } ?? image
-                    }
-                }
+            let decoded = Parallel.map(chunk.count) { i -> RGBImage? in
+                guard let data = try? chunk[i].1.get(),
+                      let image = try? ImageDecoder.decode(data, path: chunk[i].0.path, maxPixels: maxPixels) else { return nil }
+                return transform.map { $0(image, first + i) } ?? image
             }
             let readable = decoded.indices.filter { decoded[$0] != nil }
             let p = detector.probabilities(readable.map { decoded[$0]! })

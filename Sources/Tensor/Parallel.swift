@@ -34,4 +34,18 @@ public enum Parallel {
             if lo < hi { body(lo..<hi) }
         }
     }
+
+    /// `body(i)` for every `i` in `0..<count`, on `workers` threads taking interleaved indices (so one slow item, such
+    /// as a huge image to decode, does not hold up a whole contiguous range), results in index order.
+    public static func map<T>(_ count: Int, workers: Int = ProcessInfo.processInfo.activeProcessorCount, _ body: (Int) -> T) -> [T] {
+        var out = [T?](repeating: nil, count: count)
+        let n = max(1, min(workers, count))
+        out.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress
+            DispatchQueue.concurrentPerform(iterations: n) { w in
+                for i in stride(from: w, to: count, by: n) { base![i] = body(i) }
+            }
+        }
+        return out.map { $0! }
+    }
 }

@@ -4,6 +4,7 @@ import Evaluation
 import Foundation
 import Imaging
 import Plots
+import Tensor
 
 /// `discern classify`: judges images with the shipped default detector (or --model).
 struct Classify: ParsableCommand {
@@ -114,17 +115,8 @@ struct Classify: ParsableCommand {
 
     /// Decodes (in parallel), scores (batched) and, with --heatmap, draws each input.
     private func classify(_ chunk: [(String, Result<Data, Error>)], _ detector: Detector) -> [Result<ClassifyResult, Error>] {
-        var decoded = [Result<(image: RGBImage, evidence: [Evidence]), Error>](repeating: .failure(ImageError.empty(path: "")), count: chunk.count)
-        let workers = ProcessInfo.processInfo.activeProcessorCount
-        decoded.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                for i in stride(from: w, to: chunk.count, by: workers) {
-                    base[i] = chunk[i].1.flatMap { data in
-                        Result { try Detector.read(data, path: chunk[i].0, maxPixels: maxPixels) }
-                    }
-                }
-            }
+        let decoded = Parallel.map(chunk.count) { i in
+            chunk[i].1.flatMap { data in Result { try Detector.read(data, path: chunk[i].0, maxPixels: maxPixels) } }
         }
         let good = decoded.compactMap { try? $0.get().0 }
         var scores = detector.probabilities(good).makeIterator()
