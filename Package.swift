@@ -61,7 +61,7 @@ let package = Package(
             name: "discern",
             dependencies: ["Models", "Data", "Evaluation", "Training", "Export", "Serving", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources/default-detector.safetensors")],
+            resources: [.copy("Resources/default-detector.safetensors"), .copy("Resources/default-detector-small.safetensors")],
             swiftSettings: optimize),
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),

@@ -27,7 +27,7 @@ public struct Verdict: RawRepresentable, Codable, Hashable, Sendable {
 /// only generators write (SD `parameters`, ComfyUI workflows, IPTC trainedAlgorithmicMedia, generator
 /// Software tags) makes the verdict FAKE whatever the pixels say. Camera metadata (EXIF Make/Model, XMP
 /// digitalCapture) never makes an image REAL, since it is easy to copy, but it turns a pixel FAKE into
-/// UNSURE: the pixel model knows only 32x32 CIFAR photos and calls most full-size camera photos FAKE.
+/// UNSURE: the pixel models err most on real photos from cameras they have not seen (MODEL_CARD.md).
 /// C2PA presence is reported only (it is not verified here).
 ///
 /// A checkpoint may route small images to a second one (a size router, MODEL_CARD.md): metadata `small_input_model`
@@ -317,8 +317,8 @@ public final class Detector: @unchecked Sendable {
         }
         if pixels == .unsure { return (.unsure, "pixels: p_fake inside the unsure band") }
         if pixels != .real, let camera = evidence.first(where: { $0.indicates == .camera }) {
-            // Camera metadata is easy to copy, so it never makes an image REAL; but a camera file that the
-            // CIFAKE-trained pixels call FAKE (or EDITED, GAN) is far outside what they were trained on (MODEL_CARD.md).
+            // Camera metadata is easy to copy, so it never makes an image REAL; but a pixel FAKE (or EDITED, GAN)
+            // on a camera file is where the models' false alarms cluster (unseen cameras, MODEL_CARD.md).
             return (.unsure, "pixels say \(pixels.rawValue), metadata says camera (\(camera.source))")
         }
         return (pixels, pixelsReason)

@@ -13,7 +13,12 @@ struct ExportCommand: ParsableCommand {
             ONNX: input `image` [N, H, W, 3] float32 RGB in 0...1 (uint8 / 255), output `probabilities` [N, classes] \
             with the checkpoint's calibration temperature applied. Preprocessing, class names and the unsure band are in \
             the model's metadata_props. Without --model the shipped default detector is exported.
-            safetensors: the model's tensors and metadata without optimizer state.
+            A patch model's graph scores one input-sized patch: cutting the patches (PatchPlan) and aggregating their \
+            logits (mean logit) stay outside it, as metadata says (input_mode, patch_aggregation). For a size router \
+            (the shipped default) ONNX holds the large-image model only; export the small-image model with --model \
+            pointing at its file (default-detector-small.safetensors beside the router).
+            safetensors: the model's tensors and metadata without optimizer state; a router's small-image model is \
+            written beside it as OUT-small.safetensors.
             """)
 
     @Option(help: "Checkpoint to export (default: the shipped detector).")
@@ -42,11 +47,26 @@ struct ExportCommand: ParsableCommand {
             try ONNXExporter.write(proto, to: target)
             print("wrote \(target.path): \(loaded.metadata["architecture"] ?? "?"), \(proto.graph.node.count) nodes, " +
                   "\(loaded.model.parameterCount) parameters, input [N, \(loaded.inputSize), \(loaded.inputSize), 3]")
+            if loaded.metadata["input_mode"] == "patches" {
+                print("patch model: the graph scores one \(loaded.inputSize)-px patch; cut patches and take the mean logit outside it (Sources/Evaluation/PatchPlan.swift)")
+            }
+            if let small = loaded.metadata["small_input_model"] {
+                print("size router: images up to \(loaded.metadata["small_input_max_side"] ?? "?") px a side go to \(small), not in this graph (export it with --model)")
+            }
         case .safetensors:
-            let (tensors, metadata) = try Safetensors.read(url)
+            let (tensors, readMetadata) = try Safetensors.read(url)
+            var metadata = readMetadata
             let weights = Checkpoint.modelTensors(tensors)
+            if let small = metadata["small_input_model"] {
+                // A router names its small-image model by file name: write that file beside the output too.
+                let name = target.deletingPathExtension().lastPathComponent + "-small.safetensors"
+                let (smallTensors, smallMetadata) = try Safetensors.read(url.deletingLastPathComponent().appendingPathComponent(small))
+                try Safetensors.write(Checkpoint.modelTensors(smallTensors), metadata: smallMetadata,
+                                      to: target.deletingLastPathComponent().appendingPathComponent(name))
+                metadata["small_input_model"] = name
+            }
             try Safetensors.write(weights, metadata: metadata, to: target)
-            print("wrote \(target.path): \(weights.count) tensors")
+            print("wrote \(target.path): \(weights.count) tensors" + (metadata["small_input_model"].map { " (size router; small-image model in \($0))" } ?? ""))
         }
     }
 }

@@ -2,7 +2,9 @@
 every architecture's graph, and onnxruntime's probabilities on 256 CIFAKE test images (128 REAL +
 128 FAKE, decoded with Pillow) equal `discern classify --format json` within 1e-5.
 
-Models: the shipped default detector, plus each architecture (effnet-lite0 from scratch, at 48x48) trained for four epochs on the
+Models: the shipped default detector's two parts (a size router: the CIFAKE model for images up to 64 px a side, checked
+on the 32x32 images; the wild patch model, whose graph scores one 224-px patch, checked on the images enlarged to 224x224,
+where classify cuts exactly one patch), plus each architecture (effnet-lite0 from scratch, at 48x48) trained for four epochs on the
 64 sample images (so batch-norm statistics and weights are not at their initial values).
 Usage: check_onnx.py PATH/TO/discern PATH/TO/shared/data"""
 import io, json, os, subprocess, sys, tarfile, tempfile
@@ -77,7 +79,8 @@ with tempfile.TemporaryDirectory() as d:
     folder = os.path.join(d, "test256")
     images = test_images(folder)
     assert len(images) == 256
-    cases = [("default", [])]
+    small = os.path.join("Sources", "discern", "Resources", "default-detector-small.safetensors")
+    cases = [("default", []), ("default-small", ["--model", small])]
     for arch in ARCHS:
         run = os.path.join(d, arch)
         size = ["--input-size", "48"] if arch == "effnet-lite0" else []  # one model whose input is not 32x32

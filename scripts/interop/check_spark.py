@@ -1,6 +1,7 @@
 """The Spark batch-scoring job (spark/score_shards.py, local[2]) scores ../shared/data/cifake/test.tar.gz
-with the exported default detector; its verdicts equal `discern classify` on the same shard, image
-for image, and its p_fake agrees within 1e-5. A detector whose input is not 32x32 makes both sides resize
+with the exported CIFAKE part of the default detector (default-detector-small.safetensors: the size router sends
+every 32x32 image to it); its verdicts equal `discern classify` (the router) on the same shard, image for image,
+and its p_fake agrees within 1e-5. A detector whose input is not 32x32 makes both sides resize
 the 32x32 images (the job reimplements Discern's filter in numpy; float sums in another order can round a pixel
 the other way): then p_fake must agree within 1e-3 and at most 0.1 % of verdicts may differ (both printed). Usage: check_spark.py PATH/TO/discern PATH/TO/shared/data"""
 import json, os, subprocess, sys, tempfile
@@ -11,7 +12,8 @@ discern, data = sys.argv[1], sys.argv[2]
 shard = os.path.realpath(os.path.join(data, "cifake", "test.tar.gz"))
 with tempfile.TemporaryDirectory() as d:
     model = os.path.join(d, "default.onnx")
-    subprocess.run([discern, "export", "--format", "onnx", "--out", model], check=True, capture_output=True)
+    small = os.path.join("Sources", "discern", "Resources", "default-detector-small.safetensors")
+    subprocess.run([discern, "export", "--model", small, "--format", "onnx", "--out", model], check=True, capture_output=True)
     ours = subprocess.run([discern, "classify", shard, "--format", "json"], check=True, capture_output=True, text=True).stdout
     ours = {r["path"]: r for r in map(json.loads, ours.splitlines())}
     out = os.path.join(d, "scores.parquet")
