@@ -3,11 +3,12 @@ import NN
 import TestSupport
 import XCTest
 
-/// `discern evaluate` and `discern calibrate` end to end on the sample images with the shipped model.
+/// `discern evaluate` and `discern calibrate` end to end on the sample images with the shipped CIFAKE model (the small-image
+/// half of the default router, a whole-image model).
 final class EvaluateCommandTests: XCTestCase {
     private var shipped: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/discern/Resources/default-detector.safetensors").path
+            .appendingPathComponent("Sources/discern/Resources/default-detector-small.safetensors").path
     }
 
     func testJSONReportFiguresAndRobustness() throws {

@@ -66,7 +66,7 @@ final class SoupCommandTests: XCTestCase {
 
     func testRefusalsAreOneLineAndWriteNothing() throws {
         let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/discern/Resources/default-detector.safetensors").path
+            .appendingPathComponent("Sources/discern/Resources/default-detector-small.safetensors").path
         let t = try runDiscern(["train", "--model", "cnn-small", "--data", sharedDataURL("cifake/sample").path, "--val-fraction", "0.25",
                                 "--epochs", "1", "--batch", "16", "--out", dir.appendingPathComponent("cnn").path])
         XCTAssertEqual(t.status, 0, t.stderr)
