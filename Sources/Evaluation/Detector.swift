@@ -102,12 +102,14 @@ public final class Detector: @unchecked Sendable {
         return self
     }
 
-    /// `probabilities`, `heatmapCells` or `patchScores` per image through `route`, batched per detector, in input order.
+    /// `body` (a per-image computation such as probabilities) through `route`: each detector gets its images in one
+    /// call, and the results come back in input order.
     private func routed<T>(_ images: [RGBImage], _ body: (Detector, [RGBImage]) -> [T]) -> [T] {
         guard let small = smallInputs?.detector else { return body(self, images) }
         let toSmall = images.indices.filter { route(width: images[$0].width, height: images[$0].height) === small }
         guard !toSmall.isEmpty else { return body(self, images) }
-        let toLarge = images.indices.filter { !toSmall.contains($0) }
+        let smallSet = Set(toSmall)
+        let toLarge = images.indices.filter { !smallSet.contains($0) }
         var out = [T?](repeating: nil, count: images.count)
         for (i, v) in zip(toSmall, body(small, toSmall.map { images[$0] })) { out[i] = v }
         for (i, v) in zip(toLarge, body(self, toLarge.map { images[$0] })) { out[i] = v }
