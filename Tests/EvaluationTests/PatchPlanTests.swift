@@ -97,19 +97,11 @@ final class PatchDetectorTests: XCTestCase {
                 try Detector(LoadedModel(dir.appendingPathComponent("whole.safetensors"))))
     }
 
-    private func image(_ w: Int, _ h: Int, seed: UInt64) -> RGBImage {
-        var state = seed
-        return RGBImage(width: w, height: h, pixels: (0..<(w * h * 3)).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return UInt8(truncatingIfNeeded: state >> 33)
-        })
-    }
-
     func testAPatchModelAggregatesItsNativePatchesAndAWholeModelResizes() throws {
         let (patches, whole) = try detectors()
         XCTAssertEqual(patches.inputMode, .patches)
         XCTAssertEqual(whole.inputMode, .whole)
-        let img = image(100, 70, seed: 1)
+        let img = noiseImage(100, 70, seed: 1)
         // Independently: the 4 x 3 grid's windows, cut here and scored by the whole-image model at their native size.
         let xs = [0, 23, 45, 68], ys = [0, 19, 38]
         let windows = ys.flatMap { y in xs.map { x in img.cropped(x: x, y: y, width: 32, height: 32) } }
@@ -120,7 +112,7 @@ final class PatchDetectorTests: XCTestCase {
         // The whole-image model resizes the image instead: another answer.
         XCTAssertNotEqual(whole.probabilities([img])[0][1], got[1], accuracy: 1e-6)
         // Batched with other images, each image keeps its own answer.
-        let other = image(40, 40, seed: 2)
+        let other = noiseImage(40, 40, seed: 2)
         let both = patches.probabilities([other, img])
         XCTAssertEqual(both[1][1], got[1], accuracy: 1e-6)
         XCTAssertEqual(both[0][1], patches.probabilities([other])[0][1], accuracy: 1e-6)
@@ -134,23 +126,23 @@ final class PatchDetectorTests: XCTestCase {
     func testWhatThePatchModelHadToChangeIsInTheEvidence() throws {
         let (patches, whole) = try detectors()
         XCTAssertEqual(patches.scoringNotes(width: 100, height: 70), [])
-        let small = patches.judgement(path: "s.png", image: image(20, 30, seed: 3), evidence: [], pFake: 0.2)
+        let small = patches.judgement(path: "s.png", image: noiseImage(20, 30, seed: 3), evidence: [], pFake: 0.2)
         XCTAssertEqual(small.evidence.map(\.source), ["discern:patches"])
         XCTAssertTrue(small.evidence[0].value.contains("resized to 32"), small.evidence[0].value)
         // Too small for native patches: UNSURE whatever the score, with the reason; generator metadata still decides.
         XCTAssertEqual(small.verdict, .unsure)
         XCTAssertEqual(small.reason, Detector.tooSmallReason(side: 32))
-        XCTAssertEqual(patches.judgement(path: "s.png", image: image(20, 30, seed: 3), evidence: [], pFake: 0.99).verdict, .unsure)
+        XCTAssertEqual(patches.judgement(path: "s.png", image: noiseImage(20, 30, seed: 3), evidence: [], pFake: 0.99).verdict, .unsure)
         let generator = Evidence(source: "png:parameters", value: "Steps: 20", indicates: .aiGenerated)
-        XCTAssertEqual(patches.judgement(path: "s.png", image: image(20, 30, seed: 3), evidence: [generator], pFake: 0.2).verdict, .fake)
-        XCTAssertEqual(patches.judgement(path: "b.png", image: image(100, 70, seed: 3), evidence: [], pFake: 0.2).verdict, .real)
-        XCTAssertEqual(whole.judgement(path: "s.png", image: image(20, 30, seed: 3), evidence: [], pFake: 0.2).verdict, .real)
+        XCTAssertEqual(patches.judgement(path: "s.png", image: noiseImage(20, 30, seed: 3), evidence: [generator], pFake: 0.2).verdict, .fake)
+        XCTAssertEqual(patches.judgement(path: "b.png", image: noiseImage(100, 70, seed: 3), evidence: [], pFake: 0.2).verdict, .real)
+        XCTAssertEqual(whole.judgement(path: "s.png", image: noiseImage(20, 30, seed: 3), evidence: [], pFake: 0.2).verdict, .real)
         let budget = try detectors(pixelBudget: 2_000).patches
         let notes = budget.scoringNotes(width: 100, height: 70)
         XCTAssertEqual(notes.count, 1)
         XCTAssertTrue(notes[0].value.contains("shrunk 1/2"), notes[0].value)
         XCTAssertEqual(budget.plan(width: 100, height: 70).count, 4, "50 x 35 after shrinking: 2 x 2 patches")
-        XCTAssertEqual(budget.probabilities([image(100, 70, seed: 1)])[0].count, 2, "a shrunk image is still scored")
+        XCTAssertEqual(budget.probabilities([noiseImage(100, 70, seed: 1)])[0].count, 2, "a shrunk image is still scored")
         XCTAssertEqual(whole.scoringNotes(width: 20, height: 30), [], "whole-image models resize by design")
     }
 }

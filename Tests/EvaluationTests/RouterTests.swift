@@ -37,17 +37,9 @@ final class RouterTests: XCTestCase {
                 try Detector(LoadedModel(dir.appendingPathComponent("small.safetensors"))))
     }
 
-    private func image(_ w: Int, _ h: Int, seed: UInt64) -> RGBImage {
-        var state = seed
-        return RGBImage(width: w, height: h, pixels: (0..<(w * h * 3)).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return UInt8(truncatingIfNeeded: state >> 33)
-        })
-    }
-
     func testEachImageIsJudgedByTheModelItsSizePicks() throws {
         let (router, large, small) = try detectors()
-        let tiny = image(32, 32, seed: 1), edge = image(40, 25, seed: 2), big = image(41, 90, seed: 3)
+        let tiny = noiseImage(32, 32, seed: 1), edge = noiseImage(40, 25, seed: 2), big = noiseImage(41, 90, seed: 3)
         XCTAssertTrue(router.route(width: 40, height: 40) === router.smallInputs?.detector)
         XCTAssertTrue(router.route(width: 41, height: 10) === router)
         let mixed = router.probabilities([big, tiny, edge, big])
