@@ -1,6 +1,7 @@
 import Data
 import Foundation
 import Imaging
+import Models
 import NN
 import Tensor
 
@@ -23,7 +24,9 @@ public struct Verdict: RawRepresentable, Codable, Hashable, Sendable {
 /// by `PatchPlan` (a covering grid, at most 64 patches, shrunk only past a 40 MP budget), whose scores
 /// `PatchAggregation` combines (mean logit by default); what it had to shrink or resize is added to the evidence.
 /// Either gives `p_fake`. `UNSURE` is reported when `p_fake` falls inside the unsure band, and by a patch model for
-/// an image whose shorter side is under one patch (it had to be enlarged: no native traces left to read). Metadata that
+/// an image whose shorter side is under one patch (it had to be enlarged: no native traces left to read), and by a patch
+/// model with a `Familiarity` measure for an image far from all its training images (screenshots, drawings, icons:
+/// the pixel score means little there; the evidence gives the distance). Metadata that
 /// only generators write (SD `parameters`, ComfyUI workflows, IPTC trainedAlgorithmicMedia, generator
 /// Software tags) makes the verdict FAKE whatever the pixels say. Camera metadata (EXIF Make/Model, XMP
 /// digitalCapture) never makes an image REAL, since it is easy to copy, but it turns a pixel FAKE into
@@ -63,6 +66,20 @@ public final class Detector: @unchecked Sendable {
     public let pixelBudget: Int
     /// The router's second detector and the longest side (pixels) it takes, when the checkpoint names one.
     public let smallInputs: (detector: Detector, maxSide: Int)?
+    /// How far an image is from the training images, when the checkpoint stores a measure (`discern familiarity`;
+    /// patch models with an EfficientNet-Lite network only).
+    public let familiarity: Familiarity?
+
+    /// One image's score: calibrated class probabilities and, from a detector with a `familiarity` measure, the
+    /// image's distance to the training images.
+    public struct Score: Sendable {
+        public let probabilities: [Double]
+        public let distance: Double?
+        public init(probabilities: [Double], distance: Double? = nil) {
+            self.probabilities = probabilities
+            self.distance = distance
+        }
+    }
 
     /// A detector for `loaded`; the patch settings matter for patch models only.
     /// `routeSmallInputs: false` ignores a router's second checkpoint (the routed-to detector itself is built so).
@@ -80,6 +97,9 @@ public final class Detector: @unchecked Sendable {
         self.aggregation = aggregation ?? PatchAggregation(loaded.metadata["patch_aggregation"] ?? "") ?? .meanLogit
         self.maxPatches = maxPatches
         self.pixelBudget = pixelBudget
+        familiarity = inputMode == .patches && loaded.model is EfficientNetLite
+            ? Familiarity(tensors: loaded.detectorTensors, metadata: loaded.metadata) : nil
+        // (hasImageFeatures is the same condition; it cannot be called before every property is set.)
         if routeSmallInputs, let name = loaded.metadata["small_input_model"] {
             guard let side = Int(loaded.metadata["small_input_max_side"] ?? ""), side >= 1, !name.contains("/") else {
                 throw DetectorError.badRouter(loaded.url.path, "small_input_model needs a file name in the same folder and small_input_max_side >= 1")
@@ -133,14 +153,36 @@ public final class Detector: @unchecked Sendable {
         return plan.origins.map { source.cropped(x: $0.x, y: $0.y, width: s, height: s) }
     }
 
-    /// One image's patch scores: the plan and each patch's calibrated class probabilities (patch models only).
+    /// One image's patch scores: the plan, each patch's calibrated class probabilities and, with a `familiarity`
+    /// measure, the image's distance to the training images (from its patches' mean features).
     public struct PatchScores: Sendable {
         public let plan: PatchPlan
         public let probabilities: [[Double]]
+        public let distance: Double?
     }
 
     /// Scores every patch of every image in shared batches (patch models only).
     public func patchScores(_ images: [RGBImage]) -> [PatchScores] {
+        let (plans, spans, outputs) = patchOutputs(images, withFeatures: familiarity != nil)
+        let distances = familiarity.map { $0.distances(Self.meanRows(outputs.features!, spans: spans)) }
+        return plans.indices.map { PatchScores(plan: plans[$0], probabilities: Array(outputs.probabilities[spans[$0]]), distance: distances?[$0]) }
+    }
+
+    /// Whether `imageFeatures` (and so a familiarity measure) exists for this detector: a patch model with an
+    /// EfficientNet-Lite network.
+    public var hasImageFeatures: Bool { inputMode == .patches && loaded.model is EfficientNetLite }
+
+    /// Each image's pooled features `[N, D]`, averaged over its patches, as `familiarity` measures them; nil unless this
+    /// is a patch model with an EfficientNet-Lite network.
+    public func imageFeatures(_ images: [RGBImage]) -> Tensor? {
+        guard hasImageFeatures else { return nil }
+        let (_, spans, outputs) = patchOutputs(images, withFeatures: true)
+        return Self.meanRows(outputs.features!, spans: spans)
+    }
+
+    /// The plans of `images`, which rows of the patch batch belong to each, and the model's outputs on all patches.
+    private func patchOutputs(_ images: [RGBImage], withFeatures: Bool)
+        -> (plans: [PatchPlan], spans: [Range<Int>], outputs: (probabilities: [[Double]], features: Tensor?)) {
         let plans = images.map { plan(width: $0.width, height: $0.height) }
         var all: [RGBImage] = []
         var spans: [Range<Int>] = []
@@ -149,8 +191,19 @@ public final class Detector: @unchecked Sendable {
             all += patches(image, plan: plan)
             spans.append(start..<all.count)
         }
-        let p = modelProbabilities(all)
-        return zip(plans, spans).map { PatchScores(plan: $0, probabilities: Array(p[$1])) }
+        return (plans, spans, modelOutputs(all, withFeatures: withFeatures))
+    }
+
+    /// The mean of each span of rows of `x` (`[P, D]`), `[spans.count, D]`.
+    private static func meanRows(_ x: Tensor, spans: [Range<Int>]) -> Tensor {
+        let d = x.shape[1]
+        let out = Tensor(zeros: [spans.count, d])
+        for (i, span) in spans.enumerated() where !span.isEmpty {
+            let o = out.pointer + i * d
+            for r in span { for j in 0..<d { o[j] += x.pointer[r * d + j] } }
+            for j in 0..<d { o[j] /= Float(span.count) }
+        }
+        return out
     }
 
     /// The model-sized view of `image`.
@@ -160,34 +213,55 @@ public final class Detector: @unchecked Sendable {
         return image.resized(width: s, height: s, filter: image.width >= s && image.height >= s ? .area : .bilinear)
     }
 
-    /// Calibrated class probabilities for each image, in `classes` order (batched inference): the whole image, or its
-    /// patches aggregated by `aggregation` for a patch model.
-    public func probabilities(_ images: [RGBImage]) -> [[Double]] {
-        if smallInputs != nil { return routed(images) { $0.ownProbabilities($1) } }
-        return ownProbabilities(images)
+    /// Each image's score (batched inference): calibrated class probabilities in `classes` order (the whole image, or
+    /// its patches aggregated by `aggregation` for a patch model) and, with a `familiarity` measure, its distance.
+    public func scores(_ images: [RGBImage]) -> [Score] {
+        if smallInputs != nil { return routed(images) { $0.ownScores($1) } }
+        return ownScores(images)
     }
 
-    /// `probabilities` by this detector's own model, with no routing.
-    private func ownProbabilities(_ images: [RGBImage]) -> [[Double]] {
+    /// Calibrated class probabilities for each image, in `classes` order: `scores` without the distances.
+    public func probabilities(_ images: [RGBImage]) -> [[Double]] {
+        scores(images).map(\.probabilities)
+    }
+
+    /// `scores` by this detector's own model, with no routing.
+    private func ownScores(_ images: [RGBImage]) -> [Score] {
         switch inputMode {
-        case .whole: return modelProbabilities(images)
-        case .patches: return patchScores(images).map { aggregation.aggregate($0.probabilities, realIndex: realIndex) }
+        case .whole: return modelProbabilities(images).map { Score(probabilities: $0) }
+        case .patches:
+            return patchScores(images).map { Score(probabilities: aggregation.aggregate($0.probabilities, realIndex: realIndex), distance: $0.distance) }
         }
     }
 
     /// Calibrated class probabilities of each image as the model sees it (`prepare`: resized to the input if needed).
     func modelProbabilities(_ images: [RGBImage]) -> [[Double]] {
-        guard !images.isEmpty else { return [] }
+        modelOutputs(images, withFeatures: false).probabilities
+    }
+
+    /// Calibrated class probabilities of each image as the model sees it and, `withFeatures` and for an EfficientNet-Lite
+    /// network, its pooled features `[N, 1280]` from the same pass (nil otherwise).
+    private func modelOutputs(_ images: [RGBImage], withFeatures: Bool) -> (probabilities: [[Double]], features: Tensor?) {
+        let network = withFeatures ? loaded.model as? EfficientNetLite : nil
+        let width = EfficientNetLite.featureWidth
+        let features = network.map { _ in Tensor(zeros: [images.count, width]) }
+        guard !images.isEmpty else { return ([], features) }
         let s = loaded.inputSize, n = s * s * 3
         var out: [[Double]] = []
         for start in stride(from: 0, to: images.count, by: 256) {
             let chunk = images[start..<min(images.count, start + 256)]
             let x = Tensor(zeros: [chunk.count, s, s, 3])
             for (j, img) in chunk.enumerated() { prepare(img).writeFloats(into: x.pointer + j * n) }
-            let logits = GradMode.withoutGrad { loaded.model(x) }
+            let logits = GradMode.withoutGrad { () -> Tensor in
+                guard let network, let features else { return loaded.model(x) }
+                // callAsFunction is fc(dropout(features)); dropout is the identity in evaluation mode.
+                let f = network.features(x)
+                (features.pointer + start * width).update(from: f.pointer, count: f.count)
+                return network.fc(f)
+            }
             out += Predictor.probabilities(logits: logits, temperature: temperature)
         }
-        return out
+        return (out, features)
     }
 
     /// p_fake for each image (batched inference): see `pFake(probabilities:)`.
@@ -228,18 +302,50 @@ public final class Detector: @unchecked Sendable {
     }
 
     /// The answer for one image scored by a REAL/FAKE model (the heatmap, if any, is attached by the caller); a patch
-    /// model's `scoringNotes` join the evidence.
-    public func judgement(path: String, image: RGBImage, evidence: [Evidence], pFake: Double) -> Judgement {
+    /// model's `scoringNotes` join the evidence. `distance` is the image's `Score.distance` (nil: not measured).
+    public func judgement(path: String, image: RGBImage, evidence: [Evidence], pFake: Double, distance: Double? = nil) -> Judgement {
         let judge = route(width: image.width, height: image.height)
-        if judge !== self { return judge.judgement(path: path, image: image, evidence: evidence + routeNote(judge), pFake: pFake) }
-        let evidence = evidence + scoringNotes(width: image.width, height: image.height)
+        if judge !== self {
+            return judge.judgement(path: path, image: image, evidence: evidence + routeNote(judge), pFake: pFake, distance: distance)
+        }
+        let evidence = evidence + scoringNotes(width: image.width, height: image.height) + familiarityNote(distance)
         var (verdict, reason) = verdict(pFake: pFake, evidence: evidence)
-        if verdict != .unsure, reason == Self.pixelsReason, inputMode == .patches, plan(width: image.width, height: image.height).resized {
-            // A patch model reads traces at native resolution; an image under one patch had to be enlarged, which
-            // erases them, so its pixel score is outside what the model was trained on.
-            (verdict, reason) = (.unsure, Self.tooSmallReason(side: loaded.inputSize))
+        if verdict != .unsure, reason == Self.pixelsReason {
+            if inputMode == .patches, plan(width: image.width, height: image.height).resized {
+                // A patch model reads traces at native resolution; an image under one patch had to be enlarged, which
+                // erases them, so its pixel score is outside what the model was trained on.
+                (verdict, reason) = (.unsure, Self.tooSmallReason(side: loaded.inputSize))
+            } else if isUnfamiliar(distance) {
+                (verdict, reason) = (.unsure, Self.unfamiliarReason(pixels: verdict))
+            }
         }
         return Judgement(path: path, verdict: verdict, pFake: pFake, reason: reason, evidence: evidence, width: image.width, height: image.height)
+    }
+
+    /// Whether an image at `distance` from the training images is beyond this detector's familiarity threshold (false
+    /// when either is unknown).
+    public func isUnfamiliar(_ distance: Double?) -> Bool {
+        guard let distance, let familiarity else { return false }
+        return familiarity.isUnfamiliar(distance)
+    }
+
+    /// The `reason` of UNSURE for an image far from every training image, whose pixels said `pixels`.
+    public static func unfamiliarReason(pixels: Verdict) -> String {
+        "unfamiliar: far from every image the model was trained on (e.g. a screenshot, drawing or icon), so its pixel verdict (\(pixels.rawValue)) is not reliable"
+    }
+
+    /// The evidence line giving an image's distance to the training images (empty when not measured).
+    private func familiarityNote(_ distance: Double?) -> [Evidence] {
+        guard let distance, let familiarity else { return [] }
+        return [Evidence(source: "discern:familiarity", value: String(format: "distance %.3f to the %@ training image; unfamiliar above %.3f",
+                                                                       distance, Self.ordinalNearest(familiarity.k), familiarity.threshold), indicates: .info)]
+    }
+
+    /// "nearest" for 1, else "5th-nearest" and so on.
+    private static func ordinalNearest(_ k: Int) -> String {
+        guard k > 1 else { return "nearest" }
+        let suffix = (11...13).contains(k % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][k % 10] ?? "th"
+        return "\(k)\(suffix)-nearest"
     }
 
     /// The evidence line saying the router sent an image to its small-input detector.
@@ -266,10 +372,13 @@ public final class Detector: @unchecked Sendable {
 
     /// The answer for one image from its class probabilities (any model); a model with more than two classes adds
     /// them to the answer. A patch model's `scoringNotes` join the evidence.
-    public func judgement(path: String, image: RGBImage, evidence: [Evidence], probabilities p: [Double]) -> Judgement {
+    /// `distance` as for the p_fake version (used by REAL/FAKE models only).
+    public func judgement(path: String, image: RGBImage, evidence: [Evidence], probabilities p: [Double], distance: Double? = nil) -> Judgement {
         let judge = route(width: image.width, height: image.height)
-        if judge !== self { return judge.judgement(path: path, image: image, evidence: evidence + routeNote(judge), probabilities: p) }
-        if isBinary { return judgement(path: path, image: image, evidence: evidence, pFake: p[1]) }
+        if judge !== self {
+            return judge.judgement(path: path, image: image, evidence: evidence + routeNote(judge), probabilities: p, distance: distance)
+        }
+        if isBinary { return judgement(path: path, image: image, evidence: evidence, pFake: p[1], distance: distance) }
         let evidence = evidence + scoringNotes(width: image.width, height: image.height)
         let (verdict, reason) = Self.verdict(probabilities: p, classes: classes, evidence: evidence)
         return Judgement(path: path, verdict: verdict, pFake: pFake(probabilities: p), reason: reason, evidence: evidence,

@@ -13,6 +13,8 @@ public struct LoadedModel {
     public let inputSize: Int
     /// Where it was loaded from.
     public let url: URL
+    /// Data the detector uses beside the network (`Checkpoint.detectorPrefix`), e.g. familiarity features.
+    public let detectorTensors: [String: Tensor]
     /// Calibration temperature from `discern calibrate` (1 when uncalibrated).
     public var temperature: Double { Double(metadata["temperature"] ?? "") ?? 1 }
 
@@ -36,5 +38,6 @@ public struct LoadedModel {
         self.metadata = metadata
         self.inputSize = inputSize
         self.url = url
+        detectorTensors = Checkpoint.detectorTensors(tensors)
     }
 }

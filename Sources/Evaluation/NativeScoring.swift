@@ -7,10 +7,12 @@ import Tensor
 /// cannot be held at one size as `DecodedDataset` holds them: decoded a bounded chunk at a time (32 MP of header
 /// pixels), scored through `Detector.probabilities` (its `PatchPlan`), and only the probabilities kept.
 public enum NativeScoring {
-    /// One scored image: its calibrated class probabilities and the detector that judged it (a size router's
-    /// small-input detector or the detector itself), whose temperature and unsure band apply to it.
+    /// One scored image: its calibrated class probabilities, its distance to the training images (when the judge has
+    /// a familiarity measure) and the detector that judged it (a size router's small-input detector or the detector
+    /// itself), whose temperature, unsure band and familiarity threshold apply to it.
     public struct Score {
         public let probabilities: [Double]
+        public let distance: Double?
         public let judge: Detector
     }
 
@@ -21,6 +23,36 @@ public enum NativeScoring {
                                      transform: (@Sendable (RGBImage, Int) -> RGBImage)? = nil,
                                      progress: ((Int) -> Void)? = nil) throws -> [String: Score] {
         var out: [String: Score] = [:]
+        try forEachDecodedChunk(source, maxPixels: maxPixels, transform: transform, progress: progress) { items, images in
+            let p = detector.scores(images)
+            for (k, (item, image)) in zip(items, images).enumerated() {
+                out[item.path] = Score(probabilities: p[k].probabilities, distance: p[k].distance, judge: detector.route(width: image.width, height: image.height))
+            }
+        }
+        return out
+    }
+
+    /// The image-level features (`Detector.imageFeatures`, `[N, D]`) of every readable image of `source`, in reading
+    /// order, with their item paths; nil when the detector has no such features (not an EfficientNet-Lite patch model).
+    public static func features(_ detector: Detector, source: DatasetSource, maxPixels: Int = JPEGCodec.defaultMaxPixels,
+                                progress: ((Int) -> Void)? = nil) throws -> (paths: [String], features: Tensor)? {
+        var paths: [String] = [], rows: [Float] = []
+        var width = 0
+        var supported = true
+        try forEachDecodedChunk(source, maxPixels: maxPixels, transform: nil, progress: progress) { items, images in
+            guard supported, let f = detector.imageFeatures(images) else { supported = false; return }
+            width = f.shape[1]
+            paths += items.map(\.path)
+            rows += f.scalars
+        }
+        guard supported else { return nil }
+        return (paths, Tensor(shape: [paths.count, width], scalars: rows))
+    }
+
+    /// Decodes `source` a bounded chunk at a time (256 items, 32 MP of header pixels, 64 MB of files) on all cores and
+    /// hands each chunk's readable items and images to `body`.
+    private static func forEachDecodedChunk(_ source: DatasetSource, maxPixels: Int, transform: (@Sendable (RGBImage, Int) -> RGBImage)?,
+                                            progress: ((Int) -> Void)?, _ body: ([LabeledItem], [RGBImage]) throws -> Void) throws {
         var seen = 0
         try source.forEachChunk(of: 256, pixels: 32_000_000, bytes: 64 << 20) { chunk in
             let first = seen
@@ -31,13 +63,8 @@ public enum NativeScoring {
                 return transform.map { $0(image, first + i) } ?? image
             }
             let readable = decoded.indices.filter { decoded[$0] != nil }
-            let p = detector.probabilities(readable.map { decoded[$0]! })
-            for (k, i) in readable.enumerated() {
-                let image = decoded[i]!
-                out[chunk[i].0.path] = Score(probabilities: p[k], judge: detector.route(width: image.width, height: image.height))
-            }
+            try body(readable.map { chunk[$0].0 }, readable.map { decoded[$0]! })
             progress?(seen)
         }
-        return out
     }
 }

@@ -24,9 +24,24 @@ public enum Checkpoint {
     /// Prefix of training-only modules kept beside the model for resuming (e.g. an auxiliary loss's head).
     public static let auxiliaryPrefix = "auxiliary/"
 
-    /// `tensors` without the optimizer state and auxiliary modules: the model's own weights and buffers.
+    /// Prefix of data a detector uses at inference beside the network (e.g. familiarity reference features); kept
+    /// when training state is dropped, never loaded into the network or exported with it.
+    public static let detectorPrefix = "detector/"
+
+    /// `tensors` without the optimizer state, auxiliary modules and detector data: the model's own weights and buffers.
     public static func modelTensors(_ tensors: [String: Tensor]) -> [String: Tensor] {
+        tensors.filter { !$0.key.hasPrefix(optimizerPrefix) && !$0.key.hasPrefix(auxiliaryPrefix) && !$0.key.hasPrefix(detectorPrefix) }
+    }
+
+    /// `tensors` without what only training needs (optimizer state, auxiliary modules): the weights, buffers and
+    /// detector data a shipped checkpoint keeps.
+    public static func withoutTrainingState(_ tensors: [String: Tensor]) -> [String: Tensor] {
         tensors.filter { !$0.key.hasPrefix(optimizerPrefix) && !$0.key.hasPrefix(auxiliaryPrefix) }
+    }
+
+    /// The detector data of `tensors` (names under `detectorPrefix`).
+    public static func detectorTensors(_ tensors: [String: Tensor]) -> [String: Tensor] {
+        tensors.filter { $0.key.hasPrefix(detectorPrefix) }
     }
 
     /// Writes the model's tensors (plus `extra` tensors, e.g. optimizer state under `optimizer/`) atomically.
@@ -40,7 +55,7 @@ public enum Checkpoint {
     /// Tensors whose names start with one of `ignoringPrefixes` are returned instead of loaded.
     @discardableResult
     public static func load(
-        into model: Module, from url: URL, ignoringPrefixes: [String] = [optimizerPrefix, auxiliaryPrefix]
+        into model: Module, from url: URL, ignoringPrefixes: [String] = [optimizerPrefix, auxiliaryPrefix, detectorPrefix]
     ) throws -> (metadata: [String: String], extra: [String: Tensor]) {
         let (tensors, metadata) = try Safetensors.read(url)
         let extra = tensors.filter { key, _ in ignoringPrefixes.contains { key.hasPrefix($0) } }

@@ -65,7 +65,8 @@ public struct ImageJudge: Sendable {
             switch item {
             case let .failure(f): out.append(.failure(f))
             case let .success((image, evidence)):
-                var judgement = detector.judgement(path: upload.name, image: image, evidence: evidence, pFake: scores[next])
+                var judgement = detector.judgement(path: upload.name, image: image, evidence: evidence,
+                                                   probabilities: scores[next].probabilities, distance: scores[next].distance)
                 next += 1
                 if heatmap { judgement.heatmap = try await heatmapDataURL(image, verdict: judgement.verdict, p: judgement.pFake) }
                 out.append(.success(judgement))
@@ -81,7 +82,7 @@ public struct ImageJudge: Sendable {
     /// The per-tile p_fake overlay as a `data:image/png;base64,` URL.
     private func heatmapDataURL(_ image: RGBImage, verdict: Verdict, p: Double) async throws -> String? {
         let cells = detector.heatmapCells(image, grid: options.heatmapGrid)
-        let values = try await batcher.score(cells.images)
+        let values = try await batcher.score(cells.images).map { detector.pFake(probabilities: $0.probabilities) }
         guard let png = try? Heatmap.png(image, grid: cells.columns, rows: cells.rows, values: values,
                                          caption: String(format: "%@  p_fake %.3f", verdict.rawValue, p)) else { return nil }
         return "data:image/png;base64," + png.base64EncodedString()

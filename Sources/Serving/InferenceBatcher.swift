@@ -12,7 +12,7 @@ import Imaging
 public final class InferenceBatcher: @unchecked Sendable {
     private struct Pending {
         let images: [RGBImage]
-        let continuation: CheckedContinuation<[Double], Error>
+        let continuation: CheckedContinuation<[Detector.Score], Error>
     }
 
     private let detector: Detector
@@ -47,8 +47,8 @@ public final class InferenceBatcher: @unchecked Sendable {
     /// Images currently waiting.
     public var queuedImages: Int { condition.withLock { queued } }
 
-    /// p_fake for each image, in order.
-    public func score(_ images: [RGBImage]) async throws -> [Double] {
+    /// Each image's score (class probabilities and familiarity distance), in order.
+    public func score(_ images: [RGBImage]) async throws -> [Detector.Score] {
         guard !images.isEmpty else { return [] }
         return try await withCheckedThrowingContinuation { continuation in
             condition.lock()
@@ -103,7 +103,7 @@ public final class InferenceBatcher: @unchecked Sendable {
             queued -= count
             condition.unlock()
 
-            let scores = detector.pFake(taken.flatMap(\.images))
+            let scores = detector.scores(taken.flatMap(\.images))
             onBatch?(count)
             trimIfIdle()
             var offset = 0

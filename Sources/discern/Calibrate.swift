@@ -93,7 +93,7 @@ struct Calibrate: ParsableCommand {
         metadata["temperature"] = String(t)
         metadata["unsure_band"] = "\(band.lowerBound),\(band.upperBound)"
         metadata["calibration_data"] = data.joined(separator: " ")
-        tensors = Checkpoint.modelTensors(tensors)
+        tensors = Checkpoint.withoutTrainingState(tensors)
         // LoadedModel took every tensor name from this checkpoint, so the statistics replace tensors that are there.
         for (name, tensor) in recalibrated { tensors[name] = tensor }
         if !recalibrated.isEmpty { metadata["bn_recalibration_data"] = data.joined(separator: " ") }

@@ -119,10 +119,11 @@ struct Classify: ParsableCommand {
             chunk[i].1.flatMap { data in Result { try Detector.read(data, path: chunk[i].0, maxPixels: maxPixels) } }
         }
         let good = decoded.compactMap { try? $0.get().0 }
-        var scores = detector.probabilities(good).makeIterator()
+        var scores = detector.scores(good).makeIterator()
         return zip(chunk, decoded).map { item, d in
             d.map { image, evidence in
-                var result = detector.judgement(path: item.0, image: image, evidence: evidence, probabilities: scores.next()!)
+                let score = scores.next()!
+                var result = detector.judgement(path: item.0, image: image, evidence: evidence, probabilities: score.probabilities, distance: score.distance)
                 if let heatmap {
                     let name = ((item.0 as NSString).lastPathComponent as NSString).deletingPathExtension
                     // A short digest of the full path keeps names unique (same file name in two folders) and stable.

@@ -65,6 +65,8 @@ struct Evaluate: ParsableCommand {
         progress.finish(dataset.count)
         /// The detector that judged each image of `dataset` (a router's small-input one or the first model's), when native.
         var judges: [Detector] = []
+        /// Each image's distance to the judge's training images (nil where the judge has no familiarity measure), when native.
+        var distances: [Double?] = []
         /// The first model's probabilities for `dataset`'s images, optionally perturbed: native patches for a patch model.
         func nativeProbabilities(_ perturbation: Perturbation?) throws -> [[Double]] {
             let bar = ProgressBar(total: dataset.count, label: perturbation.map { "score \($0)" } ?? "score patches")
@@ -75,7 +77,7 @@ struct Evaluate: ParsableCommand {
                 guard let s = byPath[item.path] else { throw ValidationError("\(item.path): decoded for the report but not scored") }
                 return s
             }
-            if perturbation == nil { judges = scores.map(\.judge) }
+            if perturbation == nil { judges = scores.map(\.judge); distances = scores.map(\.distance) }
             return scores.map(\.probabilities)
         }
         for f in dataset.failures.prefix(20) { FileHandle.standardError.write(Data("skipped \(f.error)\n".utf8)) }
@@ -113,12 +115,26 @@ struct Evaluate: ParsableCommand {
                     let band = detector.unsureBand
                     // Per image, the band of the detector that judged it (a router has two).
                     let judge = { (i: Int) in judges.isEmpty ? detector : judges[i] }
-                    let decided = zip(dataset.labels, probabilities).enumerated().filter { !judge($0.offset).isUnsure(pFake: $0.element.1[1]) }.map(\.element)
+                    let inBand = dataset.labels.indices.filter { judge($0).isUnsure(pFake: probabilities[$0][1]) }
+                    // Outside the band but far from the training images: UNSURE as well (Familiarity).
+                    let unfamiliar = distances.isEmpty ? [] : dataset.labels.indices.filter {
+                        !judge($0).isUnsure(pFake: probabilities[$0][1]) && judge($0).isUnfamiliar(distances[$0])
+                    }
+                    let undecided = Set(inBand + unfamiliar)
+                    let decided = dataset.labels.indices.filter { !undecided.contains($0) }.map { (dataset.labels[$0], probabilities[$0]) }
                     let share = 1 - Double(decided.count) / Double(max(dataset.count, 1))
                     let decidedAccuracy = Double(decided.filter { ($0.1[1] >= 0.5 ? 1 : 0) == $0.0 }.count) / Double(max(decided.count, 1))
                     extras["temperature"] = m.temperature
                     extras["unsure_band"] = [band.lowerBound, band.upperBound]
                     extras["unsure_share"] = share
+                    extras["unsure_band_share"] = Double(inBand.count) / Double(max(dataset.count, 1))
+                    // How often the pixel verdict would have been right on the images the familiarity rule held back.
+                    let unfamiliarRight = unfamiliar.filter { (probabilities[$0][1] >= 0.5 ? 1 : 0) == dataset.labels[$0] }.count
+                    if let familiar = detector.familiarity {
+                        extras["unfamiliar_share"] = Double(unfamiliar.count) / Double(max(dataset.count, 1))
+                        extras["unfamiliar_pixel_right"] = unfamiliarRight
+                        extras["familiarity_threshold"] = familiar.threshold
+                    }
                     extras["decided_accuracy"] = decidedAccuracy
                     let raw = patchMode ? probabilities.indices.map { judge($0).uncalibrated(probabilities[$0]) }
                         : m.temperature == 1 ? probabilities : Predictor.probabilities(m.model, dataset: dataset, augmentation: tta)
@@ -127,8 +143,12 @@ struct Evaluate: ParsableCommand {
                                         ("ECE before → after calibration", String(format: "%.4f → %.4f", extras["ece_uncalibrated"] as! Double,
                                                                                     Calibration.expectedCalibrationError(labels: dataset.labels, probabilities: probabilities))),
                                         ("UNSURE band", String(format: "(%.4f, %.4f)", band.lowerBound, band.upperBound)),
-                                        ("share UNSURE", String(format: "%.2f %%", share * 100)),
+                                        ("share UNSURE", String(format: "%.2f %% (%d in the band, %d unfamiliar)", share * 100, inBand.count, unfamiliar.count)),
                                         ("accuracy on decided images", String(format: "%.4f", decidedAccuracy))]
+                    if let familiar = detector.familiarity {
+                        calibrationLines.append(("familiarity", String(format: "%d of %d images unfamiliar (distance above %.3f, k %d): UNSURE; their pixel verdicts were right for %d",
+                                                                          unfamiliar.count, dataset.count, familiar.threshold, familiar.k, unfamiliarRight)))
+                    }
                     if let (small, side) = detector.smallInputs {
                         let routed = judges.filter { $0 === small }.count
                         extras["router"] = ["small_input_max_side": side, "small_input_images": routed]

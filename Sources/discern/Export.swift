@@ -18,7 +18,8 @@ struct ExportCommand: ParsableCommand {
             (the shipped default) ONNX holds the large-image model only; export the small-image model with --model \
             pointing at its file (default-detector-small.safetensors beside the router).
             safetensors: the model's tensors and metadata without optimizer state; a router's small-image model is \
-            written beside it as OUT-small.safetensors.
+            written beside it as OUT-small.safetensors. Neither format carries the familiarity reference (the rule that \
+            answers UNSURE for images far from the training data): it is detector data, not network weights.
             """)
 
     @Option(help: "Checkpoint to export (default: the shipped detector).")
@@ -57,6 +58,11 @@ struct ExportCommand: ParsableCommand {
             let (tensors, readMetadata) = try Safetensors.read(url)
             var metadata = readMetadata
             let weights = Checkpoint.modelTensors(tensors)
+            // The familiarity reference is detector data, not network weights: the export leaves it, and says so.
+            if metadata.removeValue(forKey: "familiarity_threshold") != nil {
+                for key in ["familiarity_k", "familiarity_data"] { metadata.removeValue(forKey: key) }
+                print("familiarity reference (the UNSURE rule for unfamiliar images) left out: it is not part of the network")
+            }
             if let small = metadata["small_input_model"] {
                 // A router names its small-image model by file name: write that file beside the output too.
                 let name = target.deletingPathExtension().lastPathComponent + "-small.safetensors"

@@ -47,7 +47,7 @@ struct Route: ParsableCommand {
         guard smallModel.metadata["small_input_model"] == nil else { throw ValidationError("\(small) is itself a router") }
         var (largeTensors, largeMetadata) = try Safetensors.read(URL(fileURLWithPath: large))
         let (smallTensors, smallMetadata) = try Safetensors.read(URL(fileURLWithPath: small))
-        largeTensors = Checkpoint.modelTensors(largeTensors)
+        largeTensors = Checkpoint.withoutTrainingState(largeTensors)
         largeMetadata["small_input_model"] = smallName
         largeMetadata["small_input_max_side"] = String(smallMaxSide)
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import NN
 import TestSupport
@@ -179,6 +180,54 @@ final class EvaluateCommandTests: XCTestCase {
         let bad = try runDiscern(["route", "--large", router, "--small", router, "--out", dir.appendingPathComponent("x.safetensors").path])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("itself a router"), bad.stderr)
+    }
+
+    /// `discern familiarity` on an EfficientNet-Lite patch model: the measure is stored, reported by evaluate, used by
+    /// classify (evidence, and UNSURE beyond the threshold), kept by route and left out by export.
+    func testFamiliarityMeasureEndToEnd() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("discern-familiarity-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = sharedDataURL("cifake/sample").path
+        let t = try runDiscern(["train", "--model", "effnet-lite0", "--data", sample, "--val-fraction", "0.25", "--epochs", "1",
+                                "--batch", "16", "--input-size", "32", "--native-size", "32", "--out", dir.appendingPathComponent("run").path])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let model = dir.appendingPathComponent("run/best.safetensors").path, measured = dir.appendingPathComponent("measured.safetensors").path
+        let f = try runDiscern(["familiarity", "--model", model, "--reference", sample + "/REAL", "--held-out", sample + "/FAKE",
+                                "--k", "1", "--max-share", "0.25", "--check", sample, "--out", measured])
+        XCTAssertEqual(f.status, 0, f.stderr)
+        XCTAssertTrue(f.stdout.contains("reference 32 images, held out 32: threshold"), f.stdout)
+        XCTAssertTrue(f.stdout.contains("held out: 8 of 32 unfamiliar (25.0 %)"), f.stdout)
+        XCTAssertTrue(f.stdout.contains("\(sample): ") && f.stdout.contains(" of 64 unfamiliar"), f.stdout)
+        let (tensors, meta) = try Safetensors.read(URL(fileURLWithPath: measured))
+        XCTAssertEqual(tensors[Familiarity.tensorName]?.shape, [32, 1280])
+        XCTAssertEqual(meta["familiarity_k"], "1")
+
+        let e = try runDiscern(["evaluate", "--model", measured, "--data", sample, "--format", "json"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let j = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
+        let unfamiliar = try XCTUnwrap(j["unfamiliar_share"] as? Double)
+        XCTAssertGreaterThan(unfamiliar, 0, "a quarter of the FAKE half is beyond the threshold")
+        XCTAssertLessThanOrEqual(unfamiliar, 0.125 + 1e-9, "at most 8 of the 64 images (the REAL half is the reference, each at distance 0 with k 1)")
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(j["unsure_share"] as? Double), unfamiliar)
+
+        let c = try runDiscern(["classify", sample + "/FAKE", "--model", measured, "--format", "json"])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        XCTAssertEqual(c.stdout.components(separatedBy: "discern:familiarity").count - 1, 32, "every image gets its distance")
+        XCTAssertTrue(c.stdout.contains("unfamiliar: far from every image"), "the 8 held-out images beyond the threshold are UNSURE")
+
+        let router = dir.appendingPathComponent("router.safetensors").path
+        let r = try runDiscern(["route", "--large", measured, "--small", shipped, "--small-max-side", "16", "--out", router])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertNotNil(try Safetensors.read(URL(fileURLWithPath: router)).tensors[Familiarity.tensorName], "route keeps the measure")
+        let x = try runDiscern(["export", "--model", router, "--format", "safetensors", "--out", dir.appendingPathComponent("x.safetensors").path])
+        XCTAssertEqual(x.status, 0, x.stderr)
+        XCTAssertTrue(x.stdout.contains("familiarity reference"), x.stdout)
+        let exported = try Safetensors.read(dir.appendingPathComponent("x.safetensors"))
+        XCTAssertNil(exported.tensors[Familiarity.tensorName])
+        XCTAssertNil(exported.metadata["familiarity_threshold"])
+        let bad = try runDiscern(["familiarity", "--model", shipped, "--reference", sample, "--held-out", sample])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("needs a patch model"), bad.stderr)
     }
 
     func testSideBySideComparison() throws {

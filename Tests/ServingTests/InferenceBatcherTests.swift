@@ -19,7 +19,7 @@ final class InferenceBatcherTests: XCTestCase {
         let inputs = [images(2, seed: 3), images(3, seed: 5), images(1, seed: 11)]
         batcher.pause()
         let results = try await withThrowingTaskGroup(of: (Int, [Double]).self) { group in
-            for (i, batch) in inputs.enumerated() { group.addTask { (i, try await batcher.score(batch)) } }
+            for (i, batch) in inputs.enumerated() { group.addTask { (i, try await batcher.score(batch).map { $0.probabilities[1] }) } }
             await batcher.waitUntilQueued(6)
             batcher.resume()
             var out = [[Double]](repeating: [], count: inputs.count)
