@@ -9,6 +9,9 @@
 # Usage: scripts/experiments/robust_round5.sh [STEP...]   (steps: gan split train calibrate evaluate round6 evaluate6 distance)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
+# The CIFAKE model round 5 starts from: session 6's shipped default, kept as the router's small half since session 19
+# (default-detector.safetensors is now the router, whose first tensors are the wild patch model).
+SMALL=Sources/discern/Resources/default-detector-small.safetensors
 steps=("${@:-gan split train calibrate evaluate round6 evaluate6 distance}")
 robust="hflip,jpeg:30-95@0.3,resize:0.2-0.6@0.5,blur:0.5-3@0.25,noise:0.02@0.1"
 
@@ -30,7 +33,7 @@ if has split; then
 fi
 if has train; then
     "$D" train --model effnet-lite0 --batch 64 --optimizer adamw --weight-decay 0.01 --schedule one-cycle --seed 1 \
-        --init Sources/discern/Resources/default-detector.safetensors --input-size 64 \
+        --init $SMALL --input-size 64 \
         --data $X/train-minus-val.jsonl $X/gan-s1e1-train.tar.gz $X/gan-s1e2-train.tar.gz $X/gan-s1e3-train.tar.gz $X/gan-s1e4-train.tar.gz \
         --val runs/valsplit/val.jsonl --epochs 4 --lr 3e-4 --augment "$robust" --out runs/effnet64-robust5
 fi
@@ -38,7 +41,7 @@ if has calibrate; then
     "$D" calibrate --model runs/effnet64-robust5/best.safetensors --data runs/valsplit/val.jsonl --max-unsure 0.02 --out runs/effnet64-robust5/calibrated.safetensors
 fi
 if has evaluate; then
-    for m in Sources/discern/Resources/default-detector.safetensors runs/effnet64-robust5/calibrated.safetensors; do
+    for m in $SMALL runs/effnet64-robust5/calibrated.safetensors; do
         "$D" evaluate --model "$m" --data $T/test.tar.gz --perturb jpeg:80,60,40 resize:16,64,128,256 blur:1.0 noise:0.02
         for s in gan-s2e2-heldout gan-s2e4-heldout; do "$D" classify $X/$s.tar.gz --model "$m" | tail -1; done
     done
