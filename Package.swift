@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Discern: tells real photographs from AI-generated images, on its own CPU engine.
-// Layering (one-way): Tensor -> NN -> Models; Imaging -> Data; the `discern` CLI on top.
+// Layering (one-way): Tensor -> NN -> Models; Imaging -> Data; Imaging -> Provenance (C2PA); Evaluation on top of them; the `discern` CLI last.
 import PackageDescription
 
 // Release builds are checked (-O, the SwiftPM default): bounds checks and preconditions stay on in the code that
@@ -12,7 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "discern", targets: ["discern"]),
-        .library(name: "DiscernEngine", targets: ["Tensor", "NN", "Models", "Imaging", "Data", "Evaluation", "Training", "Export"]),
+        .library(name: "DiscernEngine", targets: ["Tensor", "NN", "Models", "Imaging", "Data", "Provenance", "Evaluation", "Training", "Export"]),
         .library(name: "DiscernServing", targets: ["Serving"]),
     ],
     dependencies: [
@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
@@ -41,7 +44,12 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CZlib"], swiftSettings: optimize),
         .target(name: "Data", dependencies: ["Imaging", "Tensor", "CZlib", "CCrypto"], swiftSettings: optimize),
         .target(name: "Plots", dependencies: ["CCairo", "Imaging"], swiftSettings: optimize),
-        .target(name: "Evaluation", dependencies: ["Models", "Data", "Plots"], swiftSettings: optimize),
+        // Content Credentials (C2PA): manifest reading and verification, on swift-crypto and swift-certificates.
+        .target(name: "Provenance", dependencies: ["Imaging", .product(name: "Crypto", package: "swift-crypto"),
+                                                   .product(name: "_CryptoExtras", package: "swift-crypto"),
+                                                   .product(name: "X509", package: "swift-certificates"),
+                                                   .product(name: "SwiftASN1", package: "swift-asn1")], swiftSettings: optimize),
+        .target(name: "Evaluation", dependencies: ["Models", "Data", "Plots", "Provenance"], swiftSettings: optimize),
         .target(name: "Training", dependencies: ["Models", "Data", "Evaluation", "Plots", "CLinear",
                                                  .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: optimize),
         .target(name: "Export", dependencies: ["NN", "Models", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -70,6 +78,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CZlib", "TestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["discern", "TestSupport"]),
+        .testTarget(name: "ProvenanceTests", dependencies: ["Provenance", "Imaging", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Models", "NN", "TestSupport"]),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Evaluation", "TestSupport", .product(name: "Logging", package: "swift-log"),
                                                        .product(name: "HummingbirdTesting", package: "hummingbird"),

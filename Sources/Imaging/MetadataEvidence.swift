@@ -19,13 +19,13 @@ public struct Evidence: Codable, Sendable, Equatable {
 
     /// Where it was found, e.g. `png:parameters`, `exif:Software`, `xmp:DigitalSourceType`, `c2pa`.
     public var source: String
-    /// The value (shortened to 200 characters).
+    /// The value (shortened to `limit` characters, 200 unless the reader chose more).
     public var value: String
     public var indicates: Indication
 
-    public init(source: String, value: String, indicates: Indication) {
+    public init(source: String, value: String, indicates: Indication, limit: Int = 200) {
         self.source = source
-        self.value = value.count > 200 ? String(value.prefix(200)) + "…" : value
+        self.value = value.count > limit ? String(value.prefix(limit)) + "…" : value
         self.indicates = indicates
     }
 }
