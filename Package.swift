@@ -54,7 +54,7 @@ let package = Package(
                                                  .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: optimize),
         .target(name: "Export", dependencies: ["NN", "Models", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Proto"], swiftSettings: optimize),
-        .target(name: "Serving", dependencies: ["Evaluation", "Imaging", "Plots", "CMalloc",
+        .target(name: "Serving", dependencies: ["Evaluation", "Imaging", "Provenance", "Plots", "CMalloc",
                                                 .product(name: "Hummingbird", package: "hummingbird"),
                                                 .product(name: "HummingbirdCore", package: "hummingbird"),
                                                 .product(name: "Logging", package: "swift-log"),
@@ -67,7 +67,7 @@ let package = Package(
                 resources: [.copy("Resources/index.html"), .copy("Resources/openapi.yaml")], swiftSettings: optimize),
         .executableTarget(
             name: "discern",
-            dependencies: ["Models", "Data", "Evaluation", "Training", "Export", "Serving", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["Models", "Data", "Provenance", "Evaluation", "Training", "Export", "Serving", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/default-detector.safetensors"), .copy("Resources/default-detector-small.safetensors")],
             swiftSettings: optimize),

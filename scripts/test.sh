@@ -18,12 +18,12 @@ flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests 2>&1 | tail -1
 swift test "${flags[@]}" --skip-build 2>&1 | tee .build/swift-test.log | grep -E "error:|failed|Executed .* tests" | tail -40
 grep -q "with 0 failures" .build/swift-test.log && ! grep -qE "error:|Fatal error" .build/swift-test.log || { echo "swift test failed" >&2; exit 1; }
-# The suites that parse untrusted bytes (codecs, metadata, tar/gzip, manifests, safetensors, HTTP bodies) once more in
+# The suites that parse untrusted bytes (codecs, metadata, C2PA, tar/gzip, manifests, safetensors, HTTP bodies) once more in
 # a debug build with AddressSanitizer: bounds checks on, and every out-of-bounds read or use-after-free is fatal.
 asan=(--scratch-path .build-asan -c debug --sanitize=address)
 swift build "${asan[@]}" --build-tests 2>&1 | tail -1
 # Leak reports are off: fontconfig's caches (Plots) live until exit by design; memory errors stay fatal.
-ASAN_OPTIONS=detect_leaks=0 swift test "${asan[@]}" --skip-build --filter 'ImagingTests|DataTests|ServingTests|NNTests.SafetensorsTests' 2>&1 \
+ASAN_OPTIONS=detect_leaks=0 swift test "${asan[@]}" --skip-build --filter 'ImagingTests|DataTests|ProvenanceTests|ServingTests|NNTests.SafetensorsTests' 2>&1 \
     | tee .build/swift-test-asan.log | grep -E "error:|failed|Executed .* tests" | tail -20
 grep -q "with 0 failures" .build/swift-test-asan.log && ! grep -qE "error:|Fatal error|ERROR: AddressSanitizer" .build/swift-test-asan.log \
     || { echo "swift test (AddressSanitizer) failed" >&2; exit 1; }

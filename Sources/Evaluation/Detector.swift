@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import Models
 import NN
+import Provenance
 import Tensor
 
 /// The verdict for one image: REAL, FAKE or UNSURE, or another class of a model with more than two (EDITED, GAN).
@@ -31,7 +32,8 @@ public struct Verdict: RawRepresentable, Codable, Hashable, Sendable {
 /// Software tags) makes the verdict FAKE whatever the pixels say. Camera metadata (EXIF Make/Model, XMP
 /// digitalCapture) never makes an image REAL, since it is easy to copy, but it turns a pixel FAKE into
 /// UNSURE: the pixel models err most on real photos from cameras they have not seen (MODEL_CARD.md).
-/// C2PA presence is reported only (it is not verified here).
+/// Content Credentials (C2PA) are read and verified (`ContentCredentials`): an authentic manifest's claim of AI origin
+/// makes the verdict FAKE with the reason "content credentials"; a broken manifest is reported and never counts.
 ///
 /// A checkpoint may route small images to a second one (a size router, MODEL_CARD.md): metadata `small_input_model`
 /// names a checkpoint in the same folder and `small_input_max_side` the longest side (pixels) sent to it. Every method
@@ -295,11 +297,20 @@ public final class Detector: @unchecked Sendable {
         }
     }
 
-    /// Decodes one input and reads its metadata evidence: all that judging needs besides the score.
+    /// Decodes one input and reads its metadata evidence, Content Credentials verified by `credentials` (its trust
+    /// anchors and time): all that judging needs besides the score.
     /// Throws `ImageError` (named after `path`) for empty, corrupt, unsupported or oversized images.
-    public static func read(_ data: Data, path: String, maxPixels: Int) throws -> (image: RGBImage, evidence: [Evidence]) {
-        (try ImageDecoder.decode(data, path: path, maxPixels: maxPixels), MetadataEvidence.read(data))
+    public static func read(_ data: Data, path: String, maxPixels: Int,
+                            credentials: C2PAValidator = C2PAValidator()) throws -> (image: RGBImage, evidence: [Evidence]) {
+        let image = try ImageDecoder.decode(data, path: path, maxPixels: maxPixels)
+        var evidence = MetadataEvidence.read(data)
+        // The verified reading replaces the presence-only line of the metadata scan.
+        if let c2pa = ContentCredentials.evidence(data, validator: credentials) { evidence = evidence.filter { $0.source != "c2pa" } + c2pa }
+        return (image, evidence)
     }
+
+    /// The `reason` of a verdict that authentic Content Credentials decided.
+    public static let contentCredentialsReason = "content credentials"
 
     /// The answer for one image scored by a REAL/FAKE model (the heatmap, if any, is attached by the caller); a patch
     /// model's `scoringNotes` join the evidence. `distance` is the image's `Score.distance` (nil: not measured).
@@ -423,6 +434,11 @@ public final class Detector: @unchecked Sendable {
     /// The pixel verdict `pixels` weighed against metadata, for every model: generator metadata makes it FAKE; camera
     /// metadata turns any pixel verdict but REAL into UNSURE.
     private static func weigh(pixels: Verdict, evidence: [Evidence]) -> (Verdict, reason: String) {
+        if let e = evidence.first(where: { $0.indicates == .aiGenerated && $0.source == "c2pa" }) {
+            // "content credentials (signed by OpenAI)"; the evidence line has the claim and the checks.
+            let signer = e.value.range(of: "signed by ").map { String(e.value[$0.upperBound...].prefix { $0 != "(" && $0 != "," }) }
+            return (.fake, contentCredentialsReason + (signer.map { " (signed by \($0.trimmingCharacters(in: .whitespaces)))" } ?? ""))
+        }
         if let e = evidence.first(where: { $0.indicates == .aiGenerated }) {
             return (.fake, "metadata: \(e.source)")
         }

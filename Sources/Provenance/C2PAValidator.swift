@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SwiftASN1
 
 /// One validation result, named as the C2PA specification's status codes are (C2PA 2.2 section 15.2.2), plus
 /// `signingCredential.expired` as the reference implementation (c2pa-rs) names an expired signer.
@@ -65,11 +66,22 @@ public struct C2PAReport: Sendable {
 /// extensions (key usage, EKU).
 public struct C2PAValidator: Sendable {
     public let trustAnchors: [SigningCertificate]
-    public let validationTime: Date
+    /// When certificates must be valid; nil: the moment `validate` runs.
+    public let validationTime: Date?
 
-    public init(trustAnchors: [SigningCertificate] = [], validationTime: Date = Date()) {
+    public init(trustAnchors: [SigningCertificate] = [], validationTime: Date? = nil) {
         self.trustAnchors = trustAnchors
         self.validationTime = validationTime
+    }
+
+    /// Trust anchors read from a PEM file of one or more certificates (`--c2pa-trust`).
+    public static func trustAnchors(pem url: URL) throws -> [SigningCertificate] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let documents: [PEMDocument]
+        do { documents = try PEMDocument.parseMultiple(pemString: text) } catch { throw C2PAError.malformed("\(url.path): not PEM (\(error))") }
+        let certificates = try documents.filter { $0.discriminator == "CERTIFICATE" }.map { try SigningCertificate(der: $0.derBytes) }
+        guard !certificates.isEmpty else { throw C2PAError.malformed("\(url.path): no CERTIFICATE in it") }
+        return certificates
     }
 
     /// The report for `file`, or nil when it carries no manifest store. Throws `C2PAError` (or a parse error) for a
@@ -77,6 +89,7 @@ public struct C2PAValidator: Sendable {
     public func validate(file: [UInt8]) throws -> C2PAReport? {
         guard let (bytes, _) = try C2PAContainer.manifestStore(in: file) else { return nil }
         let store = try C2PAManifestStore(bytes: bytes)
+        let validationTime = self.validationTime ?? Date()
         var statuses: [C2PAStatus] = []
         var signers: [String: SigningCertificate] = [:], issuers: [String: SigningCertificate] = [:]
         for manifest in store.manifests {

@@ -1,6 +1,7 @@
 import Evaluation
 import Foundation
 import Imaging
+import Provenance
 import Plots
 
 /// Decodes uploads, reads their metadata evidence, scores them through the batcher and forms the
@@ -38,6 +39,7 @@ public struct ImageJudge: Sendable {
             throw ServeError.tooManyImages(count: uploads.count, limit: options.maxImagesPerRequest)
         }
         let maxPixels = options.maxPixels
+        let credentials = C2PAValidator(trustAnchors: options.c2paTrustAnchors)
         let headers = try await decoders.run {
             uploads.map { upload -> Result<Int, Failure> in
                 Result {
@@ -54,7 +56,8 @@ public struct ImageJudge: Sendable {
         let decoded = try await decoders.run {
             zip(uploads, headers).map { upload, header -> Result<(RGBImage, [Evidence]), Failure> in
                 if case let .failure(f) = header { return .failure(f) }
-                return Result { try Detector.read(upload.data, path: upload.name, maxPixels: maxPixels) }.mapError(Self.failure(upload.name))
+                return Result { try Detector.read(upload.data, path: upload.name, maxPixels: maxPixels, credentials: credentials) }
+                    .mapError(Self.failure(upload.name))
             }
         }
         let images = decoded.compactMap { try? $0.get().0 }

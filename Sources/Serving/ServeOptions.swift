@@ -1,3 +1,4 @@
+import Provenance
 import Foundation
 
 /// Limits and tuning of `discern serve`, with the defaults the CLI shows.
@@ -32,6 +33,8 @@ public struct ServeOptions: Sendable {
     public var queueCapacity = 512
     /// Tiles per side of `?heatmap=1`.
     public var heatmapGrid = 4
+    /// Trusted C2PA signing roots (`--c2pa-trust`); empty: signers are reported "not on a trust list".
+    public var c2paTrustAnchors: [SigningCertificate] = []
 
     public init() {}
 }

@@ -4,6 +4,7 @@ import Evaluation
 import Foundation
 import Imaging
 import Plots
+import Provenance
 import Tensor
 
 /// `discern classify`: judges images with the shipped default detector (or --model).
@@ -15,8 +16,12 @@ struct Classify: ParsableCommand {
             Exit status: 0 all classified, 1 some inputs unreadable (each named on stderr), 2 usage error.
             How the verdict is made: the whole image is resized to the model input and scored (p_fake); metadata that only \
             generators write (Stable Diffusion parameters, ComfyUI workflows, IPTC trainedAlgorithmicMedia) makes it FAKE; \
-            camera EXIF never makes an image REAL but turns a pixel FAKE into UNSURE (the pixels know only 32x32 CIFAR photos); \
-            C2PA presence is reported, not verified. See MODEL_CARD.md for what the default model knows.
+            camera EXIF never makes an image REAL but turns a pixel FAKE into UNSURE; Content Credentials (C2PA) are read \
+            and verified: an authentic manifest's claim of AI origin (digitalSourceType trainedAlgorithmicMedia, in the \
+            asset's manifest or an ingredient's) makes it FAKE with the reason "content credentials"; the evidence names \
+            the signer and what was checked (signature, certificate chain and dates, trust list, asset hash); a broken \
+            manifest is reported as broken and never counts. `discern credentials FILE` prints a manifest in full. \
+            See MODEL_CARD.md for what the default model knows.
             A --model with more classes (real / edited / AI, real / SD / GAN; one must be REAL) names the likeliest class \
             and prints every class's probability instead of p_fake (p_<class> columns in the table and CSV, \
             "probabilities" in JSON); its --heatmap tiles show 1 - p_real.
@@ -40,6 +45,9 @@ struct Classify: ParsableCommand {
     @Option(help: "Largest image accepted, in pixels.")
     var maxPixels: Int = 50_000_000
 
+    @Option(help: "PEM file of trusted C2PA signing roots (without it: \"not on a trust list\").")
+    var c2paTrust: String?
+
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
     /// Most header pixels decoded together (about 100 MB of RGB), and most file bytes read ahead per chunk.
@@ -48,6 +56,7 @@ struct Classify: ParsableCommand {
     func validate() throws {
         guard grid >= 1 && grid <= 16 else { throw ValidationError("--grid must be 1...16") }
         if let model, !FileManager.default.fileExists(atPath: model) { throw ValidationError("\(model): no such checkpoint") }
+        if let c2paTrust, !FileManager.default.fileExists(atPath: c2paTrust) { throw ValidationError("\(c2paTrust): no such trust list") }
     }
 
     func run() throws {
@@ -56,6 +65,10 @@ struct Classify: ParsableCommand {
             throw ValidationError("\(error)")
         }
         if let heatmap { try FileManager.default.createDirectory(atPath: heatmap, withIntermediateDirectories: true) }
+        let credentials: C2PAValidator
+        do { credentials = C2PAValidator(trustAnchors: try c2paTrust.map { try C2PAValidator.trustAnchors(pem: URL(fileURLWithPath: $0)) } ?? []) } catch {
+            throw ValidationError("--c2pa-trust: \(error)")
+        }
         let printer = ResultPrinter(format: format, classes: detector.isBinary ? nil : detector.classes)
         printer.header()
         var failed = 0, counts: [Verdict: Int] = [:], unsupported: [String] = []
@@ -74,7 +87,7 @@ struct Classify: ParsableCommand {
         let progress = fileArgs.isEmpty ? nil : ProgressBar(total: 0, label: "classify", unknownTotal: true)
         var done = 0
         func process(_ chunk: [(String, Result<Data, Error>)]) {
-            let results = classify(chunk, detector)
+            let results = classify(chunk, detector, credentials: credentials)
             for r in results {
                 switch r {
                 case let .failure(error):
@@ -114,9 +127,9 @@ struct Classify: ParsableCommand {
     }
 
     /// Decodes (in parallel), scores (batched) and, with --heatmap, draws each input.
-    private func classify(_ chunk: [(String, Result<Data, Error>)], _ detector: Detector) -> [Result<ClassifyResult, Error>] {
+    private func classify(_ chunk: [(String, Result<Data, Error>)], _ detector: Detector, credentials: C2PAValidator) -> [Result<ClassifyResult, Error>] {
         let decoded = Parallel.map(chunk.count) { i in
-            chunk[i].1.flatMap { data in Result { try Detector.read(data, path: chunk[i].0, maxPixels: maxPixels) } }
+            chunk[i].1.flatMap { data in Result { try Detector.read(data, path: chunk[i].0, maxPixels: maxPixels, credentials: credentials) } }
         }
         let good = decoded.compactMap { try? $0.get().0 }
         var scores = detector.scores(good).makeIterator()

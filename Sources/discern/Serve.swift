@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import Provenance
 import Serving
 
 /// `discern serve`: the detector behind an HTTP API and a web page.
@@ -64,6 +65,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Images allowed to wait for the model before answering 503.")
     var queue = 512
 
+    @Option(help: "PEM file of trusted C2PA signing roots (without it: \"not on a trust list\").")
+    var c2paTrust: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard maxBodyMb >= 1, maxPixels >= 1, timeout > 0, maxBatch >= 1, batchWaitMs >= 0, queue >= 1, maxImages >= 1,
@@ -89,6 +93,9 @@ struct Serve: AsyncParsableCommand {
         options.apiKey = apiKey ?? ProcessInfo.processInfo.environment["DISCERN_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         options.maxBodyBytes = maxBodyMb * 1024 * 1024
         options.maxPixels = maxPixels
+        do { options.c2paTrustAnchors = try c2paTrust.map { try C2PAValidator.trustAnchors(pem: URL(fileURLWithPath: $0)) } ?? [] } catch {
+            throw ValidationError("--c2pa-trust: \(error)")
+        }
         options.timeout = timeout
         options.maxImagesPerRequest = maxImages
         options.maxRequestPixels = maxRequestPixels

@@ -58,6 +58,16 @@ final class ClassifyCommandTests: XCTestCase {
         let c2pa = rows.filter { ($0["path"] as? String ?? "").contains("-CA.jpg") }
         XCTAssertEqual(c2pa.count, 2)
         for row in c2pa { XCTAssertTrue("\(row["evidence"]!)".contains("c2pa")) }
+        // Content Credentials: the OpenAI images' signed AI claim decides, naming OpenAI; Adobe's broken file is reported
+        // as broken and does not decide.
+        for row in rows where (row["path"] as? String ?? "").contains("/c2pa/openai-") {
+            XCTAssertEqual(row["verdict"] as? String, "FAKE", "\(row)")
+            XCTAssertEqual(row["reason"] as? String, "content credentials (signed by OpenAI)", "\(row)")
+            XCTAssertTrue("\(row["evidence"]!)".contains("trainedAlgorithmicMedia by \\\"GPT-4o\\\""), "\(row)")
+        }
+        let broken = try XCTUnwrap(rows.first { ($0["path"] as? String ?? "").hasSuffix("E-sig-CA.jpg") })
+        XCTAssertTrue("\(broken["evidence"]!)".contains("manifest BROKEN (claimSignature.mismatch)"), "\(broken)")
+        XCTAssertFalse((broken["reason"] as? String ?? "").contains("content credentials"))
         // Camera files: never REAL on metadata alone, never a confident FAKE against it.
         let camera = rows.filter { row in
             let path = row["path"] as? String ?? ""

@@ -119,7 +119,7 @@ final class DatasetCommandTests: XCTestCase {
     }
 
     func testEveryCommandHasHelp() throws {
-        for cmd in [["demo"], ["dataset", "inspect"], ["dataset", "split"], ["dataset", "subset"], ["dataset", "shard"], ["dataset", "edit"], ["dataset", "reconstruct"], ["route"], ["familiarity"], ["bench", "engine"], ["bench", "data"]] {
+        for cmd in [["demo"], ["dataset", "inspect"], ["dataset", "split"], ["dataset", "subset"], ["dataset", "shard"], ["dataset", "edit"], ["dataset", "reconstruct"], ["route"], ["familiarity"], ["credentials"], ["bench", "engine"], ["bench", "data"]] {
             let r = try runDiscern(cmd + ["--help"])
             XCTAssertEqual(r.status, 0, "\(cmd)")
             XCTAssertTrue(r.stdout.contains("USAGE"), "\(cmd): \(r.stdout)")
