@@ -4,7 +4,7 @@
 import PackageDescription
 
 let fuzz: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
-let targets = ["FuzzJPEG", "FuzzPNG", "FuzzMetadata", "FuzzTar", "FuzzGzip", "FuzzSafetensors", "FuzzManifest", "FuzzMultipart"]
+let targets = ["FuzzJPEG", "FuzzPNG", "FuzzMetadata", "FuzzTar", "FuzzGzip", "FuzzSafetensors", "FuzzManifest", "FuzzMultipart", "FuzzC2PA"]
 
 let package = Package(
     name: "DiscernFuzz",

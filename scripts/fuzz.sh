@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:?usage: scripts/fuzz.sh MINUTES [TARGET...]}
 shift
-all=(FuzzJPEG FuzzPNG FuzzMetadata FuzzTar FuzzGzip FuzzSafetensors FuzzManifest FuzzMultipart)
+all=(FuzzJPEG FuzzPNG FuzzMetadata FuzzTar FuzzGzip FuzzSafetensors FuzzManifest FuzzMultipart FuzzC2PA)
 targets=("${@:-${all[@]}}")
 [ $# -gt 0 ] || targets=("${all[@]}")
 scripts/install-deps.sh

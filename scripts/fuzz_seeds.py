@@ -42,6 +42,39 @@ for path in small(images + metadata, 4 << 20):
             put("FuzzPNG", name, data[8:])
         put("FuzzMetadata", name, b"\x01" + data[8:262144])
 
+
+
+def c2pa_store(data):
+    """The JUMBF manifest store of a PNG (caBX chunk) or JPEG (APP11 segments joined, repeated box headers dropped)."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        at = 8
+        while at + 12 <= len(data):
+            n = int.from_bytes(data[at:at + 4], "big")
+            if data[at + 4:at + 8] == b"caBX":
+                return data[at + 8:at + 8 + n]
+            at += 12 + n
+        return None
+    parts, at = [], 2
+    while at + 4 <= len(data) and data[at] == 0xFF and data[at + 1] not in (0xDA, 0xD9):
+        n = int.from_bytes(data[at + 2:at + 4], "big")
+        if data[at + 1] == 0xEB and data[at + 4:at + 6] == b"JP":
+            parts.append(data[at + 12:at + 2 + n])
+        at += 2 + n
+    return parts[0] + b"".join(p[8:] for p in parts[1:]) if parts else None
+
+
+# FuzzC2PA: 0 + CBOR items (a claim of each store), 1 + JUMBF stores, 2 + whole files under the length limit.
+for path in sorted(glob.glob(os.path.join(shared, "metadata/c2pa/*"))):
+    data, name = open(path, "rb").read(), os.path.basename(path)
+    store = c2pa_store(data)
+    if store:
+        put("FuzzC2PA", name + ".jumbf", b"\x01" + store[:262143])
+        at = store.find(b"cbor", store.find(b"c2pa.claim"))
+        if at > 0:
+            put("FuzzC2PA", name + ".claim.cbor", b"\x00" + store[at + 4:at + 4 + int.from_bytes(store[at - 4:at], "big") - 8])
+    if len(data) < 262144:
+        put("FuzzC2PA", name, b"\x02" + data)
+
 samples = sorted(glob.glob(os.path.join(shared, "cifake/sample/*/*.jpg")))[:4]
 buf = io.BytesIO()
 with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:

@@ -2,6 +2,7 @@ import Data
 import Foundation
 import Imaging
 import NN
+import Provenance
 import Serving
 import XCTest
 
@@ -11,7 +12,7 @@ import XCTest
 /// AddressSanitizer.
 final class FuzzRegressionTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/fuzz")
-    static let targets = ["FuzzJPEG", "FuzzPNG", "FuzzMetadata", "FuzzTar", "FuzzGzip", "FuzzSafetensors", "FuzzManifest", "FuzzMultipart"]
+    static let targets = ["FuzzJPEG", "FuzzPNG", "FuzzMetadata", "FuzzTar", "FuzzGzip", "FuzzSafetensors", "FuzzManifest", "FuzzMultipart", "FuzzC2PA"]
 
     private func inputs(_ target: String) throws -> [(name: String, data: Data)] {
         let dir = Self.root.appendingPathComponent(target)
@@ -52,6 +53,24 @@ final class FuzzRegressionTests: XCTestCase {
             _ = MetadataEvidence.read(data)
             _ = EXIFOrientation.read(jpeg: data)
         }
+    }
+
+    /// FuzzC2PA's three modes (CBOR item, JUMBF store, whole file); the tiny hand-made store reads back.
+    func testContentCredentialsInputs() throws {
+        for input in try inputs("FuzzC2PA") {
+            guard let first = input.data.first else { continue }
+            let body = [UInt8](input.data.dropFirst())
+            switch first % 3 {
+            case 0: _ = try? CBOR.decode(body).encoded
+            case 1: _ = try? C2PAManifestStore(bytes: body).manifests.map { try? COSESign1($0.signatureBytes) }
+            default: _ = (try? C2PAValidator(validationTime: Date(timeIntervalSince1970: 1_765_000_000)).validate(file: body)).flatMap { $0.map(ContentCredentials.evidence) }
+            }
+        }
+        let tiny = [UInt8](try XCTUnwrap(try inputs("FuzzC2PA").first { $0.name == "tiny-store.png" }).data.dropFirst())
+        let report = try XCTUnwrap(try C2PAValidator().validate(file: tiny))
+        XCTAssertEqual(report.store.active?.claim.generator, "test")
+        XCTAssertTrue(report.failures.contains("signingCredential.invalid"), "\(report.failures)")   // no certificate
+        XCTAssertEqual(ContentCredentials.evidence(report).indicates, .provenance)
     }
 
     func testArchiveManifestAndCheckpointInputs() throws {
