@@ -75,6 +75,14 @@ public struct C2PAManifest: Sendable {
         assertions.first { $0.label == label || $0.label.hasPrefix(label + "__") }
     }
 
+    /// Its ingredients (`c2pa.ingredient`, `.v2`, `.v3` assertions): the assets it was made from.
+    public var ingredients: [C2PAIngredient] {
+        assertions.filter { ["c2pa.ingredient", "c2pa.ingredient.v2", "c2pa.ingredient.v3"].contains($0.baseLabel) }.compactMap { a in
+            guard case let .cbor(c) = a.content else { return nil }
+            return C2PAIngredient(c)
+        }
+    }
+
     /// The actions of its `c2pa.actions` / `c2pa.actions.v2` assertions (templates included).
     public var actions: [C2PAAction] {
         assertions.filter { $0.baseLabel == "c2pa.actions" || $0.baseLabel == "c2pa.actions.v2" }.flatMap { a -> [C2PAAction] in
@@ -161,6 +169,21 @@ public struct C2PAAssertion: Sendable {
         } else {
             content = .other("no cbor, json or embedded-file box")
         }
+    }
+}
+
+/// An ingredient assertion (C2PA 18.15): an asset this one was made from, and the manifest that asset carried.
+public struct C2PAIngredient: Sendable {
+    public let title: String?
+    /// `parentOf`, `componentOf` or `inputTo`.
+    public let relationship: String?
+    /// The URI of the ingredient's own manifest in this store (v3 `activeManifest`, v1/v2 `c2pa_manifest`), if it had one.
+    public let manifestURI: String?
+
+    init(_ c: CBOR) {
+        title = c["dc:title"]?.string ?? c["title"]?.string
+        relationship = c["relationship"]?.string
+        manifestURI = (c["activeManifest"] ?? c["c2pa_manifest"])?["url"]?.string
     }
 }
 

@@ -73,6 +73,9 @@ struct Credentials: ParsableCommand {
                              + "certificate valid \(day(s.notBefore)) to \(day(s.notAfter))")
             }
             lines.append("    assertions: " + m.assertions.map(\.label).joined(separator: ", "))
+            for i in m.ingredients {
+                lines.append("    ingredient \(i.title ?? "untitled") (\(i.relationship ?? "?"))" + (i.manifestURI.map { ", its manifest \($0)" } ?? ", no manifest of its own"))
+            }
             for a in m.actions {
                 let detail = [a.sourceTypeName, a.softwareAgent].compactMap { $0 }.joined(separator: ", ")
                 lines.append("    action \(a.action)" + (detail.isEmpty ? "" : " (\(detail))"))
@@ -95,6 +98,8 @@ struct Credentials: ParsableCommand {
             obj["manifests"] = report.store.manifests.map { m -> [String: Any] in
                 var o: [String: Any] = ["label": m.label, "claim_version": m.claim.version, "claim_generator": m.claim.generator as Any? ?? NSNull(),
                                         "assertions": m.assertions.map(\.label),
+                                        "ingredients": m.ingredients.map { ["title": $0.title as Any? ?? NSNull(), "relationship": $0.relationship as Any? ?? NSNull(),
+                                                                            "manifest": $0.manifestURI as Any? ?? NSNull()] as [String: Any] },
                                         "actions": m.actions.map { ["action": $0.action, "digitalSourceType": $0.digitalSourceType as Any? ?? NSNull(),
                                                                     "softwareAgent": $0.softwareAgent as Any? ?? NSNull()] as [String: Any] },
                                         "statuses": report.statuses.filter { $0.manifest == m.label }.map {

@@ -26,6 +26,9 @@ final class C2PAValidationTests: XCTestCase {
         XCTAssertEqual(active.assertions.map(\.label), ["c2pa.thumbnail.claim.jpeg", "c2pa.thumbnail.ingredient.jpeg", "c2pa.ingredient",
                                                         "stds.schema-org.CreativeWork", "c2pa.actions", "c2pa.hash.data"])
         XCTAssertEqual(active.actions.map(\.action), ["c2pa.opened", "c2pa.color_adjustments"])
+        XCTAssertEqual(active.ingredients.map(\.title), ["A.jpg"])
+        XCTAssertEqual(active.ingredients.map(\.relationship), ["parentOf"])
+        XCTAssertNil(active.ingredients.first?.manifestURI)
         XCTAssertEqual(codes(r, "claimSignature.validated"), 1)
         XCTAssertEqual(codes(r, "assertion.hashedURI.match"), 6)
         XCTAssertEqual(codes(r, "assertion.dataHash.match"), 1)
@@ -74,6 +77,8 @@ final class C2PAValidationTests: XCTestCase {
             XCTAssertEqual(active.claim.generator, "ChatGPT")
             XCTAssertTrue(active.actions.isEmpty)
             let ingredient = r.store.manifests[0]
+            XCTAssertEqual(active.ingredients.map(\.relationship), ["componentOf"])
+            XCTAssertEqual(active.ingredients.first?.manifestURI, "self#jumbf=/c2pa/\(ingredient.label)")
             XCTAssertEqual(ingredient.actions.map(\.action), ["c2pa.created", "c2pa.converted"])
             XCTAssertEqual(ingredient.actions.first?.digitalSourceType, "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia")
             XCTAssertEqual(ingredient.actions.map(\.softwareAgent), ["GPT-4o", "OpenAI API"])
@@ -125,6 +130,24 @@ final class C2PAValidationTests: XCTestCase {
         var scan = jpeg
         scan[jpeg.count - 50] ^= 0x10
         XCTAssertTrue(try XCTUnwrap(try today.validate(file: scan)).failures.contains("assertion.dataHash.mismatch"))
+    }
+
+    /// WebP carries the store in a RIFF chunk `C2PA` (size little-endian, padded to even): found, with its chunk range.
+    func testWebPChunkIsFound() throws {
+        let store = try XCTUnwrap(try C2PAContainer.manifestStore(in: try file("openai-gpt-image-1-vinyl-input.png"))).store
+        func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+            Array(type.utf8) + withUnsafeBytes(of: UInt32(data.count).littleEndian, Array.init) + data + (data.count % 2 == 1 ? [0] : [])
+        }
+        let body = Array("WEBP".utf8) + chunk("VP8L", [0x2F, 0, 0, 0, 0]) + chunk("C2PA", store)
+        let webp = Array("RIFF".utf8) + withUnsafeBytes(of: UInt32(body.count).littleEndian, Array.init) + body
+        let found = try XCTUnwrap(try C2PAContainer.manifestStore(in: webp))
+        XCTAssertEqual(found.store, store)
+        XCTAssertEqual(found.carriers, [26..<(34 + store.count + store.count % 2)])
+        XCTAssertEqual(try C2PAManifestStore(bytes: found.store).manifests.count, 2)
+        // Two stores in one file are invalid.
+        let twice = Array("RIFF".utf8) + withUnsafeBytes(of: UInt32(body.count + 8 + store.count + store.count % 2).littleEndian, Array.init)
+            + body + chunk("C2PA", store)
+        XCTAssertThrowsError(try C2PAContainer.manifestStore(in: twice)) { XCTAssertEqual($0 as? C2PAError, .multipleStores) }
     }
 
     func testJUMBFRejectsBadLengths() {

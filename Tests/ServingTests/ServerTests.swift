@@ -70,6 +70,25 @@ final class ServerTests: XCTestCase {
         }
     }
 
+    /// A gpt-image-1 PNG with Content Credentials and Adobe's photo with a broken claim signature, in one request: the
+    /// signed AI claim decides (reason "content credentials", naming OpenAI); the broken manifest is reported as such.
+    func testContentCredentialsDecideAndABrokenManifestDoesNot() async throws {
+        let openai = try Data(contentsOf: sharedDataURL("metadata/c2pa/openai-gpt-image-1-vinyl-input.png"))
+        let broken = try Data(contentsOf: sharedDataURL("metadata/c2pa/adobe-20220124-E-sig-CA.jpg"))
+        let (body, headers) = multipart([("openai.png", openai), ("broken.jpg", broken)])
+        try await test(server()) { client in
+            try await client.execute(uri: "/v1/classify", method: .post, headers: headers, body: body) { r in
+                XCTAssertEqual(r.status, .ok)
+                let results = try XCTUnwrap(try self.json(r)["results"] as? [[String: Any]], String(buffer: r.body))
+                XCTAssertEqual(results.count, 2)
+                XCTAssertEqual(results[0]["verdict"] as? String, "FAKE")
+                XCTAssertEqual(results[0]["reason"] as? String, "content credentials (signed by OpenAI)")
+                XCTAssertFalse((results[1]["reason"] as? String ?? "").hasPrefix("content credentials"), "\(results[1])")
+                XCTAssertTrue("\(results[1]["evidence"] ?? "")".contains("manifest BROKEN (claimSignature.mismatch)"), "\(results[1])")
+            }
+        }
+    }
+
     func testMultipartJudgesEveryFileAndListsTheBadOnes() async throws {
         let files: [(name: String, data: Data)] = [try sample("REAL", 0), try sample("FAKE", 1), ("notes.jpg", Data("just text".utf8))]
         let (body, headers) = multipart(files)
