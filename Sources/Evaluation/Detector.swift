@@ -99,9 +99,7 @@ public final class Detector: @unchecked Sendable {
         self.aggregation = aggregation ?? PatchAggregation(loaded.metadata["patch_aggregation"] ?? "") ?? .meanLogit
         self.maxPatches = maxPatches
         self.pixelBudget = pixelBudget
-        familiarity = inputMode == .patches && loaded.model is EfficientNetLite
-            ? Familiarity(tensors: loaded.detectorTensors, metadata: loaded.metadata) : nil
-        // (hasImageFeatures is the same condition; it cannot be called before every property is set.)
+        familiarity = Self.hasImageFeatures(inputMode, loaded) ? Familiarity(tensors: loaded.detectorTensors, metadata: loaded.metadata) : nil
         if routeSmallInputs, let name = loaded.metadata["small_input_model"] {
             guard let side = Int(loaded.metadata["small_input_max_side"] ?? ""), side >= 1, !name.contains("/") else {
                 throw DetectorError.badRouter(loaded.url.path, "small_input_model needs a file name in the same folder and small_input_max_side >= 1")
@@ -172,7 +170,11 @@ public final class Detector: @unchecked Sendable {
 
     /// Whether `imageFeatures` (and so a familiarity measure) exists for this detector: a patch model with an
     /// EfficientNet-Lite network.
-    public var hasImageFeatures: Bool { inputMode == .patches && loaded.model is EfficientNetLite }
+    public var hasImageFeatures: Bool { Self.hasImageFeatures(inputMode, loaded) }
+
+    private static func hasImageFeatures(_ mode: InputMode, _ loaded: LoadedModel) -> Bool {
+        mode == .patches && loaded.model is EfficientNetLite
+    }
 
     /// Each image's pooled features `[N, D]`, averaged over its patches, as `familiarity` measures them; nil unless this
     /// is a patch model with an EfficientNet-Lite network.

@@ -65,13 +65,13 @@ public struct Familiarity: @unchecked Sendable {
     /// at most `maxShare` of the held-out images, which come from the same sources as the reference, are unfamiliar).
     /// Returns the measure and the held-out distances.
     public static func fit(reference: Tensor, heldOut: Tensor, k: Int, maxShare: Double) -> (Familiarity, heldOut: [Double]) {
-        let open = Familiarity(reference: reference, k: k, threshold: .infinity)
-        let d = open.distances(heldOut).sorted()
+        let distances = Familiarity(reference: reference, k: k, threshold: .infinity).distances(heldOut)
+        let d = distances.sorted()
         // Midway between the last held-out distance let in and the first left out (so that the last bits of a batched
         // forward pass cannot move an image across); with none left out, the largest distance.
         let allowed = min(Int((maxShare * Double(d.count)).rounded(.down)), d.count - 1)
         let threshold = d.isEmpty ? .infinity : allowed == 0 ? d[d.count - 1] : (d[d.count - 1 - allowed] + d[d.count - allowed]) / 2
-        return (Familiarity(reference: reference, k: k, threshold: threshold), open.distances(heldOut))
+        return (Familiarity(reference: reference, k: k, threshold: threshold), distances)
     }
 
     /// Distances of each reference row to its `k`-th nearest other reference row (itself left out): how spread the

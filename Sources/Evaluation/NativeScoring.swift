@@ -1,6 +1,7 @@
 import Data
 import Foundation
 import Imaging
+import Models
 import Tensor
 
 /// Scoring a labelled dataset at native resolution, for patch models (`Detector.InputMode.patches`), whose images
@@ -36,17 +37,13 @@ public enum NativeScoring {
     /// order, with their item paths; nil when the detector has no such features (not an EfficientNet-Lite patch model).
     public static func features(_ detector: Detector, source: DatasetSource, maxPixels: Int = JPEGCodec.defaultMaxPixels,
                                 progress: ((Int) -> Void)? = nil) throws -> (paths: [String], features: Tensor)? {
+        guard detector.hasImageFeatures else { return nil }
         var paths: [String] = [], rows: [Float] = []
-        var width = 0
-        var supported = true
         try forEachDecodedChunk(source, maxPixels: maxPixels, transform: nil, progress: progress) { items, images in
-            guard supported, let f = detector.imageFeatures(images) else { supported = false; return }
-            width = f.shape[1]
             paths += items.map(\.path)
-            rows += f.scalars
+            rows += detector.imageFeatures(images)!.scalars
         }
-        guard supported else { return nil }
-        return (paths, Tensor(shape: [paths.count, width], scalars: rows))
+        return (paths, Tensor(shape: [paths.count, EfficientNetLite.featureWidth], scalars: rows))
     }
 
     /// Decodes `source` a bounded chunk at a time (256 items, 32 MP of header pixels, 64 MB of files) on all cores and

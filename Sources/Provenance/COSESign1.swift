@@ -1,5 +1,3 @@
-import _CryptoExtras
-import Crypto
 import Foundation
 
 /// A COSE_Sign1 structure (RFC 9052 section 4.2) as C2PA signs claims with it (C2PA 2.2 section 10.3.2.4): tag 18,
@@ -68,37 +66,16 @@ public struct COSESign1: Sendable {
     /// P-256, P-384 or P-521 with the algorithm's own hash (C2PA 13.2.1).
     public func isValid(payload: [UInt8], publicKey spki: [UInt8]) -> Bool {
         guard let algorithm else { return false }
-        let data = signedBytes(payload: payload)
+        let scheme: SignatureScheme
         switch algorithm {
-        case .es256, .es384, .es512:
-            let digest: any Digest
-            switch algorithm {
-            case .es256: digest = SHA256.hash(data: data)
-            case .es384: digest = SHA384.hash(data: data)
-            default: digest = SHA512.hash(data: data)
-            }
-            if let key = try? P256.Signing.PublicKey(derRepresentation: spki), let s = try? P256.Signing.ECDSASignature(rawRepresentation: signature) {
-                return key.isValidSignature(s, for: digest)
-            }
-            if let key = try? P384.Signing.PublicKey(derRepresentation: spki), let s = try? P384.Signing.ECDSASignature(rawRepresentation: signature) {
-                return key.isValidSignature(s, for: digest)
-            }
-            if let key = try? P521.Signing.PublicKey(derRepresentation: spki), let s = try? P521.Signing.ECDSASignature(rawRepresentation: signature) {
-                return key.isValidSignature(s, for: digest)
-            }
-            return false
-        case .ps256, .ps384, .ps512:
-            guard let key = try? _RSA.Signing.PublicKey(derRepresentation: spki), key.keySizeInBits >= 2048 else { return false }
-            let s = _RSA.Signing.RSASignature(rawRepresentation: signature)
-            switch algorithm {
-            case .ps256: return key.isValidSignature(s, for: SHA256.hash(data: data), padding: .PSS)
-            case .ps384: return key.isValidSignature(s, for: SHA384.hash(data: data), padding: .PSS)
-            default: return key.isValidSignature(s, for: SHA512.hash(data: data), padding: .PSS)
-            }
-        case .ed25519:
-            // An Ed25519 SubjectPublicKeyInfo is 12 bytes of header and the 32-byte key.
-            guard spki.count == 44, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: spki.suffix(32)) else { return false }
-            return key.isValidSignature(signature, for: data)
+        case .es256: scheme = .ecdsa(.sha256, der: false)
+        case .es384: scheme = .ecdsa(.sha384, der: false)
+        case .es512: scheme = .ecdsa(.sha512, der: false)
+        case .ps256: scheme = .rsa(.sha256, pss: true, minimumBits: 2048)
+        case .ps384: scheme = .rsa(.sha384, pss: true, minimumBits: 2048)
+        case .ps512: scheme = .rsa(.sha512, pss: true, minimumBits: 2048)
+        case .ed25519: scheme = .ed25519
         }
+        return scheme.isValid(signature, over: signedBytes(payload: payload), key: spki)
     }
 }

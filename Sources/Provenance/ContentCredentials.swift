@@ -45,9 +45,10 @@ public enum ContentCredentials {
         }
         // Claims from every authentic manifest, the asset's own first.
         for manifest in report.store.manifests.reversed() where report.isAuthentic(manifest.label) {
-            for action in manifest.actions {
+            let actions = manifest.actions
+            let agents = actions.compactMap(\.softwareAgent)
+            for action in actions {
                 guard let type = action.sourceTypeName else { continue }
-                let agents = manifest.actions.compactMap(\.softwareAgent)
                 let by = agents.isEmpty ? "" : " by \"\(agents[0])\"" + (agents.count > 1 ? " (\(agents.dropFirst().joined(separator: ", ")))" : "")
                 let whose = manifest.label == active.label ? "" : " (in the ingredient's manifest)"
                 let text = "\(type)\(by)\(whose), " + [generator, signer, hashText].compactMap { $0 }.joined(separator: ", ")

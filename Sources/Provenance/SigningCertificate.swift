@@ -1,5 +1,3 @@
-import _CryptoExtras
-import Crypto
 import Foundation
 import SwiftASN1
 import X509
@@ -67,48 +65,25 @@ public struct SigningCertificate: Sendable {
 
     /// Whether `issuer`'s key made this certificate's signature (ECDSA, RSA PKCS #1 v1.5, RSASSA-PSS or Ed25519).
     public func isIssued(by issuer: SigningCertificate) -> Bool {
-        let key = issuer.publicKeyInfo
+        let scheme: SignatureScheme
         switch signatureAlgorithm {
-        case "1.2.840.10045.4.3.2", "1.2.840.10045.4.3.3", "1.2.840.10045.4.3.4":   // ecdsa-with-SHA256/384/512
-            let digest: any Digest
-            switch signatureAlgorithm.last {
-            case "2": digest = SHA256.hash(data: tbs)
-            case "3": digest = SHA384.hash(data: tbs)
-            default: digest = SHA512.hash(data: tbs)
-            }
-            if let k = try? P256.Signing.PublicKey(derRepresentation: key), let s = try? P256.Signing.ECDSASignature(derRepresentation: signature) {
-                return k.isValidSignature(s, for: digest)
-            }
-            if let k = try? P384.Signing.PublicKey(derRepresentation: key), let s = try? P384.Signing.ECDSASignature(derRepresentation: signature) {
-                return k.isValidSignature(s, for: digest)
-            }
-            if let k = try? P521.Signing.PublicKey(derRepresentation: key), let s = try? P521.Signing.ECDSASignature(derRepresentation: signature) {
-                return k.isValidSignature(s, for: digest)
-            }
-            return false
-        case "1.2.840.113549.1.1.11", "1.2.840.113549.1.1.12", "1.2.840.113549.1.1.13":   // sha256/384/512WithRSAEncryption
-            guard let k = try? _RSA.Signing.PublicKey(derRepresentation: key) else { return false }
-            let s = _RSA.Signing.RSASignature(rawRepresentation: signature)
-            switch signatureAlgorithm {
-            case "1.2.840.113549.1.1.11": return k.isValidSignature(s, for: SHA256.hash(data: tbs), padding: .insecurePKCS1v1_5)
-            case "1.2.840.113549.1.1.12": return k.isValidSignature(s, for: SHA384.hash(data: tbs), padding: .insecurePKCS1v1_5)
-            default: return k.isValidSignature(s, for: SHA512.hash(data: tbs), padding: .insecurePKCS1v1_5)
-            }
+        case "1.2.840.10045.4.3.2": scheme = .ecdsa(.sha256, der: true)   // ecdsa-with-SHA256
+        case "1.2.840.10045.4.3.3": scheme = .ecdsa(.sha384, der: true)
+        case "1.2.840.10045.4.3.4": scheme = .ecdsa(.sha512, der: true)
+        case "1.2.840.113549.1.1.11": scheme = .rsa(.sha256, pss: false, minimumBits: 0)   // sha256WithRSAEncryption
+        case "1.2.840.113549.1.1.12": scheme = .rsa(.sha384, pss: false, minimumBits: 0)
+        case "1.2.840.113549.1.1.13": scheme = .rsa(.sha512, pss: false, minimumBits: 0)
         case "1.2.840.113549.1.1.10":   // RSASSA-PSS: the hash is in the parameters; salt = hash length (swift-crypto's PSS)
-            guard let k = try? _RSA.Signing.PublicKey(derRepresentation: key) else { return false }
-            let s = _RSA.Signing.RSASignature(rawRepresentation: signature)
             switch pssHash {
-            case "2.16.840.1.101.3.4.2.1": return k.isValidSignature(s, for: SHA256.hash(data: tbs), padding: .PSS)
-            case "2.16.840.1.101.3.4.2.2": return k.isValidSignature(s, for: SHA384.hash(data: tbs), padding: .PSS)
-            case "2.16.840.1.101.3.4.2.3": return k.isValidSignature(s, for: SHA512.hash(data: tbs), padding: .PSS)
+            case "2.16.840.1.101.3.4.2.1": scheme = .rsa(.sha256, pss: true, minimumBits: 0)
+            case "2.16.840.1.101.3.4.2.2": scheme = .rsa(.sha384, pss: true, minimumBits: 0)
+            case "2.16.840.1.101.3.4.2.3": scheme = .rsa(.sha512, pss: true, minimumBits: 0)
             default: return false
             }
-        case "1.3.101.112":   // Ed25519
-            guard key.count == 44, let k = try? Curve25519.Signing.PublicKey(rawRepresentation: key.suffix(32)) else { return false }
-            return k.isValidSignature(signature, for: tbs)
-        default:
-            return false
+        case "1.3.101.112": scheme = .ed25519
+        default: return false
         }
+        return scheme.isValid(signature, over: tbs, key: issuer.publicKeyInfo)
     }
 
     /// The hash OID of RSASSA-PSS parameters (`[0] hashAlgorithm`; SHA-1 when absent, which is not accepted).

@@ -45,8 +45,7 @@ struct Classify: ParsableCommand {
     @Option(help: "Largest image accepted, in pixels.")
     var maxPixels: Int = 50_000_000
 
-    @Option(help: "PEM file of trusted C2PA signing roots (without it: \"not on a trust list\").")
-    var c2paTrust: String?
+    @OptionGroup var trust: C2PATrustOptions
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
@@ -56,7 +55,6 @@ struct Classify: ParsableCommand {
     func validate() throws {
         guard grid >= 1 && grid <= 16 else { throw ValidationError("--grid must be 1...16") }
         if let model, !FileManager.default.fileExists(atPath: model) { throw ValidationError("\(model): no such checkpoint") }
-        if let c2paTrust, !FileManager.default.fileExists(atPath: c2paTrust) { throw ValidationError("\(c2paTrust): no such trust list") }
     }
 
     func run() throws {
@@ -65,10 +63,7 @@ struct Classify: ParsableCommand {
             throw ValidationError("\(error)")
         }
         if let heatmap { try FileManager.default.createDirectory(atPath: heatmap, withIntermediateDirectories: true) }
-        let credentials: C2PAValidator
-        do { credentials = C2PAValidator(trustAnchors: try c2paTrust.map { try C2PAValidator.trustAnchors(pem: URL(fileURLWithPath: $0)) } ?? []) } catch {
-            throw ValidationError("--c2pa-trust: \(error)")
-        }
+        let credentials = C2PAValidator(trustAnchors: try trust.anchors())
         let printer = ResultPrinter(format: format, classes: detector.isBinary ? nil : detector.classes)
         printer.header()
         var failed = 0, counts: [Verdict: Int] = [:], unsupported: [String] = []

@@ -24,8 +24,7 @@ struct Credentials: ParsableCommand {
     @Option(help: "Output: tree (readable) or json (one object per file and line).")
     var format: Format = .tree
 
-    @Option(help: "PEM file of trusted C2PA signing roots.")
-    var c2paTrust: String?
+    @OptionGroup var trust: C2PATrustOptions
 
     @Option(help: "Judge certificate validity at this date (YYYY-MM-DD) instead of now.")
     var at: String?
@@ -34,17 +33,12 @@ struct Credentials: ParsableCommand {
 
     func validate() throws {
         if let at, Self.date(at) == nil { throw ValidationError("--at must be a date like 2026-01-31, not '\(at)'") }
-        if let c2paTrust, !FileManager.default.fileExists(atPath: c2paTrust) { throw ValidationError("\(c2paTrust): no such trust list") }
     }
 
     static func date(_ s: String) -> Date? { ISO8601DateFormatter().date(from: s + "T00:00:00Z") }
 
     func run() throws {
-        let validator: C2PAValidator
-        do {
-            validator = C2PAValidator(trustAnchors: try c2paTrust.map { try C2PAValidator.trustAnchors(pem: URL(fileURLWithPath: $0)) } ?? [],
-                                      validationTime: at.flatMap(Self.date))
-        } catch { throw ValidationError("--c2pa-trust: \(error)") }
+        let validator = C2PAValidator(trustAnchors: try trust.anchors(), validationTime: at.flatMap(Self.date))
         var failed = 0
         for path in files {
             do {

@@ -65,8 +65,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Images allowed to wait for the model before answering 503.")
     var queue = 512
 
-    @Option(help: "PEM file of trusted C2PA signing roots (without it: \"not on a trust list\").")
-    var c2paTrust: String?
+    @OptionGroup var trust: C2PATrustOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -93,9 +92,7 @@ struct Serve: AsyncParsableCommand {
         options.apiKey = apiKey ?? ProcessInfo.processInfo.environment["DISCERN_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         options.maxBodyBytes = maxBodyMb * 1024 * 1024
         options.maxPixels = maxPixels
-        do { options.c2paTrustAnchors = try c2paTrust.map { try C2PAValidator.trustAnchors(pem: URL(fileURLWithPath: $0)) } ?? [] } catch {
-            throw ValidationError("--c2pa-trust: \(error)")
-        }
+        options.c2paTrustAnchors = try trust.anchors()
         options.timeout = timeout
         options.maxImagesPerRequest = maxImages
         options.maxRequestPixels = maxRequestPixels
