@@ -31,6 +31,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -38,7 +39,7 @@ let package = Package(
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(name: "CLinear", path: "Sources/CLinear", providers: [.apt(["liblinear-dev"])]),
-        .target(name: "Tensor", dependencies: ["COpenBLAS", "CMalloc"], swiftSettings: optimize),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "CDNNL", "CMalloc"], swiftSettings: optimize),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: optimize),
         .target(name: "Models", dependencies: ["NN"], swiftSettings: optimize),
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CZlib"], swiftSettings: optimize),

@@ -1,5 +1,5 @@
 /// The interface every convolution implementation provides, so backends (im2col + OpenBLAS, oneDNN)
-/// can be swapped and benchmarked alone. All buffers are NHWC / `[KH, KW, Cin, Cout]`, row-major.
+/// can be swapped and benchmarked alone (`ShapeRoutedConvolution` picks one per shape). All buffers are NHWC / `[KH, KW, Cin, Cout]`, row-major.
 public protocol ConvolutionBackend: Sendable {
     /// y = conv(x, w) + bias. `y` is overwritten.
     func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>)
@@ -14,7 +14,7 @@ public protocol ConvolutionBackend: Sendable {
 
 extension Kernels {
     /// The convolution backend used by the ops.
-    nonisolated(unsafe) public static var convolution: any ConvolutionBackend = Im2colConvolution()
+    nonisolated(unsafe) public static var convolution: any ConvolutionBackend = ShapeRoutedConvolution()
 }
 
 /// Convolution as im2col + OpenBLAS SGEMM, threaded over blocks of images (OpenBLAS single-threaded).
