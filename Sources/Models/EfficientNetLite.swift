@@ -117,9 +117,9 @@ public final class EfficientNetLite: Module {
     /// In evaluation mode with gradients off this runs the folded network (`FoldedEfficientNet`).
     public func features(_ x: Tensor) -> Tensor {
         if !isTraining && !GradMode.isEnabled && fullyInEvaluationMode { return foldedNetwork().features(x) }
-        var h = bn0(convStem(x * 2 - 1)).relu6()
+        var h = bn0(convStem(x * 2 - 1), then: .relu6)
         for block in blocks { h = block(h) }
-        return bn1(convHead(h)).relu6().globalAvgPool()
+        return bn1(convHead(h), then: .relu6).globalAvgPool()
     }
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {
@@ -161,13 +161,13 @@ public final class EfficientNetLite: Module {
             preconditionFailure("no stage of \(variant.name) is at stride \(stride)")
         }
         let last = variant.stages.prefix(stage + 1).reduce(0) { $0 + $1.repeats } - 1
-        var h = bn0(convStem(x * 2 - 1)).relu6()
+        var h = bn0(convStem(x * 2 - 1), then: .relu6)
         var region = h
         for (i, block) in blocks.enumerated() {
             h = block(h)
             if i == last { region = h }
         }
-        return (fc(dropout(bn1(convHead(h)).relu6().globalAvgPool())), region)
+        return (fc(dropout(bn1(convHead(h), then: .relu6).globalAvgPool())), region)
     }
 
     // MARK: Inference with batch norm folded
@@ -291,8 +291,8 @@ public final class MBConvBlock: Module {
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         var h = x
-        if let expandConv, let bn0 { h = bn0(expandConv(h)).relu6() }
-        h = bn1(depthwiseConv(h)).relu6()
+        if let expandConv, let bn0 { h = bn0(expandConv(h), then: .relu6) }
+        h = bn1(depthwiseConv(h), then: .relu6)
         h = bn2(projectConv(h))
         if let dropPath { h = dropPath(h) }
         return residual ? h + x : h

@@ -37,7 +37,7 @@ public final class PatchGAN: Module {
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         var h = down.reduce(x) { $1($0) }
-        h = drop4(bn4(conv4(h.zeroPadded(top: 1, bottom: 1, left: 1, right: 1))).leakyRelu(0.2))
+        h = drop4(bn4(conv4(h.zeroPadded(top: 1, bottom: 1, left: 1, right: 1)), then: .leakyRelu(0.2)))
         h = conv5(h.zeroPadded(top: 1, bottom: 1, left: 1, right: 1))
         return head(h.flattened())
     }

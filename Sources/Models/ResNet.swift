@@ -38,7 +38,7 @@ public final class ResNet: Module {
     }
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = blocks.reduce(stemBN(stem(x)).relu()) { $1($0) }
+        let h = blocks.reduce(stemBN(stem(x), then: .relu)) { $1($0) }
         return head(h.globalAvgPool())
     }
 }
@@ -63,7 +63,8 @@ public final class BasicBlock: Module {
     }
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {
-        let y = bn2(conv2(bn1(conv1(x)).relu()))
-        return (y + shortcut.reduce(x) { $1($0) }).relu()
+        // BN + ReLU and BN + shortcut + ReLU each run as one fused op.
+        let h = bn1(conv1(x), then: .relu)
+        return bn2(conv2(h), adding: shortcut.reduce(x) { $1($0) }, then: .relu)
     }
 }

@@ -26,6 +26,12 @@ public final class BatchNorm: Module {
         x.batchNorm(gamma: weight, beta: bias, runningMean: runningMean, runningVar: runningVar,
                     training: isTraining, momentum: momentum, epsilon: epsilon)
     }
+
+    /// `activation(self(x) + residual)` as one fused op (one pass forward, two backward; see `Tensor.batchNorm`).
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor? = nil, then activation: PiecewiseLinear?) -> Tensor {
+        x.batchNorm(gamma: weight, beta: bias, runningMean: runningMean, runningVar: runningVar,
+                    training: isTraining, momentum: momentum, epsilon: epsilon, residual: residual, activation: activation)
+    }
 }
 
 extension BatchNorm {

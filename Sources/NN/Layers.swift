@@ -13,6 +13,16 @@ public final class Activation: Module {
         self.slope = slope
     }
 
+    /// The same function as a `PiecewiseLinear` a batch norm can fuse, or nil (sigmoid, tanh).
+    public var piecewiseLinear: PiecewiseLinear? {
+        switch kind {
+        case .relu: .relu
+        case .relu6: .relu6
+        case .leakyRelu: .leakyRelu(slope)
+        case .sigmoid, .tanh: nil
+        }
+    }
+
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         switch kind {
         case .relu: return x.relu()
@@ -68,5 +78,19 @@ public final class Flatten: Module {
 public final class Sequential: Module {
     public let layers: [Module]
     public init(_ layers: [Module]) { self.layers = layers }
-    public override func callAsFunction(_ x: Tensor) -> Tensor { layers.reduce(x) { $1($0) } }
+
+    /// The layers in order; a `BatchNorm` followed by a ReLU / ReLU6 / leaky ReLU `Activation` runs as one fused op.
+    public override func callAsFunction(_ x: Tensor) -> Tensor {
+        var h = x, i = 0
+        while i < layers.count {
+            if let bn = layers[i] as? BatchNorm, i + 1 < layers.count, let activation = (layers[i + 1] as? Activation)?.piecewiseLinear {
+                h = bn(h, then: activation)
+                i += 2
+            } else {
+                h = layers[i](h)
+                i += 1
+            }
+        }
+        return h
+    }
 }

@@ -33,24 +33,34 @@ struct TimingOptions: ParsableArguments {
 }
 
 extension TimingOptions {
-    /// Training (batch 128: forward + BCE backward + Adam step) and inference (batch 256: forward + sigmoid)
-    /// img/s of `model` on fixed random batches, the protocol of shared/bench/torch_bench.py.
-    func throughput(of model: Module, size: Int = 32) -> (train: Double, infer: Double) {
+    /// Training (forward + BCE backward + Adam step on a batch of `trainBatch`) and inference (forward +
+    /// sigmoid on `inferBatch`) img/s of `model` on fixed random batches, the protocol of
+    /// shared/bench/torch_bench.py, and the process' peak resident memory right after the training runs.
+    func throughput(of model: Module, size: Int = 32, trainBatch: Int = 128, inferBatch: Int = 256)
+        -> (train: Double, infer: Double, trainPeakRSSMB: Double) {
         var rng = SplitMix64(seed: 1)
         let optimizer = Adam(parameters: model.parameters(), learningRate: 1e-3)
-        let x = Tensor.uniform([128, size, size, 3], in: 0...1, using: &rng)
-        let y = (0..<128).map { _ in Float(Bool.random(using: &rng) ? 1 : 0) }
+        let x = Tensor.uniform([trainBatch, size, size, 3], in: 0...1, using: &rng)
+        let y = (0..<trainBatch).map { _ in Float(Bool.random(using: &rng) ? 1 : 0) }
         model.setTraining(true)
         let train = medianSeconds(runs: runs, targetSeconds: target) {
             optimizer.zeroGrad()
             Loss.binaryCrossEntropy(logits: model(x), targets: y).backward()
             optimizer.step()
         }
+        let peak = peakResidentMegabytes()
         model.setTraining(false)
-        let xi = Tensor.uniform([256, size, size, 3], in: 0...1, using: &rng)
+        let xi = Tensor.uniform([inferBatch, size, size, 3], in: 0...1, using: &rng)
         let infer = medianSeconds(runs: runs, targetSeconds: target) { _ = GradMode.withoutGrad { model(xi).sigmoid() } }
-        return (128 / train.median, 256 / infer.median)
+        return (Double(trainBatch) / train.median, Double(inferBatch) / infer.median, peak)
     }
+}
+
+/// The process' resident-memory high-water mark so far, MB (getrusage's ru_maxrss).
+func peakResidentMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
 }
 
 /// Median seconds of `runs` timed repetitions of `iterations` calls (after warm-up).

@@ -45,7 +45,7 @@ struct BenchEngine: ParsableCommand {
     /// Model (a) of torch_bench.py (`cnn-small`).
     private func modelA() throws -> [String: Any] {
         let model = try ModelFactory.make("cnn-small", seed: 0)
-        let (train, infer) = timing.throughput(of: model)
+        let (train, infer, _) = timing.throughput(of: model)
         return ["name": "model_a", "params": model.parameterCount, "train_b128_img_s": train, "infer_b256_img_s": infer]
     }
 

@@ -114,7 +114,8 @@ final class DatasetCommandTests: XCTestCase {
         let j = try json(r.stdout)
         XCTAssertEqual(j["width"] as? Int, 8)
         XCTAssertEqual(j["params"] as? Int, try ModelFactory.make("resnet-s2", width: 8, seed: 0).parameterCount)
-        XCTAssertGreaterThan(j["train_b128_img_s"] as? Double ?? 0, 0)
+        XCTAssertGreaterThan(j["train_img_s"] as? Double ?? 0, 0)
+        XCTAssertGreaterThan(j["train_peak_rss_mb"] as? Double ?? 0, 10)
         XCTAssertEqual(try runDiscern(["bench", "models", "--models", "resnet", "--width", "0"]).status, 2)
     }
 

@@ -1,13 +1,14 @@
 """PyTorch CPU throughput for the five architectures of `discern bench models`
 (input 3x32x32, binary: one logit, BCEWithLogits). Same protocol as ../shared/bench/torch_bench.py:
 training = forward + BCEWithLogits backward + Adam step on a fixed random batch of 128 (data loading
-excluded); inference = forward (+ sigmoid) on a batch of 256 under inference_mode; each figure is the
-median over --runs timed runs of about --target seconds each.
-Usage: python torch_models.py [--threads 2] [--models cnn,cnn-small,patchgan,model2,resnet,resnet-s2-w32,effnet-lite0,effnet-lite2] [--size 32]
-                              [--runs 7] [--target 1.0] [--channels-last]
-Output: a '# torch ...' header line, then one JSON line per model.
+excluded); inference = forward (+ sigmoid) on a batch of 256 under inference_mode (32 and 64 from 160 px);
+each figure is the median over --runs timed runs of about --target seconds each. train_peak_rss_mb is the
+process' high-water mark right after the training runs (run one model per process for a per-model figure).
+Usage: python torch_models.py [--threads 2] [--models cnn,cnn-small,patchgan,model2,resnet,resnet-s2-w32,effnet-lite0,effnet-lite1,effnet-lite2]
+                              [--size 32] [--train-batch N] [--infer-batch N] [--runs 7] [--target 1.0] [--channels-last]
+Output: a '# torch ...' header line, then one JSON line per model (the keys `discern bench models --peer` reads).
 """
-import argparse, time, statistics, json
+import argparse, time, statistics, json, resource
 import torch, torch.nn as nn
 
 
@@ -73,11 +74,13 @@ def effnet_lite(n):  # the efficientnet-lite-pytorch package's own model (pip in
     return make
 
 
+EFFNET_LITE1_PARAMS = 0  # set below
+
 # name -> (constructor, exact parameter count of the Discern model)
 MODELS = {"cnn": (cnn, 1_402_945), "cnn-small": (cnn_small, 166_977), "patchgan": (patchgan, 2_765_702),
           "model2": (model2, 635_265), "resnet": (resnet, 271_889),
           "resnet-s2-w32": (lambda: resnet(32, 2), 1_084_097), "effnet-lite0": (effnet_lite(0), 3_372_289),
-          "effnet-lite2": (effnet_lite(2), 4_812_353)}
+          "effnet-lite1": (effnet_lite(1), EFFNET_LITE1_PARAMS), "effnet-lite2": (effnet_lite(2), 4_812_353)}
 SIZE = 32  # --size: input side (only the effnet-lite models take other sizes)
 
 
@@ -117,20 +120,23 @@ def bench(name, runs, target_s):
     res = {"model": name, "params": params}
 
     m.train(); opt = torch.optim.Adam(m.parameters(), 1e-3); loss_fn = nn.BCEWithLogitsLoss()
-    bs = 128
+    bs = TRAIN_BATCH
     x = inp(bs, 3, SIZE, SIZE); y = (torch.rand(bs, 1) > 0.5).float()
 
     def step():
         opt.zero_grad(set_to_none=True); loss = loss_fn(m(x), y); loss.backward(); opt.step()
     for _ in range(5): step()  # warm-up
-    res["train_b128_img_s"] = bs / statistics.median(timed_runs(step, calib(step, target_s), runs))
+    res["train_img_s"] = bs / statistics.median(timed_runs(step, calib(step, target_s), runs))
+    res["train_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res["train_batch"] = bs
 
     m = ctor(); m.eval()
     with torch.inference_mode():
-        x = inp(256, 3, SIZE, SIZE)
+        x = inp(INFER_BATCH, 3, SIZE, SIZE)
         step = lambda: torch.sigmoid(m(x))
         for _ in range(3): step()
-        res["infer_b256_img_s"] = 256 / statistics.median(timed_runs(step, calib(step, target_s), runs))
+        res["infer_img_s"] = INFER_BATCH / statistics.median(timed_runs(step, calib(step, target_s), runs))
+        res["infer_batch"] = INFER_BATCH
     res["channels_last"] = CL
     res["input_size"] = SIZE
     return res
@@ -144,9 +150,13 @@ if __name__ == "__main__":
     ap.add_argument("--target", type=float, default=1.0, help="seconds per timed run")
     ap.add_argument("--channels-last", action="store_true")
     ap.add_argument("--size", type=int, default=32, help="input side")
+    ap.add_argument("--train-batch", type=int, help="default 128, or 32 from 160 px")
+    ap.add_argument("--infer-batch", type=int, help="default 256, or 64 from 160 px")
     a = ap.parse_args()
     CL = a.channels_last
     SIZE = a.size
+    TRAIN_BATCH = a.train_batch or (32 if SIZE >= 160 else 128)
+    INFER_BATCH = a.infer_batch or (64 if SIZE >= 160 else 256)
     torch.set_num_threads(a.threads)
     print(f"# torch {torch.__version__} threads={torch.get_num_threads()} cpu_capability={torch.backends.cpu.get_cpu_capability()} mkldnn={torch.backends.mkldnn.is_available()} channels_last={CL}", flush=True)
     for k in a.models.split(","):

@@ -1,19 +1,180 @@
+/// The activation a batch norm can apply in the same pass: slope 1 on (0, upper), `negativeSlope` at and below 0,
+/// 0 at and above `upper` (ReLU, ReLU6, leaky ReLU). Its derivative is read from the output alone (the output is
+/// positive exactly where the input was, and equals `upper` exactly where it was clamped), so the fused op keeps
+/// no pre-activation tensor for its backward pass.
+public struct PiecewiseLinear: Hashable, Sendable {
+    public var upper: Float, negativeSlope: Float
+
+    public init(upper: Float = .infinity, negativeSlope: Float = 0) {
+        precondition(negativeSlope >= 0 && upper > 0, "PiecewiseLinear: slope \(negativeSlope), upper \(upper)")
+        self.upper = upper; self.negativeSlope = negativeSlope
+    }
+
+    public static let relu = PiecewiseLinear()
+    public static let relu6 = PiecewiseLinear(upper: 6)
+    public static func leakyRelu(_ slope: Float) -> PiecewiseLinear { PiecewiseLinear(negativeSlope: slope) }
+
+    @inline(__always) func callAsFunction(_ v: Float) -> Float { v > 0 ? Swift.min(v, upper) : v * negativeSlope }
+    /// d output / d input, from the output `y`.
+    @inline(__always) func slope(output y: Float) -> Float {
+        let s: Float = y > 0 ? 1 : negativeSlope
+        let inside: Float = y < upper ? 1 : 0
+        return s * inside
+    }
+}
+
 extension Tensor {
-    /// Batch normalisation over the last (channel) axis: `[N, H, W, C]` (2d) or `[N, C]` (1d) alike.
+    /// Batch normalisation over the last (channel) axis: `[N, H, W, C]` (2d) or `[N, C]` (1d) alike, then
+    /// optionally `+ residual` and an activation, all in one pass over memory forward and two backward:
+    /// `activation(x_hat * gamma + beta + residual)`.
     ///
     /// Training uses the batch's statistics (biased variance) and updates the running ones in place with
     /// PyTorch's rule (`running = (1 - momentum) * running + momentum * batch`, unbiased variance).
     /// Evaluation uses the running statistics.
-    /// - Parameters: gamma, beta, runningMean, runningVar: `[C]`.
+    /// - Parameters:
+    ///   - gamma, beta, runningMean, runningVar: `[C]`.
+    ///   - residual: added after the normalisation, before the activation (ResNet's shortcut); the shape of `self`.
+    ///   - activation: applied last, or nil.
     public func batchNorm(
         gamma: Tensor, beta: Tensor, runningMean: Tensor, runningVar: Tensor,
-        training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5
+        training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5,
+        residual: Tensor? = nil, activation: PiecewiseLinear? = nil
     ) -> Tensor {
         let c = shape[rank - 1], rows = count / c
         precondition(gamma.count == c && beta.count == c, "batchNorm: \(c) channels, gamma \(gamma.shape)")
+        precondition(residual.map { $0.shape == shape } ?? true, "batchNorm: residual \(residual!.shape) for \(shape)")
+        let (mean, invStd) = batchNormStatistics(runningMean: runningMean, runningVar: runningVar, training: training,
+                                                 momentum: momentum, epsilon: epsilon)
+        defer { mean.deallocate() }
+        // y = activation(x * scale + shift (+ residual)) per channel.
+        var scale = [Float](repeating: 0, count: c), shift = scale
+        for ch in 0..<c {
+            scale[ch] = gamma.pointer[ch] * invStd[ch]
+            shift[ch] = beta.pointer[ch] - mean[ch] * scale[ch]
+        }
+        let y = TensorStorage(uninitializedCount: count)
+        let px = pointer, py = y.pointer, pr = residual?.pointer
+        let chunk = 4096 / max(c, 1) + 1
+        scale.withUnsafeBufferPointer { sc in shift.withUnsafeBufferPointer { sh in
+            Parallel.forRanges(rows, minChunk: chunk) { r in
+                for row in r {
+                    let xr = px + row * c, yr = py + row * c
+                    if let pr {
+                        let rr = pr + row * c
+                        if let activation {
+                            for ch in 0..<c { yr[ch] = activation(xr[ch] * sc[ch] + sh[ch] + rr[ch]) }
+                        } else {
+                            for ch in 0..<c { yr[ch] = xr[ch] * sc[ch] + sh[ch] + rr[ch] }
+                        }
+                    } else if let activation {
+                        for ch in 0..<c { yr[ch] = activation(xr[ch] * sc[ch] + sh[ch]) }
+                    } else {
+                        for ch in 0..<c { yr[ch] = xr[ch] * sc[ch] + sh[ch] }
+                    }
+                }
+            }
+        } }
+        let x = self, inShape = shape
+        let saved = IndexFreeBuffer(invStd), meanCopy = Array(mean)
+        var inputs = [x, gamma, beta]
+        if let residual { inputs.append(residual) }
+        return Tensor.result(shape: shape, storage: y, inputs: inputs) { dy in
+            let inv = saved.buffer
+            var grads: [Tensor?] = Array(repeating: nil, count: inputs.count)
+            // g = dy * activation'(y): the gradient at the sum. Kept when the residual needs it, else recomputed.
+            var g = UnsafePointer(dy.pointer)
+            if let activation {
+                if let residual, residual.requiresGrad {
+                    let dr = TensorStorage(uninitializedCount: x.count)
+                    let pdy = dy.pointer, pd = dr.pointer
+                    Parallel.forRanges(x.count, minChunk: 1 << 16) { r in
+                        for i in r { pd[i] = pdy[i] * activation.slope(output: py[i]) }
+                    }
+                    grads[3] = Tensor(shape: inShape, storage: dr)
+                    g = UnsafePointer(dr.pointer)
+                } else {
+                    return Self.batchNormBackward(dy: dy.pointer, output: py, activation: activation, x: x, gamma: gamma, beta: beta,
+                                                  mean: meanCopy, invStd: inv, training: training, rows: rows, channels: c, grads: grads)
+                }
+            } else if let residual, residual.requiresGrad {
+                grads[3] = dy
+            }
+            return Self.batchNormBackward(dy: g, output: nil, activation: nil, x: x, gamma: gamma, beta: beta,
+                                          mean: meanCopy, invStd: inv, training: training, rows: rows, channels: c, grads: grads)
+        }
+    }
+
+    /// The gradients of x, gamma and beta of batch normalisation given `dy` at its output (times
+    /// `activation'(output)` when an activation is given: the fused op's gradient is then never stored).
+    private static func batchNormBackward(
+        dy: UnsafePointer<Float>, output: UnsafePointer<Float>?, activation: PiecewiseLinear?, x: Tensor, gamma: Tensor, beta: Tensor,
+        mean: [Float], invStd inv: UnsafeMutableBufferPointer<Float>, training: Bool, rows: Int, channels c: Int, grads: [Tensor?]
+    ) -> [Tensor?] {
+        var grads = grads
+        let px = x.pointer
+        // Per channel: sum(g) and sum(g * xhat).
+        let (sdy, sdyx): ([Double], [Double]) = mean.withUnsafeBufferPointer { m in
+            if let activation, let output {
+                return Kernels.channelPairSums(rows: rows, channels: c) { r, acc in
+                    let d = dy + r * c, o = output + r * c, xr = px + r * c
+                    for ch in 0..<c {
+                        let gv = d[ch] * activation.slope(output: o[ch])
+                        acc[ch] += gv; acc[c + ch] += gv * (xr[ch] - m[ch])
+                    }
+                }
+            }
+            return Kernels.channelPairSums(rows: rows, channels: c) { r, acc in
+                let d = dy + r * c, xr = px + r * c
+                for ch in 0..<c { acc[ch] += d[ch]; acc[c + ch] += d[ch] * (xr[ch] - m[ch]) }
+            }
+        }
+        let sdyxhat = (0..<c).map { sdyx[$0] * Double(inv[$0]) }
+        if gamma.requiresGrad { grads[1] = Tensor(shape: gamma.shape, scalars: (0..<c).map { Float(sdyxhat[$0]) }) }
+        if beta.requiresGrad { grads[2] = Tensor(shape: beta.shape, scalars: (0..<c).map { Float(sdy[$0]) }) }
+        guard x.requiresGrad else { return grads }
+        let dx = TensorStorage(uninitializedCount: x.count)
+        let n = Float(rows)
+        // dx = gamma*invstd * (g - mean(g) - xhat * mean(g*xhat)) in training; gamma*invstd * g in evaluation.
+        var a = [Float](repeating: 0, count: c), b = a, k = a
+        for ch in 0..<c {
+            let gi = gamma.pointer[ch] * inv[ch]
+            a[ch] = gi
+            if training {
+                b[ch] = gi * Float(sdy[ch]) / n
+                k[ch] = gi * Float(sdyxhat[ch]) / n * inv[ch]
+            }
+        }
+        let pd = dx.pointer
+        // Per-channel constants as raw pointers: the checked build bounds-checks array reads in this hot loop.
+        let constants = UnsafeMutablePointer<Float>.allocate(capacity: 4 * c)
+        defer { constants.deallocate() }
+        for (i, values) in [a, b, k, mean].enumerated() { (constants + i * c).update(from: values, count: c) }
+        let pa = constants, pb = constants + c, pk = constants + 2 * c, pm = constants + 3 * c
+        Parallel.forRanges(rows, minChunk: 4096 / max(c, 1) + 1) { r in
+            for row in r {
+                let d = dy + row * c, xr = px + row * c, o = pd + row * c
+                if let activation, let output {
+                    let y = output + row * c
+                    for ch in 0..<c { o[ch] = pa[ch] * (d[ch] * activation.slope(output: y[ch])) - pb[ch] - pk[ch] * (xr[ch] - pm[ch]) }
+                } else {
+                    for ch in 0..<c { o[ch] = pa[ch] * d[ch] - pb[ch] - pk[ch] * (xr[ch] - pm[ch]) }
+                }
+            }
+        }
+        grads[0] = Tensor(shape: x.shape, storage: dx)
+        return grads
+    }
+}
+
+extension Tensor {
+    /// Per-channel mean and 1 / sqrt(variance + epsilon) of batch normalisation over the last axis: the batch's
+    /// (training; the running statistics are updated with PyTorch's rule) or the running ones (evaluation).
+    /// The caller deallocates `mean`; `invStd` is handed to the backward closure, which owns it.
+    func batchNormStatistics(runningMean: Tensor, runningVar: Tensor, training: Bool, momentum: Float, epsilon: Float)
+        -> (mean: UnsafeMutableBufferPointer<Float>, invStd: UnsafeMutableBufferPointer<Float>) {
+        let c = shape[rank - 1], rows = count / c
         let mean = UnsafeMutableBufferPointer<Float>.allocate(capacity: c)
         let invStd = UnsafeMutableBufferPointer<Float>.allocate(capacity: c)
-        defer { mean.deallocate() }
         if training {
             precondition(rows > 1, "batchNorm in training needs more than one value per channel")
             let (s, ss) = Kernels.channelMoments(pointer, rows: rows, channels: c)
@@ -31,57 +192,7 @@ extension Tensor {
                 invStd[ch] = 1 / (runningVar.pointer[ch] + epsilon).squareRoot()
             }
         }
-        // y = x * scale + shift per channel.
-        let scale = UnsafeMutableBufferPointer<Float>.allocate(capacity: c)
-        let shift = UnsafeMutableBufferPointer<Float>.allocate(capacity: c)
-        defer { scale.deallocate(); shift.deallocate() }
-        for ch in 0..<c {
-            scale[ch] = gamma.pointer[ch] * invStd[ch]
-            shift[ch] = beta.pointer[ch] - mean[ch] * scale[ch]
-        }
-        let y = TensorStorage(uninitializedCount: count)
-        let px = pointer, py = y.pointer, sc = scale.baseAddress!, sh = shift.baseAddress!
-        Parallel.forRanges(rows, minChunk: 4096 / max(c, 1) + 1) { r in
-            for row in r {
-                let xr = px + row * c, yr = py + row * c
-                for ch in 0..<c { yr[ch] = xr[ch] * sc[ch] + sh[ch] }
-            }
-        }
-        let x = self, inShape = shape
-        let saved = IndexFreeBuffer(invStd), meanCopy = Array(mean)
-        return Tensor.result(shape: shape, storage: y, inputs: [x, gamma, beta]) { dy in
-            let inv = saved.buffer
-            // Per channel: sum(dy) and sum(dy * xhat).
-            let (sdy, sdyx) = Kernels.channelGradMoments(dy.pointer, x.pointer, mean: meanCopy, invStd: inv, rows: rows, channels: c)
-            var grads: [Tensor?] = [nil, nil, nil]
-            if gamma.requiresGrad { grads[1] = Tensor(shape: gamma.shape, scalars: (0..<c).map { Float(sdyx[$0]) }) }
-            if beta.requiresGrad { grads[2] = Tensor(shape: beta.shape, scalars: (0..<c).map { Float(sdy[$0]) }) }
-            if x.requiresGrad {
-                let dx = TensorStorage(uninitializedCount: x.count)
-                let n = Float(rows)
-                var a = [Float](repeating: 0, count: c), b = a, k = a
-                for ch in 0..<c {
-                    let gi = gamma.pointer[ch] * inv[ch]
-                    if training {
-                        // dx = gamma*invstd * (dy - mean(dy) - xhat * mean(dy*xhat))
-                        a[ch] = gi
-                        b[ch] = gi * Float(sdy[ch]) / n
-                        k[ch] = gi * Float(sdyx[ch]) / n * inv[ch]
-                    } else {
-                        a[ch] = gi
-                    }
-                }
-                let pdy = dy.pointer, pxx = x.pointer, pd = dx.pointer
-                Parallel.forRanges(rows, minChunk: 4096 / max(c, 1) + 1) { r in
-                    for row in r {
-                        let g = pdy + row * c, xr = pxx + row * c, o = pd + row * c
-                        for ch in 0..<c { o[ch] = a[ch] * g[ch] - b[ch] - k[ch] * (xr[ch] - meanCopy[ch]) }
-                    }
-                }
-                grads[0] = Tensor(shape: inShape, storage: dx)
-            }
-            return grads
-        }
+        return (mean, invStd)
     }
 }
 
@@ -131,19 +242,5 @@ extension Kernels {
             let xr = x + r * c
             for ch in 0..<c { let v = xr[ch]; acc[ch] += v; acc[c + ch] += v * v }
         }
-    }
-
-    /// Per-channel sum(dy) and sum(dy * (x - mean) * invStd).
-    static func channelGradMoments(
-        _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, mean: [Float], invStd: UnsafeMutableBufferPointer<Float>,
-        rows: Int, channels c: Int
-    ) -> ([Double], [Double]) {
-        let (s, sx) = mean.withUnsafeBufferPointer { m in
-            channelPairSums(rows: rows, channels: c) { r, acc in
-                let g = dy + r * c, xr = x + r * c
-                for ch in 0..<c { acc[ch] += g[ch]; acc[c + ch] += g[ch] * (xr[ch] - m[ch]) }
-            }
-        }
-        return (s, (0..<c).map { sx[$0] * Double(invStd[$0]) })
     }
 }
