@@ -138,6 +138,8 @@ final class ConvolutionBackendTests: XCTestCase {
         for c in Self.cases { check(routed, c) }
         XCTAssertTrue(ShapeRoutedConvolution.prefersIm2colBackwardData(Self.cases[2].geometry))
         XCTAssertFalse(ShapeRoutedConvolution.prefersIm2colBackwardData(Self.cases[0].geometry))
+        XCTAssertTrue(ShapeRoutedConvolution.prefersIm2col(Self.cases[1].geometry))  // 4x4 outputs
+        XCTAssertFalse(ShapeRoutedConvolution.prefersIm2col(Self.cases[0].geometry))
         // The implementation oneDNN picks is a JIT kernel, not its reference loops (which would be a silent 50x slowdown).
         let backend = try XCTUnwrap(routed.fast as? OneDNNConvolution)
         let impl = try backend.implementation(Self.cases[4].geometry, pass: .forward)
@@ -158,5 +160,65 @@ final class ConvolutionBackendTests: XCTestCase {
             return y
         }
         for y in results { XCTAssertEqual(y, expected) }
+    }
+
+    // MARK: Depthwise
+
+    /// Depthwise cases: 3x3 and 5x5, stride 1 and 2 with Keras' asymmetric 'same', channel counts 7, 16 and 33, batch 1 and odd.
+    static let depthwiseCases: [Case] = [
+        Case(batch: 3, size: (8, 8), inC: 16, outC: 16, kernel: (3, 3), stride: 1, padding: .same),
+        Case(batch: 1, size: (9, 9), inC: 7, outC: 7, kernel: (3, 3), stride: 2, padding: .same),
+        Case(batch: 5, size: (8, 8), inC: 33, outC: 33, kernel: (5, 5), stride: 2, padding: .same),
+        Case(batch: 2, size: (6, 7), inC: 16, outC: 16, kernel: (5, 5), stride: 1, padding: .explicit(top: 2, bottom: 2, left: 1, right: 3)),
+    ]
+
+    /// The depthwise filter `[KH, KW, C]` as the full filter it equals: zero off the diagonal.
+    static func fullFilter(_ w: [Float], _ g: ConvGeometry) -> [Float] {
+        var full = [Float](repeating: 0, count: g.kernelH * g.kernelW * g.inC * g.inC)
+        for t in 0..<(g.kernelH * g.kernelW) { for c in 0..<g.inC { full[(t * g.inC + c) * g.inC + c] = w[t * g.inC + c] } }
+        return full
+    }
+
+    func checkDepthwise(_ backend: any ConvolutionBackend, _ c: Case, file: StaticString = #filePath, line: UInt = #line) {
+        let g = c.geometry, taps = g.kernelH * g.kernelW
+        let x = randomTensor([g.batch, g.inH, g.inW, g.inC], seed: 31).scalars
+        let w = randomTensor([g.kernelH, g.kernelW, g.inC], seed: 32).scalars
+        let b = randomTensor([g.inC], seed: 33).scalars
+        let dy = randomTensor([g.batch, g.outH, g.outW, g.outC], seed: 34).scalars
+        let full = Self.fullFilter(w, g)
+        func close(_ a: [Float], _ e: [Float], _ what: String) {
+            let worst = zip(a, e).map { abs($0 - $1) }.max() ?? 0
+            XCTAssertEqual(a.count, e.count, file: file, line: line)
+            XCTAssertLessThanOrEqual(worst, 1e-4, "depthwise \(what) \(c) (\(type(of: backend)))", file: file, line: line)
+        }
+        var y = [Float](repeating: .nan, count: g.batch * g.outPixels * g.outC)
+        backend.depthwiseForward(g, x: x, w: w, bias: b, y: &y, clamp: nil)
+        let expected = Self.forward(g, x, full, b)
+        close(y, expected, "forward + bias")
+        backend.depthwiseForward(g, x: x, w: w, bias: nil, y: &y, clamp: 0...0.5)
+        close(y, Self.forward(g, x, full, nil).map { min(max($0, 0), 0.5) }, "forward, clamped")
+        let (dx, dwFull, db) = Self.backward(g, x, full, dy)
+        let dw = (0..<(taps * g.inC)).map { i in dwFull[i * g.inC + i % g.inC] }
+        var gotDX = [Float](repeating: .nan, count: x.count), gotDW = [Float](repeating: .nan, count: w.count)
+        var gotDB = [Float](repeating: .nan, count: g.inC)
+        backend.depthwiseBackwardData(g, dy: dy, w: w, dx: &gotDX)
+        close(gotDX, dx, "input gradient")
+        backend.depthwiseBackwardFilter(g, x: x, dy: dy, dw: &gotDW, dbias: &gotDB)
+        close(gotDW, dw, "filter gradient")
+        close(gotDB, db, "bias gradient")
+    }
+
+    func testDepthwiseOnEveryBackend() throws {
+        let backends: [any ConvolutionBackend] = [Im2colConvolution(), try XCTUnwrap(OneDNNConvolution()), ShapeRoutedConvolution()]
+        for backend in backends { for c in Self.depthwiseCases { checkDepthwise(backend, c) } }
+        // The routed backend sends some of these passes to each side.
+        XCTAssertTrue(ShapeRoutedConvolution.prefersOwnDepthwiseBackwardData(Self.depthwiseCases[1].geometry))
+        XCTAssertFalse(ShapeRoutedConvolution.prefersOwnDepthwiseBackwardData(Self.depthwiseCases[0].geometry))
+        XCTAssertTrue(ShapeRoutedConvolution.prefersOwnDepthwiseBackwardFilter(Self.depthwiseCases[2].geometry))
+        XCTAssertFalse(ShapeRoutedConvolution.prefersOwnDepthwiseBackwardFilter(Self.depthwiseCases[0].geometry))
+        let saved = Parallel.threadCount
+        defer { Parallel.setThreadCount(saved) }
+        Parallel.setThreadCount(3)
+        for c in Self.depthwiseCases { checkDepthwise(try XCTUnwrap(OneDNNConvolution()), c) }
     }
 }

@@ -74,13 +74,11 @@ def effnet_lite(n):  # the efficientnet-lite-pytorch package's own model (pip in
     return make
 
 
-EFFNET_LITE1_PARAMS = 0  # set below
-
 # name -> (constructor, exact parameter count of the Discern model)
 MODELS = {"cnn": (cnn, 1_402_945), "cnn-small": (cnn_small, 166_977), "patchgan": (patchgan, 2_765_702),
           "model2": (model2, 635_265), "resnet": (resnet, 271_889),
           "resnet-s2-w32": (lambda: resnet(32, 2), 1_084_097), "effnet-lite0": (effnet_lite(0), 3_372_289),
-          "effnet-lite1": (effnet_lite(1), EFFNET_LITE1_PARAMS), "effnet-lite2": (effnet_lite(2), 4_812_353)}
+          "effnet-lite1": (effnet_lite(1), 4_136_961), "effnet-lite2": (effnet_lite(2), 4_812_353)}
 SIZE = 32  # --size: input side (only the effnet-lite models take other sizes)
 
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The interface every convolution implementation provides, so backends (im2col + OpenBLAS, oneDNN)
 /// can be swapped and benchmarked alone (`ShapeRoutedConvolution` picks one per shape). All buffers are NHWC / `[KH, KW, Cin, Cout]`, row-major.
 public protocol ConvolutionBackend: Sendable {
@@ -10,11 +12,44 @@ public protocol ConvolutionBackend: Sendable {
     func backwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>)
     /// dw (and dbias when given) = gradients of sum(y * dy). Both are overwritten.
     func backwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>?)
+
+    /// Depthwise convolution (one `[KH, KW]` filter per channel, `w` is `[KH, KW, C]`, `g.outC == g.inC`):
+    /// y = clamp(conv(x, w) + bias). The default runs `Kernels.depthwiseForward`.
+    func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                          y: UnsafeMutablePointer<Float>, clamp: ClosedRange<Float>?)
+    /// The input gradient of `depthwiseForward` (without clamp); `dx` is overwritten.
+    func depthwiseBackwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>)
+    /// The `[KH, KW, C]` filter and `[C]` bias gradients of `depthwiseForward`; both overwritten.
+    func depthwiseBackwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
+                                 dbias: UnsafeMutablePointer<Float>?)
+}
+
+extension ConvolutionBackend {
+    public func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                 y: UnsafeMutablePointer<Float>, clamp: ClosedRange<Float>?) {
+        Kernels.depthwiseForward(g, x: x, w: w, bias: bias, y: y, clamp: clamp)
+    }
+
+    public func depthwiseBackwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) {
+        Kernels.depthwiseBackwardData(g, dy: dy, w: w, dx: dx)
+    }
+
+    public func depthwiseBackwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
+                                        dbias: UnsafeMutablePointer<Float>?) {
+        Kernels.depthwiseBackwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias)
+    }
 }
 
 extension Kernels {
-    /// The convolution backend used by the ops.
-    nonisolated(unsafe) public static var convolution: any ConvolutionBackend = ShapeRoutedConvolution()
+    /// The convolution backend used by the ops: `ShapeRoutedConvolution` unless `DISCERN_CONVOLUTION` names
+    /// another (`im2col` or `onednn`; for comparisons, and a way around oneDNN on a CPU where it misbehaves).
+    nonisolated(unsafe) public static var convolution: any ConvolutionBackend = {
+        switch ProcessInfo.processInfo.environment["DISCERN_CONVOLUTION"] {
+        case "im2col": return Im2colConvolution()
+        case "onednn": return OneDNNConvolution() ?? ShapeRoutedConvolution()
+        default: return ShapeRoutedConvolution()
+        }
+    }()
 }
 
 /// Convolution as im2col + OpenBLAS SGEMM, threaded over blocks of images (OpenBLAS single-threaded).

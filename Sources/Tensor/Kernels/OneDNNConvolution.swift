@@ -23,6 +23,8 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
     struct Key: Hashable {
         var geometry: ConvGeometry
         var operation: Operation
+        /// One `[KH, KW]` filter per channel (oneDNN: groups = channels, weights `hwigo`).
+        var depthwise = false
     }
 
     /// One built primitive and what a call needs around it.
@@ -115,10 +117,30 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
     /// both applied while each output block is in cache.
     public func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         y: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue) {
+        forward(g, x: x, w: w, bias: bias, y: y, epilogue: epilogue, depthwise: false)
+    }
+
+    public func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                 y: UnsafeMutablePointer<Float>, clamp: ClosedRange<Float>?) {
+        forward(g, x: x, w: w, bias: bias, y: y, epilogue: ConvEpilogue(residual: nil, clamp: clamp), depthwise: true)
+    }
+
+    public func depthwiseBackwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) {
+        backwardData(g, dy: dy, w: w, dx: dx, depthwise: true)
+    }
+
+    public func depthwiseBackwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
+                                        dbias: UnsafeMutablePointer<Float>?) {
+        backwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias, depthwise: true)
+    }
+
+    private func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                         y: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue, depthwise: Bool) {
         let inImage = g.inH * g.inW * g.inC, outImage = g.outPixels * g.outC
         overBatch(g) { images, sub in
             let plan = self.plan(Key(geometry: sub, operation: .forward(bias: bias != nil, residual: epilogue.residual != nil,
-                                                                        lower: epilogue.lower, upper: epilogue.upper)))
+                                                                        lower: epilogue.lower, upper: epilogue.upper),
+                                    depthwise: depthwise))
             let yPart = y + images.lowerBound * outImage
             if let residual = epilogue.residual {
                 yPart.update(from: residual + images.lowerBound * outImage, count: images.count * outImage)
@@ -133,9 +155,13 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
     }
 
     public func backwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) {
+        backwardData(g, dy: dy, w: w, dx: dx, depthwise: false)
+    }
+
+    private func backwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, depthwise: Bool) {
         let inImage = g.inH * g.inW * g.inC, outImage = g.outPixels * g.outC
         overBatch(g) { images, sub in
-            let plan = self.plan(Key(geometry: sub, operation: .backwardData))
+            let plan = self.plan(Key(geometry: sub, operation: .backwardData, depthwise: depthwise))
             run(plan, weights: UnsafeMutableRawPointer(mutating: w), weightsIn: true) { add, weights in
                 add(DNNL_ARG_DIFF_DST, plan.destination, UnsafeMutableRawPointer(mutating: dy + images.lowerBound * outImage))
                 add(DNNL_ARG_WEIGHTS, plan.primitiveWeights, weights)
@@ -147,8 +173,13 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
     /// Split over the batch, each worker's filter (and bias) gradient goes to its own buffer; they are summed at the end.
     public func backwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
                                dbias: UnsafeMutablePointer<Float>?) {
+        backwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias, depthwise: false)
+    }
+
+    private func backwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
+                                dbias: UnsafeMutablePointer<Float>?, depthwise: Bool) {
         let inImage = g.inH * g.inW * g.inC, outImage = g.outPixels * g.outC
-        let filter = g.patchSize * g.outC, slot = filter + g.outC
+        let filter = depthwise ? g.kernelH * g.kernelW * g.inC : g.patchSize * g.outC, slot = filter + g.outC
         let parts = Self.parts(g)
         let partial = parts > 1 ? UnsafeMutablePointer<Float>.allocate(capacity: parts * slot) : nil
         partial?.initialize(repeating: 0, count: parts * slot)  // a part left without images adds zeros
@@ -158,7 +189,7 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
             let part = images.lowerBound / chunk
             let myDW = partial.map { $0 + part * slot } ?? dw
             let myDB = partial.map { $0 + part * slot + filter } ?? dbias
-            let plan = self.plan(Key(geometry: sub, operation: .backwardFilter(bias: dbias != nil)))
+            let plan = self.plan(Key(geometry: sub, operation: .backwardFilter(bias: dbias != nil), depthwise: depthwise))
             run(plan, weights: UnsafeMutableRawPointer(myDW), weightsIn: false) { add, weights in
                 add(DNNL_ARG_SRC, plan.source, UnsafeMutableRawPointer(mutating: x + images.lowerBound * inImage))
                 add(DNNL_ARG_DIFF_DST, plan.destination, UnsafeMutableRawPointer(mutating: dy + images.lowerBound * outImage))
@@ -267,14 +298,21 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
         var anyWeights = dnnl_memory_desc_t(), userWeights = dnnl_memory_desc_t(), bias = dnnl_memory_desc_t()
         var strides: [Int64], paddingLeft: [Int64], paddingRight: [Int64]
 
-        init(_ g: ConvGeometry) throws {
+        init(_ g: ConvGeometry, depthwise: Bool = false) throws {
             func check(_ s: dnnl_status_t) throws { if s != dnnl_success { throw Failure(call: "dnnl_memory_desc_init_by_tag", status: s) } }
             let n = Int64(g.batch), ci = Int64(g.inC), co = Int64(g.outC)
             try check(dnnl_memory_desc_init_by_tag(&source, 4, [n, ci, Int64(g.inH), Int64(g.inW)], dnnl_f32, dnnl_nhwc))
             try check(dnnl_memory_desc_init_by_tag(&destination, 4, [n, co, Int64(g.outH), Int64(g.outW)], dnnl_f32, dnnl_nhwc))
-            let wDims = [co, ci, Int64(g.kernelH), Int64(g.kernelW)]
-            try check(dnnl_memory_desc_init_by_tag(&anyWeights, 4, wDims, dnnl_f32, dnnl_format_tag_any))
-            try check(dnnl_memory_desc_init_by_tag(&userWeights, 4, wDims, dnnl_f32, dnnl_hwio))
+            if depthwise {
+                // Grouped weights (groups, out per group, in per group, KH, KW); `hwigo` is our [KH, KW, C].
+                let wDims = [ci, 1, 1, Int64(g.kernelH), Int64(g.kernelW)]
+                try check(dnnl_memory_desc_init_by_tag(&anyWeights, 5, wDims, dnnl_f32, dnnl_format_tag_any))
+                try check(dnnl_memory_desc_init_by_tag(&userWeights, 5, wDims, dnnl_f32, dnnl_hwigo))
+            } else {
+                let wDims = [co, ci, Int64(g.kernelH), Int64(g.kernelW)]
+                try check(dnnl_memory_desc_init_by_tag(&anyWeights, 4, wDims, dnnl_f32, dnnl_format_tag_any))
+                try check(dnnl_memory_desc_init_by_tag(&userWeights, 4, wDims, dnnl_f32, dnnl_hwio))
+            }
             try check(dnnl_memory_desc_init_by_tag(&bias, 1, [co], dnnl_f32, dnnl_x))
             strides = [Int64(g.stride), Int64(g.stride)]
             paddingLeft = [Int64(g.padTop), Int64(g.padLeft)]
@@ -286,7 +324,7 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
 
     /// The primitive descriptor of `key` (the caller destroys it).
     private func describe(_ key: Key, into pd: inout dnnl_primitive_desc_t?) throws -> dnnl_status_t {
-        var d = try Descriptors(key.geometry)
+        var d = try Descriptors(key.geometry, depthwise: key.depthwise)
         var attr: dnnl_primitive_attr_t?
         try check("dnnl_primitive_attr_create", dnnl_primitive_attr_create(&attr))
         defer { dnnl_primitive_attr_destroy(attr) }
@@ -340,7 +378,7 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
         var pd: dnnl_primitive_desc_t?
         try check("dnnl_primitive_desc_create", describe(key, into: &pd))
         defer { dnnl_primitive_desc_destroy(pd) }
-        let d = try Descriptors(key.geometry)
+        let d = try Descriptors(key.geometry, depthwise: key.depthwise)
         let weightQuery: dnnl_query_t = if case .backwardFilter = key.operation { dnnl_query_diff_weights_md } else { dnnl_query_weights_md }
         var primitiveWeights = dnnl_primitive_desc_query_md(pd, weightQuery, 0)!.pointee
         var userWeights = d.userWeights

@@ -1,11 +1,14 @@
-/// The default convolution backend: each call goes to the backend that measured fastest for its kind of shape.
+/// The default convolution backend: each call goes to the backend that measured fastest for its kind of shape
+/// (`im2col` also stands for the engine's own depthwise kernels, which `Im2colConvolution` inherits).
 ///
-/// The rule comes from `discern bench convs` (BENCHMARKS.md, 2026-12-06, AMD EPYC Zen 4 and the earlier Intel
-/// Xeon runs): oneDNN's JIT kernels (NHWC activations, blocked weights) run 3x3 and 1x1 convolutions of every
-/// channel count in the zoo at 1.3-7x the speed of im2col + OpenBLAS, except the input gradient of a layer
-/// with fewer than 8 input channels (the 3-channel first layers), where oneDNN's kernel is about half as fast
-/// as col2im over an OpenBLAS GEMM. That gradient is only needed when something upstream trains; for an
-/// image input it is never asked for.
+/// The rule comes from `discern bench engine --part conv --backend all --shapes zoo` (BENCHMARKS.md, 2026-12-06,
+/// AMD EPYC Zen 4): oneDNN's JIT kernels (NHWC activations, blocked weights) run the zoo's 3x3, 4x4 and 1x1
+/// convolutions at 1.1-3x the speed of im2col + OpenBLAS, with two exceptions that go to im2col:
+/// - the input gradient of a layer with fewer than 8 input channels (the 3-channel first layers), where
+///   oneDNN's kernel runs at 36-41 GFLOP/s against col2im's 48-116;
+/// - forward and filter gradient of layers whose output map has at most 16 pixels per image (the PatchGAN's
+///   256->512 4x4 on 3x3 outputs, EfficientNet's 320->1280 head on 2x2), where a GEMM with a long inner
+///   dimension wins (forward 165 vs 149, filter gradient 177 vs 119 and 194 vs 140 GFLOP/s).
 public struct ShapeRoutedConvolution: ConvolutionBackend {
     /// The backend that takes what the rule sends to oneDNN (im2col when oneDNN could not start).
     public let fast: any ConvolutionBackend
@@ -18,15 +21,21 @@ public struct ShapeRoutedConvolution: ConvolutionBackend {
 
     /// True when the input gradient of `g` goes to im2col.
     public static func prefersIm2colBackwardData(_ g: ConvGeometry) -> Bool { g.inC < 8 }
+    /// True when the forward pass and filter gradient of `g` go to im2col.
+    public static func prefersIm2col(_ g: ConvGeometry) -> Bool { g.outPixels <= 16 }
 
     public func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         y: UnsafeMutablePointer<Float>) {
-        fast.forward(g, x: x, w: w, bias: bias, y: y)
+        if Self.prefersIm2col(g) { im2col.forward(g, x: x, w: w, bias: bias, y: y) } else { fast.forward(g, x: x, w: w, bias: bias, y: y) }
     }
 
     public func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         y: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue) {
-        fast.forward(g, x: x, w: w, bias: bias, y: y, epilogue: epilogue)
+        if Self.prefersIm2col(g) {
+            im2col.forward(g, x: x, w: w, bias: bias, y: y, epilogue: epilogue)
+        } else {
+            fast.forward(g, x: x, w: w, bias: bias, y: y, epilogue: epilogue)
+        }
     }
 
     public func backwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) {
@@ -39,6 +48,36 @@ public struct ShapeRoutedConvolution: ConvolutionBackend {
 
     public func backwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
                                dbias: UnsafeMutablePointer<Float>?) {
-        fast.backwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias)
+        if Self.prefersIm2col(g) {
+            im2col.backwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias)
+        } else {
+            fast.backwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias)
+        }
+    }
+
+    // MARK: Depthwise
+
+    /// Depthwise layers (EfficientNet-Lite's, same benchmark, `effnet_dw*` shapes) go to oneDNN except where the
+    /// engine's own channel-vectorised loops measured faster: the input gradient of stride-2 layers (14 vs 12
+    /// GFLOP/s on the 96-channel 3x3) and the filter gradient of 5x5 layers, where oneDNN's kernel runs at
+    /// 5-11 GFLOP/s against our 22-40. oneDNN's forward is 1.1-4x ours.
+    public static func prefersOwnDepthwiseBackwardData(_ g: ConvGeometry) -> Bool { g.stride > 1 }
+    /// True when the filter gradient of depthwise layer `g` goes to the engine's own kernel.
+    public static func prefersOwnDepthwiseBackwardFilter(_ g: ConvGeometry) -> Bool { g.kernelH * g.kernelW > 9 }
+
+    public func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                 y: UnsafeMutablePointer<Float>, clamp: ClosedRange<Float>?) {
+        fast.depthwiseForward(g, x: x, w: w, bias: bias, y: y, clamp: clamp)
+    }
+
+    public func depthwiseBackwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) {
+        let backend: any ConvolutionBackend = Self.prefersOwnDepthwiseBackwardData(g) ? im2col : fast
+        backend.depthwiseBackwardData(g, dy: dy, w: w, dx: dx)
+    }
+
+    public func depthwiseBackwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
+                                        dbias: UnsafeMutablePointer<Float>?) {
+        let backend: any ConvolutionBackend = Self.prefersOwnDepthwiseBackwardFilter(g) ? im2col : fast
+        backend.depthwiseBackwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias)
     }
 }

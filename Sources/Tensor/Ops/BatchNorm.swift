@@ -61,13 +61,13 @@ extension Tensor {
                     let xr = px + row * c, yr = py + row * c
                     if let pr {
                         let rr = pr + row * c
-                        if let activation {
-                            for ch in 0..<c { yr[ch] = activation(xr[ch] * sc[ch] + sh[ch] + rr[ch]) }
+                        if let act = activation {
+                            for ch in 0..<c { yr[ch] = act(xr[ch] * sc[ch] + sh[ch] + rr[ch]) }
                         } else {
                             for ch in 0..<c { yr[ch] = xr[ch] * sc[ch] + sh[ch] + rr[ch] }
                         }
-                    } else if let activation {
-                        for ch in 0..<c { yr[ch] = activation(xr[ch] * sc[ch] + sh[ch]) }
+                    } else if let act = activation {
+                        for ch in 0..<c { yr[ch] = act(xr[ch] * sc[ch] + sh[ch]) }
                     } else {
                         for ch in 0..<c { yr[ch] = xr[ch] * sc[ch] + sh[ch] }
                     }
@@ -88,7 +88,8 @@ extension Tensor {
                     let dr = TensorStorage(uninitializedCount: x.count)
                     let pdy = dy.pointer, pd = dr.pointer
                     Parallel.forRanges(x.count, minChunk: 1 << 16) { r in
-                        for i in r { pd[i] = pdy[i] * activation.slope(output: py[i]) }
+                        let act = activation  // a local copy: no store through pd can change it, so the loop vectorises
+                        for i in r { pd[i] = pdy[i] * act.slope(output: py[i]) }
                     }
                     grads[3] = Tensor(shape: inShape, storage: dr)
                     g = UnsafePointer(dr.pointer)
@@ -114,18 +115,20 @@ extension Tensor {
         let px = x.pointer
         // Per channel: sum(g) and sum(g * xhat).
         let (sdy, sdyx): ([Double], [Double]) = mean.withUnsafeBufferPointer { m in
+            let mp = m.baseAddress!
             if let activation, let output {
                 return Kernels.channelPairSums(rows: rows, channels: c) { r, acc in
-                    let d = dy + r * c, o = output + r * c, xr = px + r * c
+                    // `second` rather than acc[c + ch]: an overflow-checked index add stops the loop vectorising.
+                    let d = dy + r * c, o = output + r * c, xr = px + r * c, act = activation, second = acc + c
                     for ch in 0..<c {
-                        let gv = d[ch] * activation.slope(output: o[ch])
-                        acc[ch] += gv; acc[c + ch] += gv * (xr[ch] - m[ch])
+                        let gv = d[ch] * act.slope(output: o[ch])
+                        acc[ch] += gv; second[ch] += gv * (xr[ch] - mp[ch])
                     }
                 }
             }
             return Kernels.channelPairSums(rows: rows, channels: c) { r, acc in
-                let d = dy + r * c, xr = px + r * c
-                for ch in 0..<c { acc[ch] += d[ch]; acc[c + ch] += d[ch] * (xr[ch] - m[ch]) }
+                let d = dy + r * c, xr = px + r * c, second = acc + c
+                for ch in 0..<c { acc[ch] += d[ch]; second[ch] += d[ch] * (xr[ch] - mp[ch]) }
             }
         }
         let sdyxhat = (0..<c).map { sdyx[$0] * Double(inv[$0]) }
@@ -153,9 +156,9 @@ extension Tensor {
         Parallel.forRanges(rows, minChunk: 4096 / max(c, 1) + 1) { r in
             for row in r {
                 let d = dy + row * c, xr = px + row * c, o = pd + row * c
-                if let activation, let output {
+                if let act = activation, let output {
                     let y = output + row * c
-                    for ch in 0..<c { o[ch] = pa[ch] * (d[ch] * activation.slope(output: y[ch])) - pb[ch] - pk[ch] * (xr[ch] - pm[ch]) }
+                    for ch in 0..<c { o[ch] = pa[ch] * (d[ch] * act.slope(output: y[ch])) - pb[ch] - pk[ch] * (xr[ch] - pm[ch]) }
                 } else {
                     for ch in 0..<c { o[ch] = pa[ch] * d[ch] - pb[ch] - pk[ch] * (xr[ch] - pm[ch]) }
                 }
@@ -239,8 +242,8 @@ extension Kernels {
     /// Per-channel sum and sum of squares of a `[rows, channels]` buffer.
     static func channelMoments(_ x: UnsafePointer<Float>, rows: Int, channels c: Int) -> ([Double], [Double]) {
         channelPairSums(rows: rows, channels: c) { r, acc in
-            let xr = x + r * c
-            for ch in 0..<c { let v = xr[ch]; acc[ch] += v; acc[c + ch] += v * v }
+            let xr = x + r * c, second = acc + c
+            for ch in 0..<c { let v = xr[ch]; acc[ch] += v; second[ch] += v * v }
         }
     }
 }

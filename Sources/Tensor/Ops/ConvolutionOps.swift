@@ -49,20 +49,20 @@ extension Tensor {
         let c = shape[3]
         let g = convGeometry(kernelH: weight.shape[0], kernelW: weight.shape[1], outC: c, stride: stride, padding: padding)
         let y = TensorStorage(uninitializedCount: g.batch * g.outPixels * c)
-        Kernels.depthwiseForward(g, x: pointer, w: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) }, y: y.pointer)
+        Kernels.convolution.depthwiseForward(g, x: pointer, w: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) }, y: y.pointer, clamp: nil)
         let x = self
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
         return Tensor.result(shape: [g.batch, g.outH, g.outW, c], storage: y, inputs: inputs) { dy in
             var grads: [Tensor?] = [nil, nil, nil]
             if x.requiresGrad {
                 let dx = Tensor(zeros: x.shape)
-                Kernels.depthwiseBackwardData(g, dy: dy.pointer, w: weight.pointer, dx: dx.pointer)
+                Kernels.convolution.depthwiseBackwardData(g, dy: dy.pointer, w: weight.pointer, dx: dx.pointer)
                 grads[0] = dx
             }
             if weight.requiresGrad || bias?.requiresGrad == true {
                 let dw = Tensor(zeros: weight.shape)
                 let db = bias.map { Tensor(zeros: $0.shape) }
-                Kernels.depthwiseBackwardFilter(g, x: x.pointer, dy: dy.pointer, dw: dw.pointer, dbias: db?.pointer)
+                Kernels.convolution.depthwiseBackwardFilter(g, x: x.pointer, dy: dy.pointer, dw: dw.pointer, dbias: db?.pointer)
                 grads[1] = dw
                 grads[2] = db
             }

@@ -31,8 +31,8 @@ extension Tensor {
         precondition(rank == 4 && weight.rank == 3 && weight.shape[2] == shape[3], "fusedDepthwiseConv2d: input \(shape), weight \(weight.shape)")
         let g = convGeometry(kernelH: weight.shape[0], kernelW: weight.shape[1], outC: shape[3], stride: stride, padding: padding)
         let y = TensorStorage(uninitializedCount: g.batch * g.outPixels * g.outC)
-        Kernels.depthwiseForward(g, x: pointer, w: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) }, y: y.pointer,
-                                 clamp: clamp)
+        Kernels.convolution.depthwiseForward(g, x: pointer, w: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) }, y: y.pointer,
+                                             clamp: clamp)
         return Tensor(shape: [g.batch, g.outH, g.outW, g.outC], storage: y)
     }
 }
