@@ -105,7 +105,10 @@ struct BenchEngine: ParsableCommand {
         ("effnet_32to16_1x1_32px", 128, 32, 32, 16, 1, .valid, 1),
         ("effnet_16to96_1x1_32px", 128, 32, 16, 96, 1, .valid, 1),
         ("effnet_144to24_1x1_16px", 128, 16, 144, 24, 1, .valid, 1),
+        ("effnet_112to672_1x1_4px", 128, 4, 112, 672, 1, .valid, 1),
+        ("effnet_672to192_1x1_4px", 128, 4, 672, 192, 1, .valid, 1),
         ("effnet_320to1280_1x1_2px", 128, 2, 320, 1280, 1, .valid, 1),
+        ("patchgan_256to512_4x4_6px_b256", 256, 6, 256, 512, 4, .valid, 1),
     ]
 
     /// EfficientNet-Lite's depthwise layers at 64 px input (Cin = Cout = channels).

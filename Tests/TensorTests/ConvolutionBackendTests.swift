@@ -30,6 +30,7 @@ final class ConvolutionBackendTests: XCTestCase {
         Case(batch: 3, size: (9, 9), inC: 24, outC: 40, kernel: (4, 4), stride: 2, padding: .symmetric(1)),
         Case(batch: 2, size: (6, 11), inC: 8, outC: 12, kernel: (2, 5), stride: 1, padding: .valid),
         Case(batch: 3, size: (5, 5), inC: 64, outC: 1, kernel: (4, 4), stride: 1, padding: .symmetric(1)),
+        Case(batch: 2, size: (6, 6), inC: 20, outC: 24, kernel: (4, 4), stride: 1, padding: .valid),
     ]
 
     // MARK: The definition
@@ -138,7 +139,8 @@ final class ConvolutionBackendTests: XCTestCase {
         for c in Self.cases { check(routed, c) }
         XCTAssertTrue(ShapeRoutedConvolution.prefersIm2colBackwardData(Self.cases[2].geometry))
         XCTAssertFalse(ShapeRoutedConvolution.prefersIm2colBackwardData(Self.cases[0].geometry))
-        XCTAssertTrue(ShapeRoutedConvolution.prefersIm2col(Self.cases[1].geometry))  // 4x4 outputs
+        XCTAssertTrue(ShapeRoutedConvolution.prefersIm2col(Self.cases[8].geometry))  // 3x3 outputs
+        XCTAssertFalse(ShapeRoutedConvolution.prefersIm2col(Self.cases[1].geometry))  // 4x4 outputs
         XCTAssertFalse(ShapeRoutedConvolution.prefersIm2col(Self.cases[0].geometry))
         // The implementation oneDNN picks is a JIT kernel, not its reference loops (which would be a silent 50x slowdown).
         let backend = try XCTUnwrap(routed.fast as? OneDNNConvolution)

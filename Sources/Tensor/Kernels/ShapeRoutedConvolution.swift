@@ -6,9 +6,11 @@
 /// convolutions at 1.1-3x the speed of im2col + OpenBLAS, with two exceptions that go to im2col:
 /// - the input gradient of a layer with fewer than 8 input channels (the 3-channel first layers), where
 ///   oneDNN's kernel runs at 36-41 GFLOP/s against col2im's 48-116;
-/// - forward and filter gradient of layers whose output map has at most 16 pixels per image (the PatchGAN's
+/// - forward and filter gradient of layers whose output map has at most 9 pixels per image (the PatchGAN's
 ///   256->512 4x4 on 3x3 outputs, EfficientNet's 320->1280 head on 2x2), where a GEMM with a long inner
-///   dimension wins (forward 165 vs 149, filter gradient 177 vs 119 and 194 vs 140 GFLOP/s).
+///   dimension wins (forward 159-166 vs 145-155 and 200 vs 187, filter gradient 177-187 vs 99-119 and 187 vs
+///   132 GFLOP/s). At 16 pixels (4x4 maps) oneDNN is ahead again (forward 253 vs 181 on the PatchGAN's
+///   128->256, 203-215 vs 193-198 on EfficientNet's 1x1 layers).
 public struct ShapeRoutedConvolution: ConvolutionBackend {
     /// The backend that takes what the rule sends to oneDNN (im2col when oneDNN could not start).
     public let fast: any ConvolutionBackend
@@ -22,7 +24,7 @@ public struct ShapeRoutedConvolution: ConvolutionBackend {
     /// True when the input gradient of `g` goes to im2col.
     public static func prefersIm2colBackwardData(_ g: ConvGeometry) -> Bool { g.inC < 8 }
     /// True when the forward pass and filter gradient of `g` go to im2col.
-    public static func prefersIm2col(_ g: ConvGeometry) -> Bool { g.outPixels <= 16 }
+    public static func prefersIm2col(_ g: ConvGeometry) -> Bool { g.outPixels <= 9 }
 
     public func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         y: UnsafeMutablePointer<Float>) {
