@@ -131,20 +131,19 @@ struct BenchEngine: ParsableCommand {
         let g = ConvGeometry(batch: n, inH: hw, inW: hw, inC: cin, outH: v.output, outW: v.output, outC: cout,
                              kernelH: k, kernelW: k, stride: stride, padTop: v.before, padLeft: v.before)
         let y = Tensor(zeros: [n, g.outH, g.outW, cout]), dx = Tensor(zeros: x.shape), dw = Tensor(zeros: w.shape)
-        let fwd: (median: Double, min: Double, max: Double), bwdData: (median: Double, min: Double, max: Double)
-        let bwdFilter: (median: Double, min: Double, max: Double)
-        if depthwise {
-            fwd = medianSeconds(runs: timing.runs, targetSeconds: timing.target) { backend.depthwiseForward(g, x: x.pointer, w: w.pointer, bias: nil, y: y.pointer, clamp: nil) }
-            bwdData = medianSeconds(runs: timing.runs, targetSeconds: timing.target) { backend.depthwiseBackwardData(g, dy: y.pointer, w: w.pointer, dx: dx.pointer) }
-            bwdFilter = medianSeconds(runs: timing.runs, targetSeconds: timing.target) { backend.depthwiseBackwardFilter(g, x: x.pointer, dy: y.pointer, dw: dw.pointer, dbias: nil) }
-        } else {
-            fwd = medianSeconds(runs: timing.runs, targetSeconds: timing.target) { backend.forward(g, x: x.pointer, w: w.pointer, bias: nil, y: y.pointer) }
-            bwdData = medianSeconds(runs: timing.runs, targetSeconds: timing.target) { backend.backwardData(g, dy: y.pointer, w: w.pointer, dx: dx.pointer) }
-            bwdFilter = medianSeconds(runs: timing.runs, targetSeconds: timing.target) { backend.backwardFilter(g, x: x.pointer, dy: y.pointer, dw: dw.pointer, dbias: nil) }
-        }
+        let passes: [() -> Void] = depthwise ? [
+            { backend.depthwiseForward(g, x: x.pointer, w: w.pointer, bias: nil, y: y.pointer, clamp: nil) },
+            { backend.depthwiseBackwardData(g, dy: y.pointer, w: w.pointer, dx: dx.pointer) },
+            { backend.depthwiseBackwardFilter(g, x: x.pointer, dy: y.pointer, dw: dw.pointer, dbias: nil) },
+        ] : [
+            { backend.forward(g, x: x.pointer, w: w.pointer, bias: nil, y: y.pointer) },
+            { backend.backwardData(g, dy: y.pointer, w: w.pointer, dx: dx.pointer) },
+            { backend.backwardFilter(g, x: x.pointer, dy: y.pointer, dw: dw.pointer, dbias: nil) },
+        ]
+        let seconds = passes.map { medianSeconds(runs: timing.runs, targetSeconds: timing.target, $0).median }
         // A depthwise layer does one multiply-add per output element and tap (not one per input channel as well).
         let flops = depthwise ? g.forwardFLOPs / Double(g.inC) : g.forwardFLOPs
-        return ["name": label.map { "\(name) [\($0)]" } ?? name, "forward_gflop_s": flops / fwd.median / 1e9, "backward_data_gflop_s": flops / bwdData.median / 1e9,
-                "backward_filter_gflop_s": flops / bwdFilter.median / 1e9]
+        return ["name": label.map { "\(name) [\($0)]" } ?? name, "forward_gflop_s": flops / seconds[0] / 1e9,
+                "backward_data_gflop_s": flops / seconds[1] / 1e9, "backward_filter_gflop_s": flops / seconds[2] / 1e9]
     }
 }

@@ -72,6 +72,13 @@ final class ConvolutionBackendTests: XCTestCase {
 
     // MARK: Checks
 
+    /// Equal counts and every element within `tolerance`.
+    func assertNear(_ a: [Float], _ e: [Float], tolerance: Float, _ message: String, file: StaticString, line: UInt) {
+        XCTAssertEqual(a.count, e.count, message, file: file, line: line)
+        let worst = zip(a, e).map { abs($0 - $1) }.max() ?? 0
+        XCTAssertLessThanOrEqual(worst, tolerance, message, file: file, line: line)
+    }
+
     func check(_ backend: any ConvolutionBackend, _ c: Case, file: StaticString = #filePath, line: UInt = #line) {
         let g = c.geometry
         let x = randomTensor([g.batch, g.inH, g.inW, g.inC], seed: 11).scalars
@@ -80,11 +87,8 @@ final class ConvolutionBackendTests: XCTestCase {
         let dy = randomTensor([g.batch, g.outH, g.outW, g.outC], seed: 14).scalars
         let residual = randomTensor([g.batch, g.outH, g.outW, g.outC], seed: 15, range: -2...2).scalars
         let tolerance: Float = 2e-4 * Float(g.patchSize).squareRoot()
-
         func close(_ a: [Float], _ e: [Float], _ what: String) {
-            XCTAssertEqual(a.count, e.count, file: file, line: line)
-            let worst = zip(a, e).map { abs($0 - $1) }.max() ?? 0
-            XCTAssertLessThanOrEqual(worst, tolerance, "\(what) \(c) (\(type(of: backend)))", file: file, line: line)
+            assertNear(a, e, tolerance: tolerance, "\(what) \(c) (\(type(of: backend)))", file: file, line: line)
         }
 
         let plain = Self.forward(g, x, w, nil), biased = Self.forward(g, x, w, b)
@@ -189,9 +193,7 @@ final class ConvolutionBackendTests: XCTestCase {
         let dy = randomTensor([g.batch, g.outH, g.outW, g.outC], seed: 34).scalars
         let full = Self.fullFilter(w, g)
         func close(_ a: [Float], _ e: [Float], _ what: String) {
-            let worst = zip(a, e).map { abs($0 - $1) }.max() ?? 0
-            XCTAssertEqual(a.count, e.count, file: file, line: line)
-            XCTAssertLessThanOrEqual(worst, 1e-4, "depthwise \(what) \(c) (\(type(of: backend)))", file: file, line: line)
+            assertNear(a, e, tolerance: 1e-4, "depthwise \(what) \(c) (\(type(of: backend)))", file: file, line: line)
         }
         var y = [Float](repeating: .nan, count: g.batch * g.outPixels * g.outC)
         backend.depthwiseForward(g, x: x, w: w, bias: b, y: &y, clamp: nil)

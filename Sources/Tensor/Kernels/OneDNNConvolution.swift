@@ -98,8 +98,9 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
         case .backwardFilter: .backwardFilter(bias: false)
         case .forward: .forward(bias: false, residual: false, lower: -.infinity, upper: .infinity)
         }
-        var pd: dnnl_primitive_desc_t?
-        try check("dnnl_primitive_desc_create", describe(Key(geometry: g, operation: op), into: &pd))
+        let key = Key(geometry: g, operation: op)
+        var d = try Descriptors(g), pd: dnnl_primitive_desc_t?
+        try check("dnnl_primitive_desc_create", describe(key, &d, into: &pd))
         defer { dnnl_primitive_desc_destroy(pd) }
         var info: UnsafePointer<CChar>?
         dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &info)
@@ -137,7 +138,7 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
     private func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                          y: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue, depthwise: Bool) {
         let inImage = g.inH * g.inW * g.inC, outImage = g.outPixels * g.outC
-        overBatch(g) { images, sub in
+        overBatch(g) { _, images, sub in
             let plan = self.plan(Key(geometry: sub, operation: .forward(bias: bias != nil, residual: epilogue.residual != nil,
                                                                         lower: epilogue.lower, upper: epilogue.upper),
                                     depthwise: depthwise))
@@ -160,7 +161,7 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
 
     private func backwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, depthwise: Bool) {
         let inImage = g.inH * g.inW * g.inC, outImage = g.outPixels * g.outC
-        overBatch(g) { images, sub in
+        overBatch(g) { _, images, sub in
             let plan = self.plan(Key(geometry: sub, operation: .backwardData, depthwise: depthwise))
             run(plan, weights: UnsafeMutableRawPointer(mutating: w), weightsIn: true) { add, weights in
                 add(DNNL_ARG_DIFF_DST, plan.destination, UnsafeMutableRawPointer(mutating: dy + images.lowerBound * outImage))
@@ -184,9 +185,7 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
         let partial = parts > 1 ? UnsafeMutablePointer<Float>.allocate(capacity: parts * slot) : nil
         partial?.initialize(repeating: 0, count: parts * slot)  // a part left without images adds zeros
         defer { partial?.deallocate() }
-        let chunk = (g.batch + parts - 1) / parts
-        overBatch(g) { images, sub in
-            let part = images.lowerBound / chunk
+        overBatch(g) { part, images, sub in
             let myDW = partial.map { $0 + part * slot } ?? dw
             let myDB = partial.map { $0 + part * slot + filter } ?? dbias
             let plan = self.plan(Key(geometry: sub, operation: .backwardFilter(bias: dbias != nil), depthwise: depthwise))
@@ -212,14 +211,14 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
         return workers > 1 && g.batch >= workers ? workers : 1
     }
 
-    /// Runs `body(images, geometry of those images)` over the batch: split across the engine's workers
+    /// Runs `body(part, images, geometry of those images)` over the batch: split into `parts(g)` parts across the engine's workers
     /// (oneDNN single-threaded in each, so its OpenMP threads never spin beside ours) when there is an
     /// image per worker, else once with oneDNN's own team of `Parallel.threadCount` threads (batch 1).
-    private func overBatch(_ g: ConvGeometry, _ body: (Range<Int>, ConvGeometry) -> Void) {
+    private func overBatch(_ g: ConvGeometry, _ body: (Int, Range<Int>, ConvGeometry) -> Void) {
         let parts = Self.parts(g)
         guard parts > 1 else {
             Self.setTeamSize(Parallel.threadCount)
-            body(0..<g.batch, g)
+            body(0, 0..<g.batch, g)
             return
         }
         let chunk = (g.batch + parts - 1) / parts
@@ -229,7 +228,7 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
             Self.setTeamSize(1)
             var sub = g
             sub.batch = hi - lo
-            body(lo..<hi, sub)
+            body(p, lo..<hi, sub)
         }
     }
 
@@ -322,9 +321,8 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
         }
     }
 
-    /// The primitive descriptor of `key` (the caller destroys it).
-    private func describe(_ key: Key, into pd: inout dnnl_primitive_desc_t?) throws -> dnnl_status_t {
-        var d = try Descriptors(key.geometry, depthwise: key.depthwise)
+    /// The primitive descriptor of `key` over the memory descriptors `d` of its geometry (the caller destroys it).
+    private func describe(_ key: Key, _ d: inout Descriptors, into pd: inout dnnl_primitive_desc_t?) throws -> dnnl_status_t {
         var attr: dnnl_primitive_attr_t?
         try check("dnnl_primitive_attr_create", dnnl_primitive_attr_create(&attr))
         defer { dnnl_primitive_attr_destroy(attr) }
@@ -375,20 +373,19 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
     }
 
     private func build(_ key: Key) throws -> Plan {
-        var pd: dnnl_primitive_desc_t?
-        try check("dnnl_primitive_desc_create", describe(key, into: &pd))
+        var d = try Descriptors(key.geometry, depthwise: key.depthwise), pd: dnnl_primitive_desc_t?
+        try check("dnnl_primitive_desc_create", describe(key, &d, into: &pd))
         defer { dnnl_primitive_desc_destroy(pd) }
-        let d = try Descriptors(key.geometry, depthwise: key.depthwise)
-        let weightQuery: dnnl_query_t = if case .backwardFilter = key.operation { dnnl_query_diff_weights_md } else { dnnl_query_weights_md }
-        var primitiveWeights = dnnl_primitive_desc_query_md(pd, weightQuery, 0)!.pointee
+        // A filter gradient leaves the primitive in its layout and is reordered out; other passes take the filter in.
+        let filterGradient = if case .backwardFilter = key.operation { true } else { false }
+        var primitiveWeights = dnnl_primitive_desc_query_md(pd, filterGradient ? dnnl_query_diff_weights_md : dnnl_query_weights_md, 0)!.pointee
         var userWeights = d.userWeights
         var weightReorder: dnnl_primitive_t?
         if dnnl_memory_desc_equal(&primitiveWeights, &userWeights) == 0 {
             var reorderPD: dnnl_primitive_desc_t?
-            let toPrimitive = if case .backwardFilter = key.operation { false } else { true }
-            try check("dnnl_reorder_primitive_desc_create", toPrimitive
-                ? dnnl_reorder_primitive_desc_create(&reorderPD, &userWeights, engine, &primitiveWeights, engine, nil)
-                : dnnl_reorder_primitive_desc_create(&reorderPD, &primitiveWeights, engine, &userWeights, engine, nil))
+            try check("dnnl_reorder_primitive_desc_create", filterGradient
+                ? dnnl_reorder_primitive_desc_create(&reorderPD, &primitiveWeights, engine, &userWeights, engine, nil)
+                : dnnl_reorder_primitive_desc_create(&reorderPD, &userWeights, engine, &primitiveWeights, engine, nil))
             defer { dnnl_primitive_desc_destroy(reorderPD) }
             try check("dnnl_primitive_create(reorder)", dnnl_primitive_create(&weightReorder, reorderPD))
         }

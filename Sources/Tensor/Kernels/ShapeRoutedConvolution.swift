@@ -26,35 +26,26 @@ public struct ShapeRoutedConvolution: ConvolutionBackend {
     /// True when the forward pass and filter gradient of `g` go to im2col.
     public static func prefersIm2col(_ g: ConvGeometry) -> Bool { g.outPixels <= 9 }
 
+    /// im2col (or, for depthwise passes, the engine's own kernels) when `toIm2col`, else the fast backend.
+    private func backend(_ toIm2col: Bool) -> any ConvolutionBackend { toIm2col ? im2col : fast }
+
     public func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         y: UnsafeMutablePointer<Float>) {
-        if Self.prefersIm2col(g) { im2col.forward(g, x: x, w: w, bias: bias, y: y) } else { fast.forward(g, x: x, w: w, bias: bias, y: y) }
+        backend(Self.prefersIm2col(g)).forward(g, x: x, w: w, bias: bias, y: y)
     }
 
     public func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         y: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue) {
-        if Self.prefersIm2col(g) {
-            im2col.forward(g, x: x, w: w, bias: bias, y: y, epilogue: epilogue)
-        } else {
-            fast.forward(g, x: x, w: w, bias: bias, y: y, epilogue: epilogue)
-        }
+        backend(Self.prefersIm2col(g)).forward(g, x: x, w: w, bias: bias, y: y, epilogue: epilogue)
     }
 
     public func backwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) {
-        if Self.prefersIm2colBackwardData(g) {
-            im2col.backwardData(g, dy: dy, w: w, dx: dx)
-        } else {
-            fast.backwardData(g, dy: dy, w: w, dx: dx)
-        }
+        backend(Self.prefersIm2colBackwardData(g)).backwardData(g, dy: dy, w: w, dx: dx)
     }
 
     public func backwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
                                dbias: UnsafeMutablePointer<Float>?) {
-        if Self.prefersIm2col(g) {
-            im2col.backwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias)
-        } else {
-            fast.backwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias)
-        }
+        backend(Self.prefersIm2col(g)).backwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias)
     }
 
     // MARK: Depthwise
@@ -73,13 +64,11 @@ public struct ShapeRoutedConvolution: ConvolutionBackend {
     }
 
     public func depthwiseBackwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) {
-        let backend: any ConvolutionBackend = Self.prefersOwnDepthwiseBackwardData(g) ? im2col : fast
-        backend.depthwiseBackwardData(g, dy: dy, w: w, dx: dx)
+        backend(Self.prefersOwnDepthwiseBackwardData(g)).depthwiseBackwardData(g, dy: dy, w: w, dx: dx)
     }
 
     public func depthwiseBackwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
                                         dbias: UnsafeMutablePointer<Float>?) {
-        let backend: any ConvolutionBackend = Self.prefersOwnDepthwiseBackwardFilter(g) ? im2col : fast
-        backend.depthwiseBackwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias)
+        backend(Self.prefersOwnDepthwiseBackwardFilter(g)).depthwiseBackwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias)
     }
 }

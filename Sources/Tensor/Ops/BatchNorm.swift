@@ -81,10 +81,11 @@ extension Tensor {
         return Tensor.result(shape: shape, storage: y, inputs: inputs) { dy in
             let inv = saved.buffer
             var grads: [Tensor?] = Array(repeating: nil, count: inputs.count)
-            // g = dy * activation'(y): the gradient at the sum. Kept when the residual needs it, else recomputed.
-            var g = UnsafePointer(dy.pointer)
-            if let activation {
-                if let residual, residual.requiresGrad {
+            // g = dy * activation'(y), the gradient at the sum: stored when the residual needs it, else recomputed
+            // inside the two backward passes (`gate`).
+            var g = UnsafePointer(dy.pointer), gate = activation.map { (output: UnsafePointer(py), activation: $0) }
+            if let residual, residual.requiresGrad {
+                if let activation {
                     let dr = TensorStorage(uninitializedCount: x.count)
                     let pdy = dy.pointer, pd = dr.pointer
                     Parallel.forRanges(x.count, minChunk: 1 << 16) { r in
@@ -93,22 +94,20 @@ extension Tensor {
                     }
                     grads[3] = Tensor(shape: inShape, storage: dr)
                     g = UnsafePointer(dr.pointer)
+                    gate = nil
                 } else {
-                    return Self.batchNormBackward(dy: dy.pointer, output: py, activation: activation, x: x, gamma: gamma, beta: beta,
-                                                  mean: meanCopy, invStd: inv, training: training, rows: rows, channels: c, grads: grads)
+                    grads[3] = dy
                 }
-            } else if let residual, residual.requiresGrad {
-                grads[3] = dy
             }
-            return Self.batchNormBackward(dy: g, output: nil, activation: nil, x: x, gamma: gamma, beta: beta,
-                                          mean: meanCopy, invStd: inv, training: training, rows: rows, channels: c, grads: grads)
+            return Self.batchNormBackward(dy: g, gate: gate, x: x, gamma: gamma, beta: beta, mean: meanCopy, invStd: inv,
+                                          training: training, rows: rows, channels: c, grads: grads)
         }
     }
 
-    /// The gradients of x, gamma and beta of batch normalisation given `dy` at its output (times
-    /// `activation'(output)` when an activation is given: the fused op's gradient is then never stored).
+    /// The gradients of x, gamma and beta of batch normalisation given `dy` at its output, times
+    /// `gate.activation'(gate.output)` when a gate is given (the fused op's gradient is then never stored).
     private static func batchNormBackward(
-        dy: UnsafePointer<Float>, output: UnsafePointer<Float>?, activation: PiecewiseLinear?, x: Tensor, gamma: Tensor, beta: Tensor,
+        dy: UnsafePointer<Float>, gate: (output: UnsafePointer<Float>, activation: PiecewiseLinear)?, x: Tensor, gamma: Tensor, beta: Tensor,
         mean: [Float], invStd inv: UnsafeMutableBufferPointer<Float>, training: Bool, rows: Int, channels c: Int, grads: [Tensor?]
     ) -> [Tensor?] {
         var grads = grads
@@ -116,7 +115,7 @@ extension Tensor {
         // Per channel: sum(g) and sum(g * xhat).
         let (sdy, sdyx): ([Double], [Double]) = mean.withUnsafeBufferPointer { m in
             let mp = m.baseAddress!
-            if let activation, let output {
+            if case let (output, activation)? = gate {
                 return Kernels.channelPairSums(rows: rows, channels: c) { r, acc in
                     // `second` rather than acc[c + ch]: an overflow-checked index add stops the loop vectorising.
                     let d = dy + r * c, o = output + r * c, xr = px + r * c, act = activation, second = acc + c
@@ -156,7 +155,7 @@ extension Tensor {
         Parallel.forRanges(rows, minChunk: 4096 / max(c, 1) + 1) { r in
             for row in r {
                 let d = dy + row * c, xr = px + row * c, o = pd + row * c
-                if let act = activation, let output {
+                if case let (output, act)? = gate {
                     let y = output + row * c
                     for ch in 0..<c { o[ch] = pa[ch] * (d[ch] * act.slope(output: y[ch])) - pb[ch] - pk[ch] * (xr[ch] - pm[ch]) }
                 } else {
