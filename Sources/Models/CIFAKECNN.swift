@@ -25,8 +25,8 @@ public final class CIFAKECNN: Module {
     }
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {
-        var h = conv1(x).relu().maxPool2d()
-        h = drop1(conv2(h).relu())
+        var h = conv1(x, then: .relu).maxPool2d()
+        h = drop1(conv2(h, then: .relu))
         return fc2(drop2(fc1(h.flattened()).relu()))
     }
 }

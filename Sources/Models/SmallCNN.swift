@@ -22,8 +22,8 @@ public final class SmallCNN: Module {
     }
 
     public override func callAsFunction(_ x: Tensor) -> Tensor {
-        var h = conv1(x).relu().maxPool2d()
-        h = conv2(h).relu().maxPool2d()
+        var h = conv1(x, then: .relu).maxPool2d()
+        h = conv2(h, then: .relu).maxPool2d()
         return fc2(fc1(h.flattened()).relu())
     }
 }

@@ -19,6 +19,11 @@ public final class Conv2d: Module {
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         x.conv2d(weight, bias: bias, stride: stride, padding: padding)
     }
+
+    /// `activation(self(x))` as one fused op (see `Tensor.conv2d(_:bias:stride:padding:activation:)`).
+    public func callAsFunction(_ x: Tensor, then activation: PiecewiseLinear?) -> Tensor {
+        x.conv2d(weight, bias: bias, stride: stride, padding: padding, activation: activation)
+    }
 }
 
 /// Depthwise convolution layer (channel multiplier 1): `[N, H, W, C] -> [N, OH, OW, C]`; weight `[KH, KW, C]`.

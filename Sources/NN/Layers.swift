@@ -79,12 +79,17 @@ public final class Sequential: Module {
     public let layers: [Module]
     public init(_ layers: [Module]) { self.layers = layers }
 
-    /// The layers in order; a `BatchNorm` followed by a ReLU / ReLU6 / leaky ReLU `Activation` runs as one fused op.
+    /// The layers in order; a `BatchNorm` or `Conv2d` followed by a ReLU / ReLU6 / leaky ReLU `Activation`
+    /// runs as one fused op.
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         var h = x, i = 0
         while i < layers.count {
-            if let bn = layers[i] as? BatchNorm, i + 1 < layers.count, let activation = (layers[i + 1] as? Activation)?.piecewiseLinear {
+            let activation = i + 1 < layers.count ? (layers[i + 1] as? Activation)?.piecewiseLinear : nil
+            if let activation, let bn = layers[i] as? BatchNorm {
                 h = bn(h, then: activation)
+                i += 2
+            } else if let activation, let conv = layers[i] as? Conv2d {
+                h = conv(h, then: activation)
                 i += 2
             } else {
                 h = layers[i](h)

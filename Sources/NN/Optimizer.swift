@@ -35,7 +35,10 @@ public class Optimizer {
     /// Clears every parameter's gradient.
     public func zeroGrad() { for (_, p) in parameters { p.grad = nil } }
 
-    /// The update rule for one parameter.
+    /// Elements per worker below which an update runs on one thread.
+    static let minChunk = 1 << 15
+
+    /// The update rule for one parameter (one pass over it, split over the engine's workers).
     func update(name: String, parameter: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, count: Int) {
         preconditionFailure("\(type(of: self)) does not implement update")
     }
@@ -84,14 +87,16 @@ public final class SGD: Optimizer {
     override func update(name: String, parameter p: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, count: Int) {
         let fresh = slots["momentum_buffer"]?[name] == nil
         let buf = momentum != 0 ? slot("momentum_buffer", name, count: count) : nil
-        let (lr, wd, mu) = (learningRate, weightDecay, momentum)
-        for i in 0..<count {
-            var d = g[i] + wd * p[i]
-            if let buf {
-                buf[i] = fresh ? d : mu * buf[i] + d
-                d = nesterov ? d + mu * buf[i] : buf[i]
+        let (lr, wd, mu, nesterov) = (learningRate, weightDecay, momentum, nesterov)
+        Parallel.forRanges(count, minChunk: Self.minChunk) { r in
+            for i in r {
+                var d = g[i] + wd * p[i]
+                if let buf {
+                    buf[i] = fresh ? d : mu * buf[i] + d
+                    d = nesterov ? d + mu * buf[i] : buf[i]
+                }
+                p[i] -= lr * d
             }
-            p[i] -= lr * d
         }
     }
 }
@@ -126,13 +131,16 @@ public final class Adam: Optimizer {
         let bc1 = 1 - pow(beta1, t), bc2Sqrt = (1 - pow(beta2, t)).squareRoot()
         let stepSize = learningRate / bc1
         let (b1, b2, eps, wd, lr) = (beta1, beta2, epsilon, weightDecay, learningRate)
-        if decoupled && wd != 0 { for i in 0..<count { p[i] *= 1 - lr * wd } }
+        // AdamW's decay scales the parameter before the step, in the same pass; Adam's L2 goes into the gradient.
+        let decay: Float = decoupled ? 1 - lr * wd : 1
         let l2 = decoupled ? 0 : wd
-        for i in 0..<count {
-            let gi = g[i] + l2 * p[i]
-            m[i] = b1 * m[i] + (1 - b1) * gi
-            v[i] = b2 * v[i] + (1 - b2) * gi * gi
-            p[i] -= stepSize * m[i] / (v[i].squareRoot() / bc2Sqrt + eps)
+        Parallel.forRanges(count, minChunk: Self.minChunk) { r in
+            for i in r {
+                let gi = g[i] + l2 * p[i]
+                m[i] = b1 * m[i] + (1 - b1) * gi
+                v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                p[i] = p[i] * decay - stepSize * m[i] / (v[i].squareRoot() / bc2Sqrt + eps)
+            }
         }
     }
 }
@@ -157,11 +165,13 @@ public final class Adamax: Optimizer {
         let m = slot("exp_avg", name, count: count), u = slot("exp_inf", name, count: count)
         let clr = learningRate / (1 - pow(beta1, Float(stepCount)))
         let (b1, b2, eps, wd) = (beta1, beta2, epsilon, weightDecay)
-        for i in 0..<count {
-            let gi = g[i] + wd * p[i]
-            m[i] = b1 * m[i] + (1 - b1) * gi
-            u[i] = max(b2 * u[i], abs(gi) + eps)
-            p[i] -= clr * m[i] / u[i]
+        Parallel.forRanges(count, minChunk: Self.minChunk) { r in
+            for i in r {
+                let gi = g[i] + wd * p[i]
+                m[i] = b1 * m[i] + (1 - b1) * gi
+                u[i] = max(b2 * u[i], abs(gi) + eps)
+                p[i] -= clr * m[i] / u[i]
+            }
         }
     }
 }

@@ -41,6 +41,29 @@ final class OptimizerTests: XCTestCase {
         }
     }
 
+    /// A parameter large enough that its update is split over the workers: the fixture's values tiled
+    /// 20,000 times take PyTorch's steps in every tile.
+    func testLargeParametersMatchPyTorchInEveryTile() throws {
+        let cases = try XCTUnwrap(torchFixture("optimizers")["cases"] as? [[String: Any]])
+        let tiles = 20_000
+        func tiled(_ t: Tensor) -> Tensor { Tensor(shape: [t.count * tiles], scalars: Array([[Float]](repeating: t.scalars, count: tiles).joined())) }
+        for c in cases {
+            let name = c["name"] as! String
+            let p0 = fixtureTensor(c["p0"])!
+            XCTAssertGreaterThan(p0.count * tiles, 2 * (1 << 15), "\(name): large enough to be split")
+            let p = tiled(p0)
+            p.requiresGrad = true
+            let opt = try makeOptimizer(c, [("p", p)])
+            let grads = (c["grads"] as! [Any]).map { tiled(fixtureTensor($0)!) }
+            let after = (c["after"] as! [Any]).map { tiled(fixtureTensor($0)!) }
+            for (step, g) in grads.enumerated() {
+                p.grad = g
+                opt.step()
+                assertClose(p.detached(), after[step], atol: 1e-6, rtol: 1e-5, "\(name) step \(step + 1), tiled")
+            }
+        }
+    }
+
     func testStateDictRoundTripContinuesIdentically() {
         let p1 = Tensor(shape: [4], scalars: [1, -2, 3, -4], requiresGrad: true)
         let p2 = p1.copy(); p2.requiresGrad = true

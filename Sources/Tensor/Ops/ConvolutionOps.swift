@@ -8,20 +8,43 @@ extension Tensor {
                             kernelH: kernelH, kernelW: kernelW, stride: stride, padTop: v.before, padLeft: h.before)
     }
 
-    /// 2-D convolution of NHWC images.
+    /// 2-D convolution of NHWC images, optionally followed by an activation fused into the same op:
+    /// `activation(conv2d(x, weight) + bias)`. A ReLU or ReLU6 is applied by the backend while each output
+    /// block is in cache (oneDNN post-op, im2col epilogue), a leaky ReLU in one pass after it; the backward
+    /// pass takes the activation's slope from the output, so no pre-activation tensor is kept.
     /// - Parameters:
     ///   - weight: `[KH, KW, Cin, Cout]`.
     ///   - bias: `[Cout]` or nil.
+    ///   - activation: applied last, or nil.
     /// - Returns: `[N, OH, OW, Cout]`.
-    public func conv2d(_ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding = .valid) -> Tensor {
+    public func conv2d(_ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding = .valid,
+                       activation: PiecewiseLinear? = nil) -> Tensor {
         precondition(rank == 4 && weight.rank == 4 && weight.shape[2] == shape[3], "conv2d: input \(shape), weight \(weight.shape)")
         let cout = weight.shape[3]
         let g = convGeometry(kernelH: weight.shape[0], kernelW: weight.shape[1], outC: cout, stride: stride, padding: padding)
-        let y = TensorStorage(uninitializedCount: g.batch * g.outPixels * cout)
-        Kernels.convolution.forward(g, x: pointer, w: weight.pointer, bias: bias.map { UnsafePointer($0.pointer) }, y: y.pointer)
+        let total = g.batch * g.outPixels * cout
+        let y = TensorStorage(uninitializedCount: total)
+        let b = bias.map { UnsafePointer($0.pointer) }
+        switch activation {
+        case nil:
+            Kernels.convolution.forward(g, x: pointer, w: weight.pointer, bias: b, y: y.pointer)
+        case let f? where f.negativeSlope == 0:
+            Kernels.convolution.forward(g, x: pointer, w: weight.pointer, bias: b, y: y.pointer, epilogue: ConvEpilogue(residual: nil, clamp: 0...f.upper))
+        case let f?:
+            Kernels.convolution.forward(g, x: pointer, w: weight.pointer, bias: b, y: y.pointer)
+            let py = y.pointer
+            Parallel.forRanges(total, minChunk: 1 << 16) { r in for i in r { py[i] = f(py[i]) } }
+        }
         let x = self
         let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-        return Tensor.result(shape: [g.batch, g.outH, g.outW, cout], storage: y, inputs: inputs) { dy in
+        return Tensor.result(shape: [g.batch, g.outH, g.outW, cout], storage: y, inputs: inputs) { gradient in
+            var dy = gradient
+            if let activation {
+                let gated = TensorStorage(uninitializedCount: total)
+                let pg = gradient.pointer, py = y.pointer, pd = gated.pointer
+                Parallel.forRanges(total, minChunk: 1 << 16) { r in for i in r { pd[i] = pg[i] * activation.slope(output: py[i]) } }
+                dy = Tensor(shape: gradient.shape, storage: gated)
+            }
             var grads: [Tensor?] = [nil, nil, nil]
             if x.requiresGrad {
                 let dx = Tensor(zeros: x.shape)
