@@ -14,6 +14,9 @@ scripts/weights/convert_taesd.sh >/dev/null
 scripts/weights/fetch_effnet_lite.sh 1 >/dev/null
 scripts/weights/fetch_effnet_lite.sh 2 >/dev/null
 export DISCERN_EFFNET_WEIGHTS
+# Package.swift declares every module each target imports (SwiftPM would otherwise build a target before a
+# module it uses only by luck of the build order, and skip rebuilding it when that module changes).
+python3 scripts/check_imports.py
 flags=(-c release -Xswiftc -enable-testing)
 swift build "${flags[@]}" --build-tests 2>&1 | tail -1
 swift test "${flags[@]}" --skip-build 2>&1 | tee .build/swift-test.log | grep -E "error:|failed|Executed .* tests" | tail -40

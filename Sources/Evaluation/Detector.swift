@@ -173,7 +173,7 @@ public final class Detector: @unchecked Sendable {
     public var hasImageFeatures: Bool { Self.hasImageFeatures(inputMode, loaded) }
 
     private static func hasImageFeatures(_ mode: InputMode, _ loaded: LoadedModel) -> Bool {
-        mode == .patches && loaded.model is EfficientNetLite
+        mode == .patches && loaded.model is PooledFeatureNetwork
     }
 
     /// Each image's pooled features `[N, D]`, averaged over its patches, as `familiarity` measures them; nil unless this
@@ -243,11 +243,11 @@ public final class Detector: @unchecked Sendable {
         modelOutputs(images, withFeatures: false).probabilities
     }
 
-    /// Calibrated class probabilities of each image as the model sees it and, `withFeatures` and for an EfficientNet-Lite
-    /// network, its pooled features `[N, 1280]` from the same pass (nil otherwise).
+    /// Calibrated class probabilities of each image as the model sees it and, `withFeatures` and for a
+    /// `PooledFeatureNetwork`, its pooled features `[N, featureWidth]` from the same pass (nil otherwise).
     private func modelOutputs(_ images: [RGBImage], withFeatures: Bool) -> (probabilities: [[Double]], features: Tensor?) {
-        let network = withFeatures ? loaded.model as? EfficientNetLite : nil
-        let width = EfficientNetLite.featureWidth
+        let network = withFeatures ? loaded.model as? PooledFeatureNetwork : nil
+        let width = network?.featureWidth ?? 0
         let features = network.map { _ in Tensor(zeros: [images.count, width]) }
         guard !images.isEmpty else { return ([], features) }
         let s = loaded.inputSize, n = s * s * 3
@@ -258,10 +258,9 @@ public final class Detector: @unchecked Sendable {
             for (j, img) in chunk.enumerated() { prepare(img).writeFloats(into: x.pointer + j * n) }
             let logits = GradMode.withoutGrad { () -> Tensor in
                 guard let network, let features else { return loaded.model(x) }
-                // callAsFunction is fc(dropout(features)); dropout is the identity in evaluation mode.
                 let f = network.features(x)
                 (features.pointer + start * width).update(from: f.pointer, count: f.count)
-                return network.fc(f)
+                return network.logits(fromFeatures: f)
             }
             out += Predictor.probabilities(logits: logits, temperature: temperature)
         }

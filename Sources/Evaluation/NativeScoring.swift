@@ -39,11 +39,12 @@ public enum NativeScoring {
                                 progress: ((Int) -> Void)? = nil) throws -> (paths: [String], features: Tensor)? {
         guard detector.hasImageFeatures else { return nil }
         var paths: [String] = [], rows: [Float] = []
+        let width = (detector.loaded.model as? PooledFeatureNetwork)?.featureWidth ?? 0
         try forEachDecodedChunk(source, maxPixels: maxPixels, transform: nil, progress: progress) { items, images in
             paths += items.map(\.path)
             rows += detector.imageFeatures(images)!.scalars
         }
-        return (paths, Tensor(shape: [paths.count, EfficientNetLite.featureWidth], scalars: rows))
+        return (paths, Tensor(shape: [paths.count, width], scalars: rows))
     }
 
     /// Decodes `source` a bounded chunk at a time (256 items, 32 MP of header pixels, 64 MB of files) on all cores and

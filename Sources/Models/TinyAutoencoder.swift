@@ -79,7 +79,8 @@ public final class TinyAutoencoder: Module {
 
     /// Default location of the converted taef2 weights: `$DISCERN_TAESD_WEIGHTS`, else
     /// `$DISCERN_CACHE/taef2.safetensors` (cache default `~/.cache/discern`).
-    public static func defaultWeightsPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    /// The caller passes the environment (the CLI and tests pass the process's): models do not read it themselves.
+    public static func defaultWeightsPath(environment: [String: String]) -> String {
         if let path = environment["DISCERN_TAESD_WEIGHTS"] { return path }
         return (environment["DISCERN_CACHE"] ?? (NSHomeDirectory() + "/.cache/discern")) + "/taef2.safetensors"
     }

@@ -175,3 +175,27 @@ public final class Adamax: Optimizer {
         }
     }
 }
+
+/// An optimizer with a momentum term that a schedule may cycle (`LRSchedule.momentum(at:)`, one-cycle):
+/// SGD's momentum, Adam's and Adamax's beta1.
+public protocol MomentumOptimizer: Optimizer {
+    var momentum: Float { get set }
+}
+
+extension SGD: MomentumOptimizer {}
+
+extension Adam: MomentumOptimizer {
+    /// beta1, the first moment's decay.
+    public var momentum: Float {
+        get { beta1 }
+        set { beta1 = newValue }
+    }
+}
+
+extension Adamax: MomentumOptimizer {
+    /// beta1, the first moment's decay.
+    public var momentum: Float {
+        get { beta1 }
+        set { beta1 = newValue }
+    }
+}

@@ -14,14 +14,12 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var valFraction = 0.05
     public var epochs = 10
     public var batch = 128
-    /// `adam`, `adamw`, `adamax` or `sgd`.
-    public var optimizer = "adam"
+    public var optimizer = OptimizerKind.adam
     public var lr = 1e-3
     public var weightDecay = 0.0
     /// SGD momentum (Nesterov) / Adam beta1.
     public var momentum = 0.9
-    /// `constant`, `cosine`, `one-cycle` or `step`.
-    public var schedule = "constant"
+    public var schedule = ScheduleKind.constant
     /// Augmentation steps (see `Augmentation`), empty for none.
     public var augment = ""
     public var seed: UInt64 = 0
@@ -101,11 +99,12 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         valFraction = try c.decodeIfPresent(Double.self, forKey: .valFraction) ?? d.valFraction
         epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
         batch = try c.decodeIfPresent(Int.self, forKey: .batch) ?? d.batch
-        optimizer = try c.decodeIfPresent(String.self, forKey: .optimizer) ?? d.optimizer
+        // Read as names so that a bad one is a config error naming the field and the choices.
+        optimizer = try c.decodeIfPresent(String.self, forKey: .optimizer).map { try .named($0, field: "optimizer") } ?? d.optimizer
         lr = try c.decodeIfPresent(Double.self, forKey: .lr) ?? d.lr
         weightDecay = try c.decodeIfPresent(Double.self, forKey: .weightDecay) ?? d.weightDecay
         momentum = try c.decodeIfPresent(Double.self, forKey: .momentum) ?? d.momentum
-        schedule = try c.decodeIfPresent(String.self, forKey: .schedule) ?? d.schedule
+        schedule = try c.decodeIfPresent(String.self, forKey: .schedule).map { try .named($0, field: "schedule") } ?? d.schedule
         augment = try c.decodeIfPresent(String.self, forKey: .augment) ?? d.augment
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
         splitSeed = try c.decodeIfPresent(UInt64.self, forKey: .splitSeed) ?? d.splitSeed
@@ -144,8 +143,6 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         if epochs <= 0 { try fail("epochs must be positive") }
         if batch <= 0 { try fail("batch must be positive") }
         if !(lr > 0) { try fail("lr must be positive") }
-        if !["adam", "adamw", "adamax", "sgd"].contains(optimizer) { try fail("optimizer must be adam, adamw, adamax or sgd, not '\(optimizer)'") }
-        if !["constant", "cosine", "one-cycle", "step"].contains(schedule) { try fail("schedule must be constant, cosine, one-cycle or step, not '\(schedule)'") }
         if val.isEmpty && !(valFraction > 0 && valFraction < 0.5) { try fail("val_fraction must be in (0, 0.5) when no --val is given") }
         if inputSize < 16 { try fail("input_size must be at least 16") }
         if let nativeSize {

@@ -133,9 +133,9 @@ public final class Trainer {
             for batch in loader.batches(epoch: epoch, startingAt: state.batch) {
                 let step = epoch * perEpoch + batchIndex
                 optimizer.learningRate = Float(schedule.learningRate(at: step, base: config.lr))
-                if let m = schedule.momentum(at: step) { setMomentum(optimizer, Float(m)) }
+                if let m = schedule.momentum(at: step), let cycled = optimizer as? MomentumOptimizer { cycled.momentum = Float(m) }
                 let logits: Tensor, regionLogits: Tensor?
-                if let region, let net = model as? EfficientNetLite {
+                if let region, let net = model as? RegionFeatureNetwork {
                     let out = net.logitsAndRegionFeatures(batch.images, stride: region.stride)
                     (logits, regionLogits) = (out.logits, region.head(out.region))
                 } else {
@@ -202,13 +202,13 @@ public final class Trainer {
     /// asked. Returns the names of the trainable backbone parameters (those that get `backbone_lr_scale`).
     private func prepareBackbone(_ model: Module, loadPretrained: Bool) throws -> [String] {
         if loadPretrained, let path = config.initFrom { try loadInitialWeights(model, from: path) }
-        guard let net = model as? EfficientNetLite else { return [] }
+        guard let net = model as? PretrainedBackbone else { return [] }
         if loadPretrained, let path = config.pretrained {
             try net.loadTorchStateDict(Safetensors.read(URL(fileURLWithPath: path)).tensors)
         }
-        let backbone = net.parameters().map(\.name).filter { !EfficientNetLite.isHead($0) }
+        let backbone = net.parameters().map(\.name).filter { !net.isHeadParameter($0) }
         if config.freezeBackbone {
-            for (name, t) in net.parameters() where !EfficientNetLite.isHead(name) { t.requiresGrad = false }
+            for (name, t) in net.parameters() where !net.isHeadParameter(name) { t.requiresGrad = false }
             return []
         }
         return backbone
@@ -218,8 +218,8 @@ public final class Trainer {
     /// checkpoint with another number of classes gives its backbone only: the head starts fresh.
     private func loadInitialWeights(_ model: Module, from path: String) throws {
         var tensors = try Checkpoint.modelTensors(Safetensors.read(URL(fileURLWithPath: path)).tensors)
-        if model is EfficientNetLite {
-            for (name, own) in model.namedTensors() where EfficientNetLite.isHead(name) && tensors[name]?.shape != own.shape {
+        if let net = model as? PretrainedBackbone {
+            for (name, own) in model.namedTensors() where net.isHeadParameter(name) && tensors[name]?.shape != own.shape {
                 tensors[name] = own.copy()
             }
         }
@@ -235,7 +235,7 @@ public final class Trainer {
     /// and side, and each training image's edited rectangle from the edit logs; nil when `region_loss` is 0.
     private func makeRegionLoss(_ model: Module, train: DecodedDataset) throws -> (head: Conv2d, stride: Int, grid: Int, boxes: [RegionBox?])? {
         guard config.regionLoss > 0 else { return nil }
-        guard let net = model as? EfficientNetLite else { throw TrainingError.invalidConfig("region_loss applies to the effnet-lite models only") }
+        guard let net = model as? RegionFeatureNetwork else { throw TrainingError.invalidConfig("region_loss applies to the effnet-lite models only") }
         let boxes = train.items.map { editBoxes[$0.fileName] }
         guard boxes.contains(where: { $0 != nil }) else {
             throw TrainingError.invalidConfig("no training image is named in the edit logs \(config.editLogs.joined(separator: ", "))")
@@ -281,29 +281,10 @@ public final class Trainer {
     static let editSourceLabel = "REAL"
 
     private func makeOptimizer(_ p: [(name: String, tensor: Tensor)]) -> Optimizer {
-        let lr = Float(config.lr), wd = Float(config.weightDecay)
-        switch config.optimizer {
-        case "sgd": return SGD(parameters: p, learningRate: lr, momentum: Float(config.momentum), nesterov: true, weightDecay: wd)
-        case "adamw": return Adam(parameters: p, learningRate: lr, beta1: Float(config.momentum), weightDecay: wd, decoupled: true)
-        case "adamax": return Adamax(parameters: p, learningRate: lr, beta1: Float(config.momentum), weightDecay: wd)
-        default: return Adam(parameters: p, learningRate: lr, beta1: Float(config.momentum), weightDecay: wd)
-        }
+        config.optimizer.make(p, learningRate: Float(config.lr), momentum: Float(config.momentum), weightDecay: Float(config.weightDecay))
     }
 
-    private func setMomentum(_ optimizer: Optimizer, _ m: Float) {
-        if let o = optimizer as? SGD { o.momentum = m }
-        if let o = optimizer as? Adam { o.beta1 = m }
-        if let o = optimizer as? Adamax { o.beta1 = m }
-    }
-
-    private func makeSchedule(totalSteps: Int) -> LRSchedule {
-        switch config.schedule {
-        case "cosine": return .cosine(totalSteps: totalSteps, minRate: 0)
-        case "one-cycle": return .oneCycle(totalSteps: totalSteps)
-        case "step": return .step(stepSize: max(1, totalSteps / 3), gamma: 0.1)
-        default: return .constant
-        }
-    }
+    private func makeSchedule(totalSteps: Int) -> LRSchedule { config.schedule.make(totalSteps: totalSteps) }
 
     // MARK: Run folder
 

@@ -25,7 +25,7 @@ struct DatasetReconstruct: ParsableCommand {
 
     @OptionGroup var inputs: DataInputs
     @Option(help: "Autoencoder weights (safetensors from scripts/weights/convert_taesd.sh).")
-    var autoencoder = TinyAutoencoder.defaultWeightsPath()
+    var autoencoder = TinyAutoencoder.defaultWeightsPath(environment: ProcessInfo.processInfo.environment)
     @Option(help: "Reconstruct images with this label.") var from = "REAL"
     @Option(help: "Label of the reconstructions.") var label = "FAKE"
     @Option(help: "Largest crop side in pixels (larger photos give their centre crop).") var maxSide = 512

@@ -17,7 +17,7 @@ struct PretrainedNetworkOptions: ParsableArguments {
     }
 
     /// The weights file: `--pretrained`, else the variant's cache path (`scripts/weights/fetch_effnet_lite.sh N`).
-    var weightsPath: String { pretrained ?? EfficientNetLite.defaultWeightsPath(variant ?? .lite0) }
+    var weightsPath: String { pretrained ?? EfficientNetLite.defaultWeightsPath(variant ?? .lite0, environment: ProcessInfo.processInfo.environment) }
 
     func validate() throws {
         guard let variant else {

@@ -35,13 +35,13 @@ struct Train: ParsableCommand {
 
     @Option(help: "Epochs.") var epochs: Int?
     @Option(help: "Batch size.") var batch: Int?
-    @Option(help: "adam, adamw, adamax or sgd.") var optimizer: String?
+    @Option(help: "Optimizer.") var optimizer: OptimizerKind?
     @Option(help: "Learning rate (peak rate for one-cycle).") var lr: Double?
     @Option(help: "Weight decay (decoupled for adamw).") var weightDecay: Double?
     @Option(help: "Before each validation, re-estimate batch-norm statistics from N unaugmented training batches with dropout off (for patchgan's dropout-before-batch-norm); 0 = off (default).") var bnRecalibrate: Int?
     @Option(help: "EfficientNet drop path (stochastic depth): block i of 16 skips its residual branch with probability RATE * i / 16; 0 = off (default 0).") var dropPath: Double?
     @Option(help: "SGD momentum / Adam beta1.") var momentum: Double?
-    @Option(help: "constant, cosine, one-cycle or step.") var schedule: String?
+    @Option(help: "Learning-rate schedule.") var schedule: ScheduleKind?
     @Option(help: "Augmentations, e.g. hflip,crop:4,jpeg:30-95 (see docs).") var augment: String?
     @Option(help: "Random seed (weights, order, augmentation, dropout).") var seed: UInt64?
     @Option(help: "Seed of the held-out validation split (default: --seed), to keep one split across seeds.") var splitSeed: UInt64?
@@ -193,3 +193,6 @@ final class SignalStopper {
         }
     }
 }
+
+extension OptimizerKind: ExpressibleByArgument {}
+extension ScheduleKind: ExpressibleByArgument {}

@@ -225,7 +225,7 @@ final class VerifyTests: XCTestCase {
 /// `discern dataset reconstruct`: aligned fakes through the taef2 autoencoder (weights from scripts/weights/convert_taesd.sh).
 final class DatasetReconstructCommandTests: XCTestCase {
     func testReconstructPairsEachFakeWithItsSourceAndSplitKeepsPairsTogether() throws {
-        let weights = TinyAutoencoder.defaultWeightsPath()
+        let weights = TinyAutoencoder.defaultWeightsPath(environment: ProcessInfo.processInfo.environment)
         _ = try XCTUnwrap(FileManager.default.fileExists(atPath: weights) ? weights : nil,
                           "taef2 weights missing at \(weights): run scripts/weights/convert_taesd.sh")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("discern-recon-\(UUID().uuidString)")

@@ -14,7 +14,7 @@ final class TransferCommandTests: XCTestCase {
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("discern-transfer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        weights = EfficientNetLite.defaultWeightsPath()
+        weights = EfficientNetLite.defaultWeightsPath(environment: ProcessInfo.processInfo.environment)
         guard FileManager.default.fileExists(atPath: weights) else {
             XCTFail("EfficientNet-Lite0 weights missing at \(weights!): run scripts/weights/fetch_effnet_lite0.sh")
             throw CocoaError(.fileNoSuchFile)
@@ -25,7 +25,7 @@ final class TransferCommandTests: XCTestCase {
 
     /// `--model effnet-lite2` extracts in Lite2's space and names it; a network without weights is refused in one line.
     func testFeaturesOfTheLargerLiteNetworks() throws {
-        let lite2 = EfficientNetLite.defaultWeightsPath(.lite2)
+        let lite2 = EfficientNetLite.defaultWeightsPath(.lite2, environment: ProcessInfo.processInfo.environment)
         guard FileManager.default.fileExists(atPath: lite2) else {
             return XCTFail("EfficientNet-Lite2 weights missing at \(lite2): run scripts/weights/fetch_effnet_lite.sh 2")
         }

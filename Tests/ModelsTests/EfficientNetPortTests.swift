@@ -11,7 +11,7 @@ import XCTest
 /// own PyTorch model (`Tests/Fixtures/effnet/liteN_imagenet_logits.json`, made by `scripts/make_effnet_fixture.py N`).
 final class EfficientNetPortTests: XCTestCase {
     static func weightsURL(_ variant: EfficientNetLite.Variant = .lite0) -> URL {
-        URL(fileURLWithPath: EfficientNetLite.defaultWeightsPath(variant))
+        URL(fileURLWithPath: EfficientNetLite.defaultWeightsPath(variant, environment: ProcessInfo.processInfo.environment))
     }
 
     func loadFixture(_ variant: EfficientNetLite.Variant) throws -> [String: Any] {

@@ -11,7 +11,7 @@ import XCTest
 /// (`Tests/Fixtures/taesd/taef2_reference.json`, made by `scripts/make_taesd_fixture.py`).
 final class TinyAutoencoderPortTests: XCTestCase {
     func loadModel() throws -> TinyAutoencoder {
-        let path = TinyAutoencoder.defaultWeightsPath()
+        let path = TinyAutoencoder.defaultWeightsPath(environment: ProcessInfo.processInfo.environment)
         _ = try XCTUnwrap(FileManager.default.fileExists(atPath: path) ? path : nil,
                           "taef2 weights missing at \(path): run scripts/weights/convert_taesd.sh")
         let model = TinyAutoencoder()

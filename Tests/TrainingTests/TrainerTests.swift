@@ -26,7 +26,7 @@ final class TrainerTests: XCTestCase {
         c.epochs = epochs
         c.batch = 16
         c.lr = 2e-3
-        c.schedule = "one-cycle"
+        c.schedule = .oneCycle
         c.augment = "hflip,crop:2"
         c.seed = 11
         c.out = dir.appendingPathComponent(name).path
@@ -138,7 +138,7 @@ final class TrainerTests: XCTestCase {
         try Trainer(config: config("source", epochs: 1)).run()
         func still(_ name: String, init source: String?) throws -> [String: [Float]] {
             var c = config(name, epochs: 1)
-            c.optimizer = "sgd"; c.momentum = 0; c.lr = 1e-12; c.schedule = "constant"; c.seed = 12
+            c.optimizer = .sgd; c.momentum = 0; c.lr = 1e-12; c.schedule = .constant; c.seed = 12
             c.initFrom = source
             try Trainer(config: c).run()
             return try weights(name)
@@ -400,10 +400,14 @@ final class TrainerTests: XCTestCase {
     }
 
     func testBadConfigsAreRejectedWithTheirField() {
-        var c = config("x", epochs: 1)
-        c.optimizer = "rmsprop"
-        XCTAssertThrowsError(try Trainer(config: c)) { XCTAssertTrue("\($0)".contains("optimizer"), "\($0)") }
-        c = config("x", epochs: 0)
+        // A config file's unknown optimizer or schedule is an error naming the field and the choices.
+        for (key, choices) in [("optimizer", "adam, adamw, adamax or sgd"), ("schedule", "constant, cosine, one-cycle or step")] {
+            XCTAssertThrowsError(try JSONDecoder().decode(TrainConfig.self, from: Data("{\"\(key)\": \"rmsprop\"}".utf8))) {
+                XCTAssertEqual("\($0)", "invalid training configuration: \(key) must be \(choices), not 'rmsprop'")
+            }
+        }
+        XCTAssertEqual(try JSONDecoder().decode(TrainConfig.self, from: Data(#"{"optimizer": "adamw", "schedule": "one-cycle"}"#.utf8)).schedule, .oneCycle)
+        var c = config("x", epochs: 0)
         XCTAssertThrowsError(try Trainer(config: c)) { XCTAssertTrue("\($0)".contains("epochs")) }
         c = config("x", epochs: 1)
         c.dropPath = 0.2  // the config's model is not an EfficientNet
