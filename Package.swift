@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // Discern: tells real photographs from AI-generated images, on its own CPU engine.
-// Layering (one-way): Tensor -> NN -> Models; Imaging -> Data; Imaging -> Provenance (C2PA); Evaluation on top of them; the `discern` CLI last.
+// Layering (one-way): Tensor -> NN -> Models; Imaging -> Data; Imaging -> Provenance (C2PA); Inference on top of them
+// (Serving on Inference); ClassifierMetrics on nothing (swift-metrics owns the name Metrics), Reports on it + Plots; Evaluation and Training on top; the CLI last.
 // Linux only (Debian's system libraries through the C targets below, glibc's malloc tuning): no `platforms`.
 // Every target declares each module it imports. Dependencies are pinned exactly, so two clones build the same
 // versions although Package.resolved is not committed.
@@ -14,7 +15,8 @@ let package = Package(
     name: "Discern",
     products: [
         .executable(name: "discern", targets: ["discern"]),
-        .library(name: "DiscernEngine", targets: ["Tensor", "NN", "Models", "Imaging", "Data", "Provenance", "Evaluation", "Training", "Export"]),
+        .library(name: "DiscernEngine", targets: ["Tensor", "NN", "Models", "Imaging", "Data", "Provenance", "Inference", "ClassifierMetrics", "Reports",
+                                                  "Evaluation", "Training", "Export"]),
         .library(name: "DiscernServing", targets: ["Serving"]),
     ],
     dependencies: [
@@ -52,12 +54,19 @@ let package = Package(
                                                    .product(name: "_CryptoExtras", package: "swift-crypto"),
                                                    .product(name: "X509", package: "swift-certificates"),
                                                    .product(name: "SwiftASN1", package: "swift-asn1")], swiftSettings: optimize),
-        .target(name: "Evaluation", dependencies: ["Tensor", "NN", "Models", "Imaging", "Data", "Plots", "Provenance"], swiftSettings: optimize),
-        .target(name: "Training", dependencies: ["Tensor", "NN", "Models", "Imaging", "Data", "Evaluation", "Plots", "CLinear",
+        // Model inference: checkpoint loading, the detector's decode -> score -> verdict -> heatmap pipeline, patch plans.
+        .target(name: "Inference", dependencies: ["Tensor", "NN", "Models", "Imaging", "Data", "Plots", "Provenance"], swiftSettings: optimize),
+        // Classification metrics, curves and calibration on plain arrays (no model, no images).
+        .target(name: "ClassifierMetrics", swiftSettings: optimize),
+        // The evaluation report: figures and a self-contained report.html.
+        .target(name: "Reports", dependencies: ["Imaging", "Data", "Plots", "ClassifierMetrics"], swiftSettings: optimize),
+        // Evaluation procedures beyond one pass: robustness perturbations, feature extraction, Fréchet distance.
+        .target(name: "Evaluation", dependencies: ["Tensor", "NN", "Models", "Imaging", "Data"], swiftSettings: optimize),
+        .target(name: "Training", dependencies: ["Tensor", "NN", "Models", "Imaging", "Data", "Inference", "ClassifierMetrics", "Plots", "CLinear",
                                                  .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: optimize),
         .target(name: "Export", dependencies: ["Tensor", "NN", "Models", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Proto"], swiftSettings: optimize),
-        .target(name: "Serving", dependencies: ["Evaluation", "Imaging", "Provenance", "Plots", "CMalloc",
+        .target(name: "Serving", dependencies: ["Inference", "Imaging", "Provenance", "CMalloc",
                                                 .product(name: "Hummingbird", package: "hummingbird"),
                                                 .product(name: "HummingbirdCore", package: "hummingbird"),
                                                 .product(name: "Logging", package: "swift-log"),
@@ -69,7 +78,8 @@ let package = Package(
                 resources: [.copy("Resources/index.html"), .copy("Resources/openapi.yaml")], swiftSettings: optimize),
         .executableTarget(
             name: "discern",
-            dependencies: ["Tensor", "NN", "Models", "Imaging", "Data", "Plots", "Provenance", "Evaluation", "Training", "Export", "Serving",
+            dependencies: ["Tensor", "NN", "Models", "Imaging", "Data", "Plots", "Provenance", "Inference", "ClassifierMetrics", "Reports", "Evaluation",
+                           "Training", "Export", "Serving",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/default-detector.safetensors"), .copy("Resources/default-detector-small.safetensors")],
@@ -79,11 +89,15 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["Tensor", "NN", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Tensor", "NN", "Models", "Data", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CZlib", "TestSupport"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Imaging", "Plots"]),
         .testTarget(name: "DataTests", dependencies: ["Tensor", "Imaging", "Data", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["discern", "NN", "Models", "Data", "Provenance", "Evaluation", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["discern", "NN", "Models", "Data", "Provenance", "Inference", "TestSupport"]),
         .testTarget(name: "ProvenanceTests", dependencies: ["Provenance", "Imaging", "TestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Tensor", "NN", "Models", "Imaging", "Data", "Evaluation", "TestSupport"]),
-        .testTarget(name: "ServingTests", dependencies: ["NN", "Imaging", "Data", "Provenance", "Evaluation", "Serving", "TestSupport",
+        .testTarget(name: "InferenceTests", dependencies: ["Tensor", "NN", "Models", "Imaging", "Data", "Inference", "TestSupport"]),
+        .testTarget(name: "ClassifierMetricsTests", dependencies: ["Tensor", "ClassifierMetrics", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Imaging", "Data", "ClassifierMetrics", "Reports", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Tensor", "Evaluation", "TestSupport"]),
+        .testTarget(name: "ServingTests", dependencies: ["NN", "Imaging", "Data", "Provenance", "Inference", "Serving", "TestSupport",
                                                        .product(name: "Yams", package: "Yams"),
                                                        .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                                                        .product(name: "HummingbirdTesting", package: "hummingbird"),

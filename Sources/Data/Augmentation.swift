@@ -19,8 +19,15 @@ import Tensor
 /// | `jitter:S` | strength | brightness, contrast and saturation within ±S |
 /// | `noise:S` | std | add Gaussian noise (std in 0...1 pixel units) |
 public struct Augmentation: Sendable, CustomStringConvertible {
+    /// One augmentation step with its parsed argument (see the table above): `crop` and `cutout` in pixels, `affine`
+    /// in degrees, `jpeg` a quality range in 1...100, `blur` a sigma range in pixels, `resize` a scale range in (0, 1],
+    /// `jitter` a strength, `noise` a standard deviation in 0...1 pixel units.
     public enum Step: Sendable, Equatable {
+        /// Steps that move or hide pixels: mirror, rotation by a multiple of 90°, pad-and-crop (pixels), rotate-and-scale
+        /// (degrees), cutout (square side in pixels).
         case hflip, rot90, crop(Int), affine(Double), cutout(Int)
+        /// Steps that change pixel values: JPEG quality range, blur sigma range, shrink-and-enlarge scale range, colour
+        /// jitter strength, noise standard deviation (0...1 pixel units).
         case jpeg(ClosedRange<Int>), blur(ClosedRange<Double>), resize(ClosedRange<Double>), jitter(Double), noise(Double)
 
         /// Whether the step moves or hides pixels (rather than changing their values where they are).
@@ -32,9 +39,12 @@ public struct Augmentation: Sendable, CustomStringConvertible {
         }
     }
 
+    /// The steps in the order they run, each with its probability of being applied (0...1).
     public let steps: [(step: Step, probability: Double)]
+    /// The step list as given to `init(_:)`.
     public let spec: String
 
+    /// The step list as given to `init(_:)`.
     public var description: String { spec }
 
     /// Parses a step list; an unknown step or bad argument is a `DataError.invalidArgument`.

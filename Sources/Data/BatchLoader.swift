@@ -6,6 +6,7 @@ import Tensor
 public struct LoaderBatch {
     /// `[N, side, side, 3]` in 0...1 (side: the loader's `crop`, else the dataset's size).
     public let images: Tensor
+    /// Class index per image (into the dataset's `classes`), in batch order.
     public let labels: [Int]
     /// Dataset indices of the images, in batch order.
     public let indices: [Int]
@@ -20,12 +21,19 @@ public struct LoaderBatch {
 /// Every image's augmentation uses its own generator seeded from (seed, epoch, index), so a batch
 /// is the same whatever the thread timing, and a resumed run sees the same data.
 public final class BatchLoader: @unchecked Sendable {
+    /// The images and labels batches are drawn from.
     public let dataset: DecodedDataset
+    /// Images per batch (the last batch of an epoch may be shorter unless `dropLast`).
     public let batchSize: Int
+    /// Whether each epoch draws a seeded shuffled order (training); otherwise dataset order, centred crops.
     public let shuffle: Bool
+    /// The seed of the shuffles and of every image's augmentation stream.
     public let seed: UInt64
+    /// The augmentation applied to each image, or nil for none.
     public let augmentation: Augmentation?
+    /// Whether a short last batch is skipped.
     public let dropLast: Bool
+    /// Batches the background thread keeps ready ahead of the consumer (at least 1).
     public let prefetch: Int
 
     /// Per dataset index, where the image was edited (nil: nowhere); with it every batch carries `regionTargets`.
@@ -40,6 +48,20 @@ public final class BatchLoader: @unchecked Sendable {
     /// shuffling (training, drawn from the image's own seeded generator), the centred one otherwise.
     public let crop: Int?
 
+    /// Creates a loader (nothing is decoded or augmented until batches are asked for).
+    /// - Parameters:
+    ///   - dataset: The decoded images and labels.
+    ///   - batchSize: Images per batch (above 0).
+    ///   - shuffle: Shuffle each epoch (seeded) and draw random crop windows; false keeps dataset order.
+    ///   - seed: The seed of shuffles and augmentation.
+    ///   - augmentation: Applied to each image before cropping, or nil.
+    ///   - dropLast: Skip a short last batch.
+    ///   - prefetch: Batches kept ready ahead (values below 1 mean 1).
+    ///   - regions: One edit box (or nil) per dataset image; with it every batch carries `regionTargets`.
+    ///   - regionGrid: Side of the `regionTargets` grid in cells; must divide the image side when `regions` is set.
+    ///   - redrawer: Redraws EDITED images' edits each time they are used (one entry per image, at the dataset's size).
+    ///   - crop: Side in pixels of the square cut from each image (1...dataset side; not with `regions` or `redrawer`);
+    ///     nil or the dataset side keeps the whole image.
     public init(dataset: DecodedDataset, batchSize: Int, shuffle: Bool, seed: UInt64, augmentation: Augmentation? = nil,
                 dropLast: Bool = false, prefetch: Int = 3, regions: [RegionBox?]? = nil, regionGrid: Int = 0,
                 redrawer: EditRedrawer? = nil, crop: Int? = nil) {

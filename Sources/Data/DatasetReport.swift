@@ -4,21 +4,33 @@ import Imaging
 /// What `discern dataset inspect` reports: counts per split and label, sizes and formats,
 /// duplicates by SHA-256, per-class JPEG quality, manifest checksum mismatches and unreadable inputs.
 public struct DatasetReport: Codable, Sendable {
+    /// Inputs seen, readable or not.
     public var total = 0
+    /// Readable images per label.
     public var counts: [String: Int] = [:]
+    /// Readable images per split (`all` for inputs without one), then per label.
     public var splits: [String: [String: Int]] = [:]
+    /// Readable images per size, keyed `WIDTHxHEIGHT` in pixels.
     public var sizes: [String: Int] = [:]
+    /// Readable files per format (`jpeg`, `png`, `unknown`).
     public var formats: [String: Int] = [:]
+    /// Inputs that could not be read or decoded.
     public var unreadable = 0
+    /// Unreadable inputs per error kind (`ImageError.kind`, else `unreadable`).
     public var errors: [String: Int] = [:]
+    /// The messages of the first 100 unreadable inputs (each names its file).
     public var unreadableFiles: [String] = []
     /// Files whose bytes equal an earlier file's.
     public var duplicates = 0
+    /// Duplicates whose earlier copy is in the same split.
     public var duplicatesWithinSplit = 0
+    /// Duplicates whose earlier copy is in another split (inflates test results).
     public var duplicatesAcrossSplits = 0
+    /// Duplicates whose earlier copy carries another label.
     public var duplicatesAcrossLabels = 0
     /// Per label: the most common estimated JPEG quality and how many files had it.
     public var jpegQuality: [String: QualitySummary] = [:]
+    /// Inputs whose bytes differ from their manifest sha256.
     public var checksumMismatches = 0
     /// Files whose bytes differ from their manifest sha256 (the first 100).
     public var checksumMismatchFiles: [String] = []
@@ -33,11 +45,17 @@ public struct DatasetReport: Codable, Sendable {
     public var formatsByLabel: [String: [String: Int]] = [:]
     /// Per label: the median pixel count (width x height) of its readable images.
     public var medianPixelsByLabel: [String: Int] = [:]
+    /// Human-readable warnings about the data (quality, format or size differing between classes, duplicates across
+    /// splits or labels, checksum mismatches).
     public var warnings: [String] = []
 
+    /// One label's JPEG quality estimate, from the first quantisation table of each JPEG file.
     public struct QualitySummary: Codable, Sendable {
+        /// The most common estimated quality, 1...100.
         public var mode: Int
+        /// The share (0...1) of the label's JPEG files with quality `mode`.
         public var share: Double
+        /// The share (0...1) of the label's JPEG files whose table is exactly libjpeg's (IJG's) at its estimated quality.
         public var exactIJG: Double
 
         enum CodingKeys: String, CodingKey { case mode, share, exactIJG = "exact_ijg" }

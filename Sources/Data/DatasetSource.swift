@@ -6,9 +6,11 @@ import Imaging
 public struct DatasetSource: Sendable {
     /// One input and how it is read.
     public enum Input: Sendable, Hashable {
+        /// A folder (label = parent folder), a `.tar` / `.tar.gz` / `.tgz` shard, a `.jsonl` manifest, or a single file.
         case folder(URL), tar(URL), manifest(URL), file(URL)
     }
 
+    /// The inputs in the order given, each classified by `init(paths:)`.
     public let inputs: [Input]
 
     /// Classifies each path; a missing path is a `DataError.unreadable`.

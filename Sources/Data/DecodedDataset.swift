@@ -9,13 +9,16 @@ public final class DecodedDataset: @unchecked Sendable {
     public let size: Int
     /// `[count, size, size, 3]` bytes.
     public private(set) var pixels: [UInt8]
+    /// The labelled inputs, one per decoded image, in dataset order.
     public private(set) var items: [LabeledItem]
+    /// The class names; `labels` index into them.
     public let classes: ClassList
     /// Class index per image.
     public private(set) var labels: [Int]
     /// Inputs that could not be used, with the reason.
     public private(set) var failures: [(path: String, error: String)]
 
+    /// Number of images.
     public var count: Int { items.count }
 
     init(size: Int, classes: ClassList) {

@@ -16,6 +16,7 @@ public struct EditRedrawer: Sendable {
     public let sourceIndex: [Int?]
     /// Side of the images handed back (the training size).
     public let outputSize: Int
+    /// The edit kinds drawn from (at least one).
     public let kinds: [ImageEdit]
 
     /// - Parameters:

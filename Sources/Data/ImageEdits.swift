@@ -13,6 +13,7 @@ import Tensor
 /// | `color` | per-channel gains 0.6...1.4 (a local colour cast) |
 /// | `brightness` | all channels scaled by 0.5...0.8 or 1.25...1.6 (a dodge / burn) |
 public enum ImageEdit: String, CaseIterable, Sendable {
+    /// The edit kinds of the table above.
     case blur, splice, color, brightness
 
     /// A random rectangle of `image` covering between 1/16 and 1/4 of it.
@@ -59,6 +60,7 @@ public enum ImageEdit: String, CaseIterable, Sendable {
 
 /// The rectangle an edit changed, in pixels from the top-left corner.
 public struct EditRegion: Hashable, Sendable {
+    /// The left and top edges, and the width and height, in pixels.
     public let x: Int, y: Int, width: Int, height: Int
     var rows: Range<Int> { y..<(y + height) }
     var columns: Range<Int> { x..<(x + width) }
@@ -66,8 +68,11 @@ public struct EditRegion: Hashable, Sendable {
 
 /// An edited image with its edit's kind, rectangle and strength.
 public struct AppliedEdit: Sendable {
+    /// The edited image (same size as the original).
     public let image: RGBImage
+    /// The edit that was applied.
     public let kind: ImageEdit
+    /// The rectangle it changed.
     public let region: EditRegion
     /// Mean absolute change of the rectangle's samples (3 per pixel), in 0...255 levels, before JPEG coding.
     public let change: Double
@@ -79,7 +84,9 @@ public struct EditedImage: Sendable {
     public let name: String
     /// CIFAKE-style JPEG bytes (quality 75, 4:2:0).
     public let jpeg: Data
+    /// The edit that was applied.
     public let edit: ImageEdit
+    /// The rectangle it changed, in pixels of the `EditedSetMaker.editSize` image.
     public let region: EditRegion
     /// See `AppliedEdit.change`.
     public let change: Double

@@ -15,6 +15,12 @@ public struct LabeledItem: Sendable, Hashable, Codable {
     /// The file's name without folders (for a tar member, the member's last path component), e.g. `1234_5.jpg`.
     public var fileName: String { (path as NSString).lastPathComponent }
 
+    /// Creates an item.
+    /// - Parameters:
+    ///   - path: A file path, or `shard.tar.gz:member/path` for a tar member.
+    ///   - label: The class name.
+    ///   - split: The split name, when known.
+    ///   - sha256: The file's SHA-256 as hex, when known.
     public init(path: String, label: String, split: String? = nil, sha256: String? = nil) {
         self.path = path
         self.label = label
@@ -33,8 +39,10 @@ public struct LabeledItem: Sendable, Hashable, Codable {
 
 /// Class names in index order. Binary CIFAKE is `[REAL, FAKE]`, so index 1 (and `p_fake`) means AI-generated.
 public struct ClassList: Sendable, Hashable, Codable {
+    /// The class names; a label's index is its position here.
     public let names: [String]
 
+    /// Uses `names` in the order given.
     public init(_ names: [String]) { self.names = names }
 
     /// REAL and FAKE first (in that order) when present, then the others alphabetically.
@@ -44,6 +52,8 @@ public struct ClassList: Sendable, Hashable, Codable {
         names = known + set.subtracting(known).sorted()
     }
 
+    /// The index of `label` in `names`, or nil when it is not a class.
     public func index(of label: String) -> Int? { names.firstIndex(of: label) }
+    /// Number of classes.
     public var count: Int { names.count }
 }

@@ -4,6 +4,7 @@ import Foundation
 public struct TarMember: Sendable {
     /// Path inside the archive (pax / GNU long names resolved).
     public let name: String
+    /// The file's bytes (decompressed when the archive was gzip-compressed).
     public let data: Data
 }
 
@@ -17,6 +18,8 @@ public final class TarReader: IteratorProtocol, Sequence {
     /// The last regular file read, to say where damage starts.
     private var lastMember: String?
 
+    /// Opens the archive at `url` (gzip detected from its first bytes).
+    /// - Throws: `DataError.unreadable` when the file cannot be opened, `DataError.corruptArchive` when zlib will not start.
     public init(url: URL) throws {
         stream = try ByteStream(url: url)
         path = url.path
@@ -117,6 +120,7 @@ public final class TarReader: IteratorProtocol, Sequence {
 public struct TarWriter {
     private var body = Data()
 
+    /// Starts an empty archive.
     public init() {}
 
     /// Appends a regular file. Names longer than 100 bytes use the ustar prefix field (up to 255).

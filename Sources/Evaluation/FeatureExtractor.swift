@@ -60,7 +60,9 @@ public struct FeatureExtractor {
 
 /// Feature file errors.
 public enum FeatureFileError: Error, CustomStringConvertible {
+    /// The file at this path is not a `discern features` file (wrong format tag, or no matching `features` / `labels`).
     case notFeatures(String)
+    /// A one-line message naming the file.
     public var description: String {
         switch self {
         case let .notFeatures(path): return "\(path) is not a Discern feature file (made by `discern features`)"

@@ -73,9 +73,12 @@ public enum ImageSetDistance {
 
 /// Image-set distance errors.
 public enum DistanceError: Error, CustomStringConvertible, Equatable {
+    /// The two feature sets' shapes differ.
     case dimensions([Int], [Int])
+    /// LAPACK's symmetric eigen-decomposition (dsyevd) did not converge.
     case noConvergence
 
+    /// A one-line message (the two shapes, for a shape mismatch).
     public var description: String {
         switch self {
         case let .dimensions(a, b): return "feature sets differ in shape: \(a) vs \(b)"

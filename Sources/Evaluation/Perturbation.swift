@@ -12,6 +12,7 @@ public enum Perturbation: Sendable, Hashable, CustomStringConvertible {
     /// Gaussian noise with this std (pixel values in 0...1), seeded per image.
     case noise(Double)
 
+    /// The argument form, e.g. `jpeg:80` or `blur:1.5` (what `parse(_:)` reads back).
     public var description: String {
         switch self {
         case let .jpeg(q): return "jpeg:\(q)"
@@ -68,7 +69,9 @@ public enum Perturbation: Sendable, Hashable, CustomStringConvertible {
 
 /// A perturbation argument that does not parse.
 public enum PerturbationError: Error, CustomStringConvertible {
+    /// The argument that did not parse.
     case bad(String)
+    /// The message, with an example of valid arguments.
     public var description: String {
         switch self {
         case let .bad(s): return "bad perturbation '\(s)': use jpeg:80,60,40 resize:64,256 blur:1.0 noise:0.02"

@@ -9,12 +9,15 @@ import Tensor
 /// `[KH, KW, Cin, Cout]` -> `[Cout, Cin, KH, KW]`). Shapes are tracked per value so TF-style 'same'
 /// padding can be written as explicit pads, and flattening keeps Discern's H, W, C order.
 public struct ONNXGraph {
+    /// The graph's nodes in the order they were added (a topological order).
     public private(set) var nodes: [Onnx_NodeProto] = []
+    /// The constants and weights (in ONNX layouts) the nodes read.
     public private(set) var initializers: [Onnx_TensorProto] = []
     /// Known shape of each value (batch dimension as -1).
     public private(set) var shapes: [String: [Int]] = [:]
     private var counter = 0
 
+    /// An empty graph.
     public init() {}
 
     /// A fresh value name with `prefix`.
@@ -190,9 +193,12 @@ public protocol ONNXExportable {
 
 /// Why a model could not be exported.
 public enum ExportError: Error, CustomStringConvertible, Equatable {
+    /// A module type (named) that the exporter has no ONNX form for.
     case unsupportedLayer(String)
+    /// An export format name other than `onnx` or `safetensors`.
     case unsupportedFormat(String)
 
+    /// A one-line message naming the layer type or the format.
     public var description: String {
         switch self {
         case let .unsupportedLayer(name): return "ONNX export does not know the layer \(name)"

@@ -21,8 +21,15 @@ public struct Evidence: Codable, Sendable, Equatable {
     public var source: String
     /// The value (shortened to `limit` characters, 200 unless the reader chose more).
     public var value: String
+    /// What the item suggests about the image's origin.
     public var indicates: Indication
 
+    /// Creates an item.
+    /// - Parameters:
+    ///   - source: Where it was found (e.g. `exif:Software`).
+    ///   - value: The value; shortened to its first `limit` characters plus "…" when longer.
+    ///   - indicates: What it suggests.
+    ///   - limit: The longest value kept, in characters (default 200).
     public init(source: String, value: String, indicates: Indication, limit: Int = 200) {
         self.source = source
         self.value = value.count > limit ? String(value.prefix(limit)) + "…" : value

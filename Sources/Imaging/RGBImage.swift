@@ -1,9 +1,13 @@
 /// An 8-bit RGB image, row-major, interleaved: `pixels[(y * width + x) * 3 + c]` (HWC).
 public struct RGBImage: Sendable, Equatable {
+    /// Width in pixels.
     public let width: Int
+    /// Height in pixels.
     public let height: Int
+    /// The bytes, `width * height * 3` of them, 0...255 per channel: `[(y * width + x) * 3 + c]`, c = 0 (R), 1 (G), 2 (B).
     public var pixels: [UInt8]
 
+    /// Wraps `pixels` (row-major interleaved RGB, exactly `width * height * 3` bytes; checked by a precondition).
     public init(width: Int, height: Int, pixels: [UInt8]) {
         precondition(pixels.count == width * height * 3, "RGBImage: \(pixels.count) bytes for \(width)x\(height)")
         self.width = width

@@ -37,6 +37,8 @@ public protocol RegionFeatureNetwork: Module {
 }
 
 extension EfficientNetLite: PooledFeatureNetwork {
+    /// 1280, `EfficientNetLite.featureWidth`.
     public var featureWidth: Int { Self.featureWidth }
+    /// Logits `[N, outputs]` from pooled features `[N, 1280]`: the classifier's dropout, then `fc`.
     public func logits(fromFeatures features: Tensor) -> Tensor { fc(dropout(features)) }
 }

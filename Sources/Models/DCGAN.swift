@@ -8,11 +8,19 @@ import Tensor
 /// discriminator is strided 4x4 convolutions with LeakyReLU 0.2 (BatchNorm after the first) and one
 /// logit. Weights N(0, 0.02) as the paper prescribes. Images are `[N, H, W, 3]` in -1...1.
 public final class DCGANGenerator: Module {
+    /// The latent vector length (default 100).
     public let latent: Int
+    /// The output image side in pixels: 32 or 64.
     public let size: Int
+    /// The projection from the latent vector to a 4x4 map: `latent` -> `4 * 4 * (width << blocks)` features, no bias
+    /// (`blocks` is 2 for 32 px, 3 for 64 px).
     public let project: Dense
+    /// Batch norm over the projected 4x4 map (followed by ReLU).
     public let bn0: BatchNorm
+    /// The hidden upsampling blocks (ConvTranspose 4x4 stride 2 padding 1 without bias, BatchNorm, ReLU), each doubling
+    /// the side and halving the channels: 2 blocks for 32 px output, 3 for 64 px.
     public let ups: [Module]
+    /// The last transposed convolution: `width` -> 3 channels, 4x4 stride 2 (doubles the side), with bias; tanh follows.
     public let toRGB: ConvTranspose2d
 
     /// - Parameters:
@@ -48,9 +56,17 @@ public final class DCGANGenerator: Module {
 
 /// DCGAN discriminator: images `[N, size, size, 3]` in -1...1 -> one real/fake logit `[N, 1]`.
 public final class DCGANDiscriminator: Module {
+    /// The strided 4x4 convolutions (stride 2, padding 1) with LeakyReLU 0.2, BatchNorm after all but the first, halving
+    /// the side down to 4x4 while doubling the channels from `width`.
     public let layers: [Module]
+    /// The output layer: the flattened 4x4 map -> 1 logit.
     public let head: Dense
 
+    /// Builds the discriminator with N(0, 0.02²) weights.
+    /// - Parameters:
+    ///   - size: The input side in pixels: 32 or 64.
+    ///   - width: Filters of the first convolution; each later one doubles them (DCGAN's `ndf`).
+    ///   - rng: The generator the weights are drawn from.
     public init(size: Int = 32, width: Int = 64, using rng: inout some RandomNumberGenerator) {
         precondition(size == 32 || size == 64, "DCGAN size must be 32 or 64")
         var list: [Module] = [
@@ -69,6 +85,7 @@ public final class DCGANDiscriminator: Module {
         head = Dense(4 * 4 * channels, 1, initializer: .normal002, using: &rng)
     }
 
+    /// Images `[N, size, size, 3]` in -1...1 -> real/fake logits `[N, 1]`.
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         head(layers.reduce(x) { $1($0) }.flattened())
     }

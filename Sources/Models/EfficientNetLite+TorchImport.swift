@@ -64,15 +64,20 @@ extension EfficientNetLite: PretrainedBackbone {
         }
     }
 
+    /// True for the classifier's parameters (names starting with `fc.`).
     public func isHeadParameter(_ name: String) -> Bool { Self.isHead(name) }
 }
 
 /// Errors importing PyTorch weights.
 public enum TorchImportError: Error, CustomStringConvertible, Equatable {
+    /// The weights file has no tensor for the named parameter.
     case missing(String)
+    /// The weights file has the named tensor, which the model does not use.
     case unexpected(String)
+    /// The named tensor has shape `found` in the file (before layout conversion); the model needs `expected`.
     case shapeMismatch(String, expected: [Int], found: [Int])
 
+    /// A one-line message naming the tensor (and the shapes, for a mismatch).
     public var description: String {
         switch self {
         case let .missing(name): return "the weights file has no tensor for '\(name)'"

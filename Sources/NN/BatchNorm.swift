@@ -3,12 +3,17 @@ import Tensor
 /// Batch normalisation over the channel (last) axis, for `[N, H, W, C]` (BatchNorm2d) and `[N, C]`
 /// (BatchNorm1d) alike. `runningMean` / `runningVar` are buffers (saved, not trained).
 public final class BatchNorm: Module {
+    /// The per-channel scale gamma, `[C]`, initialised to 1 (trained).
     public let weight: Tensor
+    /// The per-channel shift beta, `[C]`, initialised to 0 (trained).
     public let bias: Tensor
+    /// The running mean per channel, `[C]`, initialised to 0 (a buffer: saved, not trained).
     public let runningMean: Tensor
+    /// The running (unbiased) variance per channel, `[C]`, initialised to 1 (a buffer: saved, not trained).
     public let runningVar: Tensor
     /// Share of a new batch in the running statistics (`recalibrateBatchNorm` changes it while it runs).
     public var momentum: Float
+    /// Added to the variance before the square root (default 1e-5).
     public let epsilon: Float
 
     /// - Parameters:
@@ -22,6 +27,8 @@ public final class BatchNorm: Module {
         self.epsilon = epsilon
     }
 
+    /// Normalises `x` (`[N, H, W, C]` or `[N, C]`, same shape out): batch statistics (and a running-statistics
+    /// update) in training mode, the running statistics in evaluation mode.
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         x.batchNorm(gamma: weight, beta: bias, runningMean: runningMean, runningVar: runningVar,
                     training: isTraining, momentum: momentum, epsilon: epsilon)

@@ -3,10 +3,14 @@ import Tensor
 
 /// Why weights could not be loaded into a model.
 public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+    /// The checkpoint at `path` lacks tensor `name`, which the model needs.
     case missingTensor(path: String, name: String)
+    /// The checkpoint at `path` has tensor `name`, which the model does not have.
     case unexpectedTensor(path: String, name: String)
+    /// Tensor `name` of the checkpoint at `path` has shape `found`; the model's is `expected`.
     case shapeMismatch(path: String, name: String, expected: [Int], found: [Int])
 
+    /// A one-line message naming the file and the tensor.
     public var description: String {
         switch self {
         case let .missingTensor(path, name): return "\(path): checkpoint has no tensor '\(name)' that the model needs"
@@ -44,7 +48,14 @@ public enum Checkpoint {
         tensors.filter { $0.key.hasPrefix(detectorPrefix) }
     }
 
-    /// Writes the model's tensors (plus `extra` tensors, e.g. optimizer state under `optimizer/`) atomically.
+    /// Writes the model's tensors (plus `extra` tensors, e.g. optimizer state under `optimizer/`) and its typed
+    /// metadata atomically.
+    public static func save(_ model: Module, metadata: CheckpointMetadata, extra: [String: Tensor] = [:], to url: URL) throws {
+        try save(model, metadata: metadata.map, extra: extra, to: url)
+    }
+
+    /// Writes the model's tensors (plus `extra` tensors, e.g. optimizer state under `optimizer/`) atomically, with
+    /// `metadata` as given (a map that is not a model's, e.g. in tests of malformed files).
     public static func save(_ model: Module, metadata: [String: String], extra: [String: Tensor] = [:], to url: URL) throws {
         var tensors: [String: Tensor] = extra
         for (name, t) in model.namedTensors() { tensors[name] = t }

@@ -5,11 +5,20 @@ import Tensor
 /// mean and variance over its channels and all pixels, then scaled and shifted per channel.
 /// Unlike batch norm it has no running statistics and acts the same in training and evaluation.
 public final class GroupNorm: Module {
+    /// The per-channel scale, `[C]`, initialised to 1 (trained).
     public let weight: Tensor
+    /// The per-channel shift, `[C]`, initialised to 0 (trained).
     public let bias: Tensor
+    /// The number of consecutive channel groups normalised together.
     public let groups: Int
+    /// Added to the variance before the square root (default 1e-5).
     public let epsilon: Float
 
+    /// Creates the layer; `channels` must be a multiple of `groups`.
+    /// - Parameters:
+    ///   - groups: The number of channel groups (above 0).
+    ///   - channels: Channels of the input (`C`).
+    ///   - epsilon: Added to the variance before the square root.
     public init(groups: Int, channels: Int, epsilon: Float = 1e-5) {
         precondition(groups > 0 && channels % groups == 0, "GroupNorm: \(channels) channels do not split into \(groups) groups")
         weight = Tensor(repeating: 1, shape: [channels], requiresGrad: true)
@@ -18,6 +27,7 @@ public final class GroupNorm: Module {
         self.epsilon = epsilon
     }
 
+    /// Normalises `x` (`[N, H, W, C]`, same shape out) per image and group, then scales and shifts per channel.
     public override func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4 && x.shape[3] == weight.count, "GroupNorm(\(weight.count)) got input \(x.shape)")
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])

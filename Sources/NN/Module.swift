@@ -10,6 +10,7 @@ open class Module {
     /// Training mode (batch statistics, dropout on) or evaluation mode.
     public private(set) var isTraining = true
 
+    /// Creates a module in training mode.
     public init() {}
 
     /// Applies the module. Subclasses override.

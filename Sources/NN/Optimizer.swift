@@ -72,10 +72,20 @@ public class Optimizer {
 /// Stochastic gradient descent with momentum, dampening 0, optional Nesterov and L2 weight decay
 /// (PyTorch `torch.optim.SGD`).
 public final class SGD: Optimizer {
+    /// The momentum factor (0 = plain SGD, no buffer); a schedule may change it between steps.
     public var momentum: Float
+    /// Whether the step uses Nesterov momentum (`d + momentum * buffer` instead of the buffer).
     public let nesterov: Bool
+    /// The L2 penalty factor added to the gradient as `weightDecay * parameter` (0 = none).
     public let weightDecay: Float
 
+    /// Creates an SGD optimizer.
+    /// - Parameters:
+    ///   - parameters: The tensors to update, by dotted name (usually `Module.parameters()`).
+    ///   - learningRate: The step size.
+    ///   - momentum: The momentum factor (default 0: no momentum buffer).
+    ///   - nesterov: Whether to use Nesterov momentum.
+    ///   - weightDecay: The L2 penalty factor added to the gradient (default 0).
     public init(parameters: [(name: String, tensor: Tensor)], learningRate: Float, momentum: Float = 0,
                 nesterov: Bool = false, weightDecay: Float = 0) {
         self.momentum = momentum
@@ -104,12 +114,26 @@ public final class SGD: Optimizer {
 /// Adam (Kingma & Ba), with L2 weight decay added to the gradient, or AdamW (Loshchilov & Hutter)
 /// with decoupled decay when `decoupled` — the formulas of PyTorch's `Adam` and `AdamW`.
 public final class Adam: Optimizer {
+    /// The first moment's decay rate (default 0.9); a one-cycle schedule may change it between steps.
     public var beta1: Float
+    /// The second moment's decay rate (default 0.999).
     public let beta2: Float
+    /// Added to the bias-corrected root of the second moment in the denominator (default 1e-8).
     public let epsilon: Float
+    /// The weight-decay factor: an L2 term in the gradient (Adam), or `parameter *= 1 - learningRate * weightDecay` (AdamW).
     public let weightDecay: Float
+    /// Whether decay is decoupled from the gradient (AdamW) instead of added to it (Adam).
     public let decoupled: Bool
 
+    /// Creates an Adam (or, with `decoupled`, AdamW) optimizer.
+    /// - Parameters:
+    ///   - parameters: The tensors to update, by dotted name (usually `Module.parameters()`).
+    ///   - learningRate: The step size (default 1e-3).
+    ///   - beta1: The first moment's decay rate (default 0.9).
+    ///   - beta2: The second moment's decay rate (default 0.999).
+    ///   - epsilon: The denominator's stabiliser (default 1e-8).
+    ///   - weightDecay: The decay factor (default 0).
+    ///   - decoupled: Whether decay is decoupled (AdamW).
     public init(parameters: [(name: String, tensor: Tensor)], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8, weightDecay: Float = 0, decoupled: Bool = false) {
         self.beta1 = beta1
@@ -147,11 +171,23 @@ public final class Adam: Optimizer {
 
 /// Adamax (Adam with the infinity norm), PyTorch's `torch.optim.Adamax`.
 public final class Adamax: Optimizer {
+    /// The first moment's decay rate (default 0.9); a one-cycle schedule may change it between steps.
     public var beta1: Float
+    /// The decay of the infinity-norm estimate `u = max(beta2 * u, |g| + epsilon)` (default 0.999).
     public let beta2: Float
+    /// Added to `|gradient|` inside the infinity norm, keeping it above 0 (default 1e-8).
     public let epsilon: Float
+    /// The L2 penalty factor added to the gradient (default 0).
     public let weightDecay: Float
 
+    /// Creates an Adamax optimizer.
+    /// - Parameters:
+    ///   - parameters: The tensors to update, by dotted name (usually `Module.parameters()`).
+    ///   - learningRate: The step size (default 2e-3).
+    ///   - beta1: The first moment's decay rate (default 0.9).
+    ///   - beta2: The infinity norm's decay rate (default 0.999).
+    ///   - epsilon: Added to `|gradient|` in the infinity norm (default 1e-8).
+    ///   - weightDecay: The L2 penalty factor added to the gradient (default 0).
     public init(parameters: [(name: String, tensor: Tensor)], learningRate: Float = 2e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8, weightDecay: Float = 0) {
         self.beta1 = beta1
@@ -179,6 +215,7 @@ public final class Adamax: Optimizer {
 /// An optimizer with a momentum term that a schedule may cycle (`LRSchedule.momentum(at:)`, one-cycle):
 /// SGD's momentum, Adam's and Adamax's beta1.
 public protocol MomentumOptimizer: Optimizer {
+    /// The momentum term a schedule sets between steps: SGD's momentum, Adam's and Adamax's beta1.
     var momentum: Float { get set }
 }
 

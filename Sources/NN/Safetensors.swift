@@ -3,12 +3,18 @@ import Tensor
 
 /// Why a safetensors file could not be read.
 public enum SafetensorsError: Error, CustomStringConvertible, Equatable {
+    /// The file could not be read.
     case unreadable(path: String, reason: String)
+    /// The file has `actual` bytes; its header (or a tensor's offsets) needs `expected`.
     case truncated(path: String, expected: Int, actual: Int)
+    /// The JSON header is missing or malformed.
     case badHeader(path: String, reason: String)
+    /// A tensor's dtype is not F32, the only one read.
     case unsupportedDType(path: String, tensor: String, dtype: String)
+    /// A tensor's entry is inconsistent (e.g. its offsets do not match its shape).
     case badTensor(path: String, tensor: String, reason: String)
 
+    /// A one-line message naming the file and, where there is one, the tensor.
     public var description: String {
         switch self {
         case let .unreadable(path, reason): return "\(path): cannot read safetensors file: \(reason)"

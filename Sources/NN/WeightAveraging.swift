@@ -2,15 +2,24 @@ import Tensor
 
 /// Why checkpoints could not be averaged.
 public enum WeightAveragingError: Error, CustomStringConvertible, Equatable {
+    /// Fewer than two checkpoints were given.
     case tooFew
+    /// The file at `path` has no `architecture` in its metadata.
     case notAModel(path: String)
+    /// `found` weights were given for `expected` checkpoints.
     case weightCount(expected: Int, found: Int)
+    /// A weight is negative or not finite, or the weights do not sum to a positive finite number.
     case badWeights
+    /// Metadata `key` of the checkpoint at `path` differs from the first checkpoint's (they are not the same network).
     case differentSetting(path: String, key: String, expected: String, found: String)
+    /// The checkpoint at `path` has tensor `name`, which the first lacks.
     case extraTensor(path: String, name: String)
+    /// The checkpoint at `path` lacks tensor `name`, which the first has.
     case missingTensor(path: String, name: String)
+    /// Tensor `name` has shape `found` at `path`, `expected` in the first checkpoint.
     case shapeMismatch(path: String, name: String, expected: [Int], found: [Int])
 
+    /// A one-line message naming the checkpoint and the setting or tensor that differs.
     public var description: String {
         switch self {
         case .tooFew: return "averaging needs at least two checkpoints"

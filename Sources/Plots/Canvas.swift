@@ -121,7 +121,9 @@ final class Canvas {
 
 /// Why a figure could not be written.
 public enum PlotError: Error, CustomStringConvertible {
+    /// The figure at this path could not be created or written.
     case cannotDraw(String)
+    /// "<path>: cannot write figure".
     public var description: String {
         switch self { case let .cannotDraw(path): return "\(path): cannot write figure" }
     }

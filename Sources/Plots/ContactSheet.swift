@@ -3,11 +3,20 @@ import Imaging
 
 /// A grid of images, each scaled up and captioned (e.g. "FAKE 0.97" in green when right, red when wrong).
 public enum ContactSheet {
+    /// One captioned image of the sheet.
     public struct Tile: Sendable {
+        /// The image, drawn scaled to a `tileSize` x `tileSize` square, nearest-neighbour.
         public var image: RGBImage
+        /// The text under the image.
         public var caption: String
+        /// Whether the prediction was right: the caption is green when true, red and bold when false, black when nil.
         public var correct: Bool?
 
+        /// Creates a tile.
+        /// - Parameters:
+        ///   - image: The image to show.
+        ///   - caption: The text under it.
+        ///   - correct: Colours the caption (green true, red false, black nil).
         public init(image: RGBImage, caption: String, correct: Bool? = nil) {
             self.image = image; self.caption = caption; self.correct = correct
         }

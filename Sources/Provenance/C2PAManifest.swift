@@ -5,7 +5,9 @@ import Foundation
 public struct C2PAManifestStore: Sendable {
     /// The store's bytes (ranges of the boxes below point into them).
     public let bytes: [UInt8]
+    /// The outermost superbox (`jumb`, description tag `c2pa`).
     public let root: JUMBFBox
+    /// The manifests (`c2ma` standard and `c2um` update manifests), in store order; never empty.
     public let manifests: [C2PAManifest]
     /// The asset's own manifest: the last one (C2PA 15.5.1).
     public var active: C2PAManifest? { manifests.last }
@@ -45,13 +47,17 @@ public struct C2PAManifestStore: Sendable {
 
 /// One manifest: its claim, its assertions and the COSE signature over the claim.
 public struct C2PAManifest: Sendable {
+    /// The manifest's label (its URN), empty when the box has none.
     public let label: String
+    /// The manifest's superbox.
     public let box: JUMBFBox
+    /// The decoded claim.
     public let claim: C2PAClaim
     /// The claim's CBOR bytes exactly as stored: what the signature signs.
     public let claimBytes: [UInt8]
     /// The COSE_Sign1 structure's bytes.
     public let signatureBytes: [UInt8]
+    /// The boxes of its assertion store (`c2as`), in order; empty when it has none.
     public let assertions: [C2PAAssertion]
 
     init(box: JUMBFBox, store: [UInt8]) throws {
@@ -104,6 +110,7 @@ public struct C2PAClaim: Sendable {
     public let signatureURI: String?
     /// The default hash algorithm (`alg`, sha256 if absent).
     public let algorithm: String
+    /// The claim's `dc:title`, when present.
     public let title: String?
 
     init(_ c: CBOR, label: String) throws {
@@ -122,8 +129,11 @@ public struct C2PAClaim: Sendable {
 
 /// A hashed URI (C2PA 8.3): a JUMBF URI and the hash of the box it names.
 public struct C2PAHashedURI: Sendable {
+    /// The JUMBF URI of the box (e.g. `self#jumbf=c2pa.assertions/c2pa.actions`).
     public let url: String
+    /// The hash of the box's bytes as stored (empty when absent).
     public let hash: [UInt8]
+    /// The hash algorithm (`alg`), or nil for the claim's default.
     public let algorithm: String?
 
     init?(_ c: CBOR) {
@@ -137,14 +147,20 @@ public struct C2PAHashedURI: Sendable {
 
 /// One assertion box and its decoded content.
 public struct C2PAAssertion: Sendable {
+    /// The assertion's label (e.g. `c2pa.actions`, `c2pa.hash.data`), empty when the box has none.
     public let label: String
+    /// The assertion's superbox.
     public let box: JUMBFBox
+    /// The decoded content (CBOR, JSON, an embedded file's media type, or why none was read).
     public let content: Content
 
     /// What an assertion holds.
     public enum Content: Sendable {
+        /// A `cbor` content box, decoded.
         case cbor(CBOR)
+        /// A `json` content box's UTF-8 text.
         case json(String)
+        /// An embedded file (`bfdb` box); only its media type is read.
         case embeddedFile(mediaType: String)
         /// Undecodable or of a kind not read here, with the reason.
         case other(String)
@@ -174,6 +190,7 @@ public struct C2PAAssertion: Sendable {
 
 /// An ingredient assertion (C2PA 18.15): an asset this one was made from, and the manifest that asset carried.
 public struct C2PAIngredient: Sendable {
+    /// The ingredient's `dc:title` (or `title`), when present.
     public let title: String?
     /// `parentOf`, `componentOf` or `inputTo`.
     public let relationship: String?
@@ -208,12 +225,18 @@ public struct C2PAAction: Sendable {
 
 /// Why a manifest store could not be read.
 public enum C2PAError: Error, Equatable, CustomStringConvertible {
+    /// The bytes are not a C2PA manifest store (or it holds no manifest).
     case notAStore
+    /// The file carries more than one manifest store.
     case multipleStores
+    /// The file's container (JPEG APP11 segments, PNG `caBX` chunk, ...) holding the store is malformed.
     case malformedContainer(String)
+    /// Manifest `manifest` lacks its `part` (claim or signature).
     case missingPart(manifest: String, part: String)
+    /// A part of the store (claim, COSE signature, certificate, ...) is malformed; the text says which.
     case malformed(String)
 
+    /// A one-line message starting with "C2PA:".
     public var description: String {
         switch self {
         case .notAStore: return "C2PA: not a manifest store"

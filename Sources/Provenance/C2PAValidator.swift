@@ -5,18 +5,23 @@ import SwiftASN1
 /// One validation result, named as the C2PA specification's status codes are (C2PA 2.2 section 15.2.2), plus
 /// `signingCredential.expired` as the reference implementation (c2pa-rs) names an expired signer.
 public struct C2PAStatus: Sendable, Equatable, Codable {
+    /// Whether the check passed (`success`), only informs (`informational`), or failed (`failure`).
     public enum Kind: String, Sendable, Codable { case success, informational, failure }
+    /// The status code, e.g. `claimSignature.validated`, `assertion.dataHash.mismatch`, `signingCredential.untrusted`.
     public let code: String
+    /// Whether it is a success, informational, or a failure.
     public let kind: Kind
     /// The label of the manifest being validated.
     public let manifest: String
     /// The manifest, or the assertion URI, it concerns.
     public let url: String
+    /// A human-readable sentence on what was found.
     public let explanation: String
 }
 
 /// The outcome of reading and validating a file's C2PA manifest store.
 public struct C2PAReport: Sendable {
+    /// The manifest store that was read.
     public let store: C2PAManifestStore
     /// Every status, manifest by manifest (the active one last).
     public let statuses: [C2PAStatus]
@@ -30,6 +35,8 @@ public struct C2PAReport: Sendable {
     /// As c2pa-rs states it: invalid when anything failed other than an untrusted signer; trusted when the signer
     /// chains to a trust anchor; else valid.
     public enum State: String, Sendable { case invalid = "Invalid", valid = "Valid", trusted = "Trusted" }
+    /// `invalid` when any failure other than `signingCredential.untrusted` occurred; else `trusted` when the active
+    /// manifest's signer chains to a trust anchor; else `valid`.
     public var state: State {
         if statuses.contains(where: { $0.kind == .failure && $0.code != "signingCredential.untrusted" }) { return .invalid }
         return statuses.contains { $0.code == "signingCredential.trusted" && $0.manifest == store.active?.label } ? .trusted : .valid
@@ -65,10 +72,15 @@ public struct C2PAReport: Sendable {
 /// Not checked: time-stamps (certificate validity is judged at `validationTime`), OCSP, and certificate policy
 /// extensions (key usage, EKU).
 public struct C2PAValidator: Sendable {
+    /// The certificates a signer's chain must end at (or under) to count as trusted; empty trusts none.
     public let trustAnchors: [SigningCertificate]
     /// When certificates must be valid; nil: the moment `validate` runs.
     public let validationTime: Date?
 
+    /// Creates a validator.
+    /// - Parameters:
+    ///   - trustAnchors: Certificates that make a chain trusted (default none).
+    ///   - validationTime: When certificates must be valid; nil means the moment `validate` runs.
     public init(trustAnchors: [SigningCertificate] = [], validationTime: Date? = nil) {
         self.trustAnchors = trustAnchors
         self.validationTime = validationTime

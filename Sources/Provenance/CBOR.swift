@@ -27,11 +27,15 @@ public indirect enum CBOR: Equatable, Sendable {
 
     /// One key-value entry of a map.
     public struct Pair: Equatable, Sendable {
+        /// The entry's key (any item; C2PA uses text, COSE headers integers).
         public let key: CBOR
+        /// The entry's value.
         public let value: CBOR
+        /// Creates the entry `key: value`.
         public init(_ key: CBOR, _ value: CBOR) { self.key = key; self.value = value }
     }
 
+    /// The simple values `false` (20), `true` (21), `null` (22) and `undefined` (23).
     public static let `false` = CBOR.simple(20), `true` = CBOR.simple(21), null = CBOR.simple(22), undefined = CBOR.simple(23)
 
     /// The value under text key `key` of a map (nil for other items or a missing key).
@@ -242,16 +246,26 @@ private struct Float16Bits {
 
 /// Why bytes are not one well-formed CBOR item.
 public enum CBORError: Error, Equatable, CustomStringConvertible {
+    /// The bytes end inside an item (or a length runs past them).
     case truncated
+    /// This many bytes follow the one top-level item.
     case trailingBytes(Int)
+    /// A reserved additional-information value (28...30), or a two-byte simple value below 32 (the value given).
     case reservedValue(UInt8)
+    /// An indefinite length where a definite number is needed (e.g. on an integer or tag).
     case unexpectedIndefinite
+    /// A break byte (0xFF) outside an indefinite-length item.
     case unexpectedBreak
+    /// A chunk of an indefinite-length string is not a definite string of the same major type.
     case badChunk
+    /// A text string is not valid UTF-8.
     case invalidUTF8
+    /// Items are nested deeper than this limit.
     case tooDeep(Int)
+    /// The bytes hold more items than the decoder's limit.
     case tooManyItems
 
+    /// A one-line message starting with "CBOR:".
     public var description: String {
         switch self {
         case .truncated: return "CBOR: truncated item"

@@ -5,13 +5,18 @@ import Foundation
 public struct COSESign1: Sendable {
     /// The protected header's bytes as stored (the signature covers exactly these).
     public let protectedBytes: [UInt8]
+    /// The protected header decoded (an empty map when its bytes are empty).
     public let protectedHeader: CBOR
+    /// The unprotected header map (the certificate chain, label 33 or `"x5chain"`, may be here or in the protected header).
     public let unprotectedHeader: CBOR
+    /// The signature bytes (for ECDSA, r and s concatenated as COSE specifies).
     public let signature: [UInt8]
 
     /// Signature algorithms C2PA allows (COSE values, C2PA 13.2.1).
     public enum Algorithm: Int, Sendable, CaseIterable {
+        /// ECDSA with SHA-256/384/512 (-7, -35, -36), RSASSA-PSS with SHA-256/384/512 (-37, -38, -39), and Ed25519 (-8, COSE's EdDSA).
         case es256 = -7, es384 = -35, es512 = -36, ps256 = -37, ps384 = -38, ps512 = -39, ed25519 = -8
+        /// The JOSE/COSE name, e.g. `ES256`, `PS256`, `Ed25519`.
         public var name: String {
             switch self {
             case .es256: return "ES256"

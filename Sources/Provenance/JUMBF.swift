@@ -23,7 +23,9 @@ public struct JUMBFBox: Sendable {
     public struct Description: Sendable {
         /// The 16-byte type UUID (C2PA's are `XXXXXXXX-0011-0010-8000-00AA00389B71`, the first four bytes ASCII).
         public let uuid: [UInt8]
+        /// The toggles byte (ISO 19566-5): bit 0x02 set means a label follows; the other bits are kept, not read.
         public let toggles: UInt8
+        /// The NUL-terminated UTF-8 label, when the toggles say there is one.
         public let label: String?
         /// The four ASCII bytes that open the UUID (`c2pa`, `c2ma`, `c2as`, `c2cl`, `c2cs`, `cbor`, `json`, ...).
         public var tag: String { String(decoding: uuid.prefix(4), as: UTF8.self) }
@@ -104,7 +106,9 @@ public struct JUMBFBox: Sendable {
 
 /// A malformed JUMBF tree.
 public enum JUMBFError: Error, Equatable, CustomStringConvertible {
+    /// The box structure is broken; the text says how.
     case malformed(String)
+    /// "JUMBF: <why>".
     public var description: String {
         switch self {
         case let .malformed(why): return "JUMBF: \(why)"

@@ -8,18 +8,24 @@ import X509
 /// 1.21.1 rejects RSASSA-PSS keys and signatures, which the C2PA test certificates use. Signatures are checked with
 /// swift-crypto (`issuedBy`).
 public struct SigningCertificate: Sendable {
+    /// The whole certificate, DER-encoded, as given.
     public let der: [UInt8]
     /// The signed part (tbsCertificate), as encoded.
     public let tbs: [UInt8]
+    /// Whom the certificate names.
     public let subject: DistinguishedName
+    /// Who signed the certificate.
     public let issuer: DistinguishedName
+    /// The start of the validity period.
     public let notBefore: Date
+    /// The end of the validity period.
     public let notAfter: Date
     /// SubjectPublicKeyInfo, DER.
     public let publicKeyInfo: [UInt8]
     /// The issuer's signature algorithm (OID, dotted) and its parameters (DER, empty when absent).
     public let signatureAlgorithm: String
     let signatureParameters: [UInt8]
+    /// The issuer's signature over `tbs` (the BIT STRING's bytes).
     public let signature: [UInt8]
 
     /// Parses DER; throws `C2PAError.malformed` for anything else.
@@ -59,8 +65,9 @@ public struct SigningCertificate: Sendable {
         return nil
     }
 
-    /// The subject's organisation (O), else its common name (CN).
+    /// The subject's organisation (O), if it has one.
     public var subjectOrganization: String? { Self.attribute(.RDNAttributeType.organizationName, of: subject) }
+    /// The subject's common name (CN), if it has one.
     public var subjectCommonName: String? { Self.attribute(.RDNAttributeType.commonName, of: subject) }
 
     /// Whether `issuer`'s key made this certificate's signature (ECDSA, RSA PKCS #1 v1.5, RSASSA-PSS or Ed25519).

@@ -8,6 +8,7 @@ import Foundation
 public final class DecodePool: @unchecked Sendable {
     private let queue: OperationQueue
 
+    /// Creates the pool; at most `threads` decodes (at least 1) run at once, the rest wait in order.
     public init(threads: Int) {
         queue = OperationQueue()
         queue.name = "discern-decode"

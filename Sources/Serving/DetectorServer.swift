@@ -1,8 +1,8 @@
-import Evaluation
 import Foundation
 import Hummingbird
 import HummingbirdCore
 import Imaging
+import Inference
 import NIOCore
 import NIOHTTPTypes
 
@@ -13,8 +13,11 @@ import NIOHTTPTypes
 /// one or more files; `?heatmap=1` adds per-tile overlays). The spec in `Resources/openapi.yaml`
 /// documents each answer; `ServingTests` hold the server to it.
 public struct DetectorServer: Sendable {
+    /// Decodes, scores and judges the uploads of `/v1/classify`.
     public let judge: ImageJudge
+    /// The Prometheus counters and histograms served at `/metrics`.
     public let metrics: ServerMetrics
+    /// The address, limits and batching settings the server runs with.
     public let options: ServeOptions
     /// The model card served at `/v1/model`.
     public let card: [String: String]

@@ -1,14 +1,16 @@
-import Evaluation
 import Foundation
 import Imaging
+import Inference
 import Provenance
-import Plots
 
 /// Decodes uploads, reads their metadata evidence, scores them through the batcher and forms the
 /// verdicts: the same steps and answer as `discern classify`.
 public struct ImageJudge: Sendable {
+    /// The loaded detector that scores the images.
     public let detector: Detector
+    /// Groups the images of concurrent requests into batches for `detector`.
     public let batcher: InferenceBatcher
+    /// The limits (images and pixels per request, pixel budget, decode threads) and C2PA trust anchors used.
     public let options: ServeOptions
     /// Pixels held decoded by all requests in flight.
     public let pixels: PixelBudget
@@ -17,10 +19,17 @@ public struct ImageJudge: Sendable {
 
     /// One upload that could not be judged.
     public struct Failure: Error, Sendable {
+        /// The upload's name as passed to `judge` (a multipart file or field name, or `upload` for a raw body).
         public let name: String
+        /// Why it could not be decoded (or was too large).
         public let error: ImageError
     }
 
+    /// Creates a judge with a pixel budget of `options.pixelBudget` pixels and `options.decodeThreads` decode threads.
+    /// - Parameters:
+    ///   - detector: The detector that scores the images.
+    ///   - batcher: The batcher that runs it.
+    ///   - options: The per-request limits and C2PA trust anchors.
     public init(detector: Detector, batcher: InferenceBatcher, options: ServeOptions) {
         self.detector = detector
         self.batcher = batcher
@@ -39,7 +48,7 @@ public struct ImageJudge: Sendable {
             throw ServeError.tooManyImages(count: uploads.count, limit: options.maxImagesPerRequest)
         }
         let maxPixels = options.maxPixels
-        let credentials = C2PAValidator(trustAnchors: options.c2paTrustAnchors)
+        let pipeline = JudgementPipeline(detector: detector, credentials: C2PAValidator(trustAnchors: options.c2paTrustAnchors), maxPixels: maxPixels)
         let headers = try await decoders.run {
             uploads.map { upload -> Result<Int, Failure> in
                 Result {
@@ -54,25 +63,22 @@ public struct ImageJudge: Sendable {
         try pixels.reserve(total)
         defer { pixels.release(total) }
         let decoded = try await decoders.run {
-            zip(uploads, headers).map { upload, header -> Result<(RGBImage, [Evidence]), Failure> in
+            zip(uploads, headers).map { upload, header -> Result<JudgementPipeline.Decoded, Failure> in
                 if case let .failure(f) = header { return .failure(f) }
-                return Result { try Detector.read(upload.data, path: upload.name, maxPixels: maxPixels, credentials: credentials) }
-                    .mapError(Self.failure(upload.name))
+                return Result { try pipeline.decode(upload.data, name: upload.name) }.mapError(Self.failure(upload.name))
             }
         }
-        let images = decoded.compactMap { try? $0.get().0 }
-        let scores = try await batcher.score(images)
-        var next = 0
-        var out: [Result<Judgement, Failure>] = []
-        for (upload, item) in zip(uploads, decoded) {
-            switch item {
-            case let .failure(f): out.append(.failure(f))
-            case let .success((image, evidence)):
-                var judgement = detector.judgement(path: upload.name, image: image, evidence: evidence,
-                                                   probabilities: scores[next].probabilities, distance: scores[next].distance)
-                next += 1
-                if heatmap { judgement.heatmap = try await heatmapDataURL(image, verdict: judgement.verdict, p: judgement.pFake) }
-                out.append(.success(judgement))
+        let scores = try await batcher.score(decoded.compactMap { try? $0.get().image })
+        var out = pipeline.judgements(names: uploads.map(\.name), decoded: decoded, scores: scores)
+        if heatmap {
+            for (k, item) in decoded.enumerated() {
+                guard case let .success((image, _)) = item, case var .success(judgement) = out[k] else { continue }
+                let cells = pipeline.heatmapCells(image, grid: options.heatmapGrid)
+                let probabilities = try await batcher.score(cells.images).map(\.probabilities)
+                judgement.heatmap = pipeline.heatmapPNG(image, cells: (cells.columns, cells.rows), probabilities: probabilities,
+                                                        caption: String(format: "%@  p_fake %.3f", judgement.verdict.rawValue, judgement.pFake))
+                    .map { "data:image/png;base64," + $0.base64EncodedString() }
+                out[k] = .success(judgement)
             }
         }
         return out
@@ -80,14 +86,5 @@ public struct ImageJudge: Sendable {
 
     private static func failure(_ name: String) -> (Error) -> Failure {
         { error in Failure(name: name, error: error as? ImageError ?? .corrupt(path: name, reason: "\(error)")) }
-    }
-
-    /// The per-tile p_fake overlay as a `data:image/png;base64,` URL.
-    private func heatmapDataURL(_ image: RGBImage, verdict: Verdict, p: Double) async throws -> String? {
-        let cells = detector.heatmapCells(image, grid: options.heatmapGrid)
-        let values = try await batcher.score(cells.images).map { detector.pFake(probabilities: $0.probabilities) }
-        guard let png = try? Heatmap.png(image, grid: cells.columns, rows: cells.rows, values: values,
-                                         caption: String(format: "%@  p_fake %.3f", verdict.rawValue, p)) else { return nil }
-        return "data:image/png;base64," + png.base64EncodedString()
     }
 }

@@ -1,7 +1,7 @@
 import CMalloc
-import Evaluation
 import Foundation
 import Imaging
+import Inference
 
 /// Micro-batching in front of the detector: concurrent requests' images are scored together.
 ///
@@ -145,6 +145,7 @@ public enum ServeError: Error, CustomStringConvertible, Equatable {
     /// More pixels in one request than allowed (413).
     case tooManyPixels(count: Int, limit: Int)
 
+    /// A one-line message for the HTTP answer's body.
     public var description: String {
         switch self {
         case .busy: return "the inference queue is full; retry shortly"

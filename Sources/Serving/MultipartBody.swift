@@ -17,11 +17,15 @@ public enum MultipartBody {
         public var filename: String?
         /// Its `Content-Type`, if sent.
         public var contentType: String?
+        /// The part's body bytes.
         public var data: Data
     }
 
+    /// Why a body was refused: broken framing or headers (`malformed`, with the reason), or more parts than allowed.
     public enum Failure: Error, Equatable {
+        /// Broken framing, headers or boundary, with the reason.
         case malformed(String)
+        /// The body has more than `limit` parts.
         case tooManyParts(limit: Int)
     }
 

@@ -11,6 +11,7 @@ public final class PixelBudget: @unchecked Sendable {
     private let lock = NSLock()
     private var held = 0
 
+    /// Creates an empty budget of `capacity` pixels (at least 1).
     public init(capacity: Int) {
         self.capacity = max(1, capacity)
     }

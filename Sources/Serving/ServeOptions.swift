@@ -3,7 +3,9 @@ import Foundation
 
 /// Limits and tuning of `discern serve`, with the defaults the CLI shows.
 public struct ServeOptions: Sendable {
+    /// The address to listen on (default `127.0.0.1`: this machine only).
     public var host = "127.0.0.1"
+    /// The TCP port to listen on (default 8080).
     public var port = 8080
     /// When set, `/v1/*` requests must send `Authorization: Bearer KEY` or `X-API-Key: KEY`.
     public var apiKey: String?
@@ -36,5 +38,6 @@ public struct ServeOptions: Sendable {
     /// Trusted C2PA signing roots (`--c2pa-trust`); empty: signers are reported "not on a trust list".
     public var c2paTrustAnchors: [SigningCertificate] = []
 
+    /// The defaults above.
     public init() {}
 }

@@ -3,11 +3,14 @@ import Prometheus
 
 /// The `/metrics` counters and histograms (Prometheus text format, via swift-prometheus).
 public final class ServerMetrics: Sendable {
+    /// The registry every metric is created in; `text()` renders it.
     public let registry = PrometheusCollectorRegistry()
     private let latency: DurationHistogram
     private let images: Counter
     private let batchSize: ValueHistogram
 
+    /// Creates the request latency histogram (`discern_request_duration_seconds`, buckets 5 ms to 10 s), the image counter
+    /// (`discern_images_classified_total`) and the batch size histogram (`discern_inference_batch_images`, 1 to 256 images).
     public init() {
         latency = registry.makeDurationHistogram(
             name: "discern_request_duration_seconds",
@@ -29,7 +32,9 @@ public final class ServerMetrics: Sendable {
         latency.record(seconds)
     }
 
+    /// Adds `count` images to `discern_images_classified_total`.
     public func classified(_ count: Int) { images.increment(by: Int64(count)) }
+    /// Records one forward pass of `count` images in `discern_inference_batch_images`.
     public func batch(_ count: Int) { batchSize.record(Double(count)) }
 
     /// The exposition text.

@@ -6,8 +6,10 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
     /// The generator's state.
     public var state: UInt64
 
+    /// Starts the generator at state `seed`; equal seeds give equal sequences.
     public init(seed: UInt64) { state = seed }
 
+    /// Advances the state by the golden-ratio increment and returns its SplitMix64 mix (64 uniform bits).
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

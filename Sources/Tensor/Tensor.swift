@@ -73,6 +73,7 @@ public final class Tensor: @unchecked Sendable {
 }
 
 extension Tensor: CustomStringConvertible {
+    /// "Tensor[shape][first values]": the shape and up to 8 leading elements (`%.4g`), then "..." when there are more.
     public var description: String {
         let preview = scalars.prefix(8).map { String(format: "%.4g", $0) }.joined(separator: ", ")
         return "Tensor\(shape)[\(preview)\(count > 8 ? ", ..." : "")]"

@@ -11,10 +11,12 @@ import Tensor
 /// native pixels, as the wild crops) goes through encoder + decoder; the decoder output, clamped and
 /// rounded to 8 bits, is the reconstruction of that crop. Photos under 8 px on a side are refused.
 public struct AlignedReconstructor {
+    /// The taef2 encoder + decoder (`../shared/weights/taesd`, converted by `scripts/weights/convert_taesd.sh`).
     public let autoencoder: TinyAutoencoder
     /// Largest crop side, in pixels (bounds work and memory: ~130 GFLOP and ~40 MB per activation at 384x384).
     public let maxSide: Int
 
+    /// A reconstructor with `autoencoder`, cropping photos to at most `maxSide` pixels a side (at least 8).
     public init(autoencoder: TinyAutoencoder, maxSide: Int = 512) {
         precondition(maxSide >= 8, "maxSide must be at least 8")
         self.autoencoder = autoencoder
@@ -30,9 +32,13 @@ public struct AlignedReconstructor {
 
     /// One reconstruction: the crop that went in, what came out, and their PSNR in dB (8-bit levels).
     public struct Result: Sendable {
+        /// The reconstructed rectangle of the source photo, in pixels.
         public let crop: (x: Int, y: Int, width: Int, height: Int)
+        /// The source photo's crop (the input).
         public let source: RGBImage
+        /// The autoencoder's output for that crop, the same size, clamped and rounded to 8 bits.
         public let reconstruction: RGBImage
+        /// Peak signal-to-noise ratio of `reconstruction` against `source`, in dB (8-bit levels).
         public let psnr: Double
     }
 

@@ -8,24 +8,33 @@ import Tensor
 
 /// Settings of a DCGAN run (saved as `gan_config.json` in the run folder).
 public struct GANConfig: Codable, Sendable, Equatable {
+    /// Training images: folders, tar shards or manifests.
     public var data: [String] = []
     /// Train on images of this class only (the REAL photos by default); nil = all images.
     public var label: String? = "REAL"
+    /// Epochs and batch size (at least 2).
     public var epochs = 10
+    /// See `epochs`.
     public var batch = 128
     /// 32 or 64.
     public var size = 32
+    /// Length of the latent vector z.
     public var latent = 100
     /// Adam 2e-4, beta1 0.5: the DCGAN paper's recipe.
     public var lr = 2e-4
+    /// Adam's beta1 for both networks.
     public var beta1 = 0.5
+    /// Seed of the weights, the order and the latent draws.
     public var seed: UInt64 = 0
+    /// Run folder.
     public var out = "runs/gan"
     /// Use at most this many images (quick runs).
     public var limit: Int?
 
+    /// The defaults above.
     public init() {}
 
+    /// Throws `TrainingError.invalidConfig` naming the first bad field.
     public func validate() throws {
         func fail(_ m: String) throws { throw TrainingError.invalidConfig(m) }
         if data.isEmpty { try fail("no training data (--data)") }
@@ -37,12 +46,17 @@ public struct GANConfig: Codable, Sendable, Equatable {
 
 /// One epoch of a GAN run: mean losses and mean discriminator outputs on real and generated images.
 public struct GANEpochRecord: Codable, Sendable, Equatable {
+    /// 1-based epoch number.
     public var epoch: Int
+    /// Mean discriminator and generator BCE losses over the epoch.
     public var discriminatorLoss: Double
+    /// See `discriminatorLoss`.
     public var generatorLoss: Double
     /// Mean D(x) on real images and D(G(z)) on generated ones (probabilities), before the D step.
     public var dReal: Double
+    /// See `dReal`.
     public var dFake: Double
+    /// Wall time of the epoch in seconds.
     public var seconds: Double
 
     enum CodingKeys: String, CodingKey {
@@ -57,19 +71,22 @@ public struct GANEpochRecord: Codable, Sendable, Equatable {
 /// (a fixed-latent 8x8 grid per epoch), `losses.png` / `losses.svg`, `gan_metrics.jsonl`,
 /// `generator.safetensors` + `generator-epochN.safetensors` and `discriminator.safetensors` (every epoch).
 public final class GANTrainer {
+    /// The run's settings.
     public let config: GANConfig
+    /// Set from a signal handler: the run saves after the current batch and returns.
     public let stop = StopFlag()
     /// Called after each batch with (batch, batches, d_loss, g_loss) running means.
     public var onBatch: ((Int, Int, Double, Double) -> Void)?
     /// Called after each epoch.
     public var onEpoch: ((GANEpochRecord) -> Void)?
 
+    /// A trainer for `config` (validated here).
     public init(config: GANConfig) throws {
         try config.validate()
         self.config = config
     }
 
-    var folder: URL { URL(fileURLWithPath: config.out) }
+    var runFolder: RunFolder { RunFolder(config.out) }
 
     /// Decodes the training images (only `config.label` when set).
     public func loadData(progress: ((Int) -> Void)? = nil) throws -> DecodedDataset {
@@ -95,11 +112,9 @@ public final class GANTrainer {
     /// Runs every epoch; returns the per-epoch records.
     @discardableResult
     public func run(data: DecodedDataset) throws -> [GANEpochRecord] {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try enc.encode(config).write(to: folder.appendingPathComponent("gan_config.json"))
-        try? FileManager.default.removeItem(at: folder.appendingPathComponent("gan_metrics.jsonl"))
+        try runFolder.create()
+        try runFolder.writeJSON(config, to: "gan_config.json")
+        runFolder.remove("gan_metrics.jsonl")
 
         var rng = SplitMix64(seed: config.seed)
         let generator = DCGANGenerator(latent: config.latent, size: config.size, using: &rng)
@@ -147,11 +162,10 @@ public final class GANTrainer {
             let record = GANEpochRecord(epoch: epoch + 1, discriminatorLoss: sums.d / s, generatorLoss: sums.g / s,
                                         dReal: sums.real / s, dFake: sums.fake / s, seconds: Date().timeIntervalSince(started))
             records.append(record)
-            let line = try JSONEncoder().encode(record)
-            try appendLine(String(decoding: line, as: UTF8.self))
+            try runFolder.appendJSONLine(record, to: "gan_metrics.jsonl")
             try save(generator, discriminator, epoch: epoch + 1)
             try GANSampler.grid(generator, latent: fixedLatent, title: "DCGAN samples, epoch \(epoch + 1)",
-                                to: folder.appendingPathComponent(String(format: "samples-%03d.png", epoch + 1)))
+                                to: runFolder.file(String(format: "samples-%03d.png", epoch + 1)))
             try writeLossCurves(records)
             onEpoch?(record)
             if stop.isSet { break }
@@ -162,12 +176,12 @@ public final class GANTrainer {
     private func save(_ g: DCGANGenerator, _ d: DCGANDiscriminator, epoch: Int) throws {
         let meta = ["architecture": "dcgan-generator", "latent": String(config.latent), "size": String(config.size),
                     "epoch": String(epoch), "seed": String(config.seed), "data": config.data.joined(separator: " ")]
-        try Checkpoint.save(g, metadata: meta, to: folder.appendingPathComponent("generator.safetensors"))
+        try Checkpoint.save(g, metadata: meta, to: runFolder.file("generator.safetensors"))
         // Every epoch's generator is kept too: fakes from an epoch not used for training data are a held-out generator.
-        try Checkpoint.save(g, metadata: meta, to: folder.appendingPathComponent("generator-epoch\(epoch).safetensors"))
+        try Checkpoint.save(g, metadata: meta, to: runFolder.file("generator-epoch\(epoch).safetensors"))
         var dmeta = meta
         dmeta["architecture"] = "dcgan-discriminator"
-        try Checkpoint.save(d, metadata: dmeta, to: folder.appendingPathComponent("discriminator.safetensors"))
+        try Checkpoint.save(d, metadata: dmeta, to: runFolder.file("discriminator.safetensors"))
     }
 
     private func writeLossCurves(_ records: [GANEpochRecord]) throws {
@@ -179,16 +193,7 @@ public final class GANTrainer {
             .init(name: "D(x) real", points: records.map { (Double($0.epoch), $0.dReal) }, color: LineChart.green),
             .init(name: "D(G(z)) generated", points: records.map { (Double($0.epoch), $0.dFake) }, color: LineChart.red),
         ], yRange: 0...1)
-        for ext in ["png", "svg"] { try LineChart.render([losses, outputs], to: folder.appendingPathComponent("losses.\(ext)")) }
-    }
-
-    private func appendLine(_ line: String) throws {
-        let url = folder.appendingPathComponent("gan_metrics.jsonl")
-        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
-        let h = try FileHandle(forWritingTo: url)
-        defer { try? h.close() }
-        try h.seekToEnd()
-        try h.write(contentsOf: Data((line + "\n").utf8))
+        for ext in ["png", "svg"] { try LineChart.render([losses, outputs], to: runFolder.file("losses.\(ext)")) }
     }
 }
 

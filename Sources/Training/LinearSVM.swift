@@ -26,6 +26,7 @@ public struct LinearSVM: Sendable {
         public var epsilon: Double = 0.01
         /// Use the dual coordinate-descent solver (better when features outnumber samples).
         public var dual = false
+        /// LIBLINEAR's defaults for the L2-regularised L2-loss primal solver.
         public init() {}
     }
 
@@ -130,6 +131,7 @@ public enum SVMError: Error, CustomStringConvertible, Equatable {
     case liblinear(String)
     case notAnSVM(String)
 
+    /// The one-line message `discern svm` prints.
     public var description: String {
         switch self {
         case .needTwoClasses: return "the training features hold fewer than two classes"

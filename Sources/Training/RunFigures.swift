@@ -1,5 +1,4 @@
 import Data
-import Evaluation
 import Foundation
 import Plots
 

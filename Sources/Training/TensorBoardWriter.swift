@@ -3,6 +3,7 @@ import Foundation
 /// Appends scalar summaries to a TensorBoard event file (`events.out.tfevents.<time>.<host>`):
 /// TFRecord framing (length, masked CRC-32C of the length, the `Event` bytes, masked CRC-32C of them).
 public final class TensorBoardWriter {
+    /// The event file being written.
     public let url: URL
     private let handle: FileHandle
 

@@ -11,17 +11,25 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var data: [String] = []
     /// Validation data; when empty, `valFraction` of the training data (per class, seeded) is held out.
     public var val: [String] = []
+    /// Share of the training data held out for validation when `val` is empty (0...0.5, per class, seeded).
     public var valFraction = 0.05
+    /// Epochs to train (a resumed run continues to this count).
     public var epochs = 10
+    /// Images per optimizer step.
     public var batch = 128
+    /// The optimizer (`OptimizerKind`).
     public var optimizer = OptimizerKind.adam
+    /// Base learning rate (the peak for one-cycle).
     public var lr = 1e-3
+    /// L2 weight decay (decoupled for adamw).
     public var weightDecay = 0.0
     /// SGD momentum (Nesterov) / Adam beta1.
     public var momentum = 0.9
+    /// The learning-rate schedule (`ScheduleKind`).
     public var schedule = ScheduleKind.constant
     /// Augmentation steps (see `Augmentation`), empty for none.
     public var augment = ""
+    /// Seed of the weights, the order, augmentation and dropout.
     public var seed: UInt64 = 0
     /// Seed of the held-out validation split (with `valFraction`); nil = `seed`. Runs with different seeds can then
     /// hold out the same images, so their validation figures (and a soup or ensemble of them) stay comparable.
@@ -29,6 +37,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var splitSeed: UInt64?
     /// Run folder.
     public var out = "runs/run"
+    /// Input side in pixels (images are resized, or patches cut, to `inputSize` x `inputSize`).
     public var inputSize = 32
     /// Patch training (issue #31): images are decoded at native resolution, centre-cropped or mirror-padded to
     /// `nativeSize` x `nativeSize` (never resampled), augmented there, and cut to a random `inputSize` window (the
@@ -37,12 +46,14 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var nativeSize: Int?
     /// ResNet width and blocks per stage.
     public var width = 16
+    /// See `width`.
     public var depth = 3
     /// EfficientNet drop path (stochastic depth): block i of 16 gets rate dropPath * i / 16 (blocks with a shortcut
     /// only), 0 = off (the reference trains with 0.2).
     public var dropPath = 0.0
     /// L1 / L2 penalties on weight tensors (Keras-style regularisers).
     public var l1 = 0.0
+    /// See `l1`.
     public var l2 = 0.0
     /// Use at most this many training images (seeded, per class balanced), for quick runs.
     public var limit: Int?
@@ -80,6 +91,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// Validation images, and the batches `bnRecalibrate` reads, keep their stored edits.
     public var freshEdits = false
 
+    /// The defaults above (a 10-epoch `cnn` run with Adam).
     public init() {}
 
     enum CodingKeys: String, CodingKey {
@@ -90,6 +102,8 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         case freshEdits = "fresh_edits", nativeSize = "native_size"
     }
 
+    /// Reads a config file's fields (snake_case keys); absent fields keep their defaults, an unknown optimizer or
+    /// schedule name is `TrainingError.invalidConfig`.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = TrainConfig()
@@ -194,6 +208,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case invalidConfig(String)
     case cannotResume(String)
 
+    /// The one-line message `discern train` prints.
     public var description: String {
         switch self {
         case let .invalidConfig(m): return "invalid training configuration: \(m)"

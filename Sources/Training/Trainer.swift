@@ -1,6 +1,7 @@
 import Data
-import Evaluation
 import Foundation
+import Inference
+import ClassifierMetrics
 import Models
 import NN
 import Tensor
@@ -17,6 +18,7 @@ public protocol TrainingObserver: AnyObject {
 }
 
 extension TrainingObserver {
+    /// Ignores warnings (observers that print them override this).
     public func warning(_ message: String) {}
 }
 
@@ -26,8 +28,12 @@ extension TrainingObserver {
 /// `val.jsonl` (the held-out validation images, when no --val was given) and a TensorBoard event file
 /// (`events.out.tfevents.*`, scalars per epoch). A run resumed from `last` continues bit for bit.
 public final class Trainer {
+    /// The run's settings (validated at `init`).
     public let config: TrainConfig
-    public let runFolder: URL
+    /// Where the run writes its files (`RunFolder`).
+    public let folder: RunFolder
+    /// The run folder's location.
+    public var runFolder: URL { folder.url }
     /// Set from a signal handler: the trainer checkpoints after the current batch and returns.
     public let stop = StopFlag()
     private weak var observer: TrainingObserver?
@@ -35,10 +41,12 @@ public final class Trainer {
     /// fresh edits).
     private let editBoxes: [String: RegionBox]
 
+    /// A trainer for `config` (validated here: a bad field throws `TrainingError.invalidConfig`); `observer` hears
+    /// progress.
     public init(config: TrainConfig, observer: TrainingObserver? = nil) throws {
         editBoxes = try config.validate()
         self.config = config
-        runFolder = URL(fileURLWithPath: config.out)
+        folder = RunFolder(config.out)
         self.observer = observer
     }
 
@@ -68,8 +76,8 @@ public final class Trainer {
             : try DecodedDataset.load(DatasetSource(paths: config.val), size: storedSize, fit: fit, classes: all.classes)
         if config.val.isEmpty {
             // The held-out images, so calibration and later checks can use exactly them.
-            try FileManager.default.createDirectory(at: runFolder, withIntermediateDirectories: true)
-            try Manifest.write(val.items, to: runFolder.appendingPathComponent("val.jsonl"))
+            try folder.create()
+            try Manifest.write(val.items, to: folder.file("val.jsonl"))
         }
         observer?.dataLoaded(train: train.count, val: val.count, classes: all.classes.names, failures: all.failures + (config.val.isEmpty ? [] : val.failures))
         // Logged names that match no image read (a log made for another shard, say) teach nothing, and the images the
@@ -87,7 +95,7 @@ public final class Trainer {
     /// Trains from scratch, or from `last.safetensors` in the run folder when `resume` is set.
     @discardableResult
     public func run(resume: Bool = false, data: (train: DecodedDataset, val: DecodedDataset)? = nil) throws -> [EpochRecord] {
-        try FileManager.default.createDirectory(at: runFolder, withIntermediateDirectories: true)
+        try folder.create()
         let (train, val) = try data ?? loadData()
         let classes = train.classes
         classNames = classes.names
@@ -116,8 +124,7 @@ public final class Trainer {
             if records.count != all.count { try rewriteRecords(records) }
         } else {
             try writeConfig()
-            try? FileManager.default.removeItem(at: runFolder.appendingPathComponent("metrics.jsonl"))
-            try? FileManager.default.removeItem(at: runFolder.appendingPathComponent("metrics.csv"))
+            folder.remove("metrics.jsonl", "metrics.csv")
         }
         let events = try TensorBoardWriter(folder: runFolder)
         let weights = model.parameters().filter { $0.name.hasSuffix("weight") && $0.tensor.rank >= 2 }.map(\.tensor)
@@ -293,40 +300,20 @@ public final class Trainer {
         var best = -1.0
     }
 
-    private func writeConfig() throws {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try enc.encode(config).write(to: runFolder.appendingPathComponent("config.json"), options: .atomic)
-    }
+    private func writeConfig() throws { try folder.writeJSON(config, to: "config.json") }
 
     private func append(_ record: EpochRecord) throws {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
-        try appendLine(String(decoding: try enc.encode(record), as: UTF8.self), to: "metrics.jsonl")
-        let csv = runFolder.appendingPathComponent("metrics.csv")
-        if !FileManager.default.fileExists(atPath: csv.path) { try appendLine(EpochRecord.csvHeader, to: "metrics.csv") }
-        try appendLine(record.csvLine, to: "metrics.csv")
-    }
-
-    private func appendLine(_ line: String, to name: String) throws {
-        let url = runFolder.appendingPathComponent(name)
-        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
-        let h = try FileHandle(forWritingTo: url)
-        defer { try? h.close() }
-        try h.seekToEnd()
-        try h.write(contentsOf: Data((line + "\n").utf8))
+        try folder.appendJSONLine(record, to: "metrics.jsonl")
+        if !folder.contains("metrics.csv") { try folder.appendLine(EpochRecord.csvHeader, to: "metrics.csv") }
+        try folder.appendLine(record.csvLine, to: "metrics.csv")
     }
 
     private func rewriteRecords(_ records: [EpochRecord]) throws {
-        for name in ["metrics.jsonl", "metrics.csv"] { try? FileManager.default.removeItem(at: runFolder.appendingPathComponent(name)) }
+        folder.remove("metrics.jsonl", "metrics.csv")
         for r in records { try append(r) }
     }
 
-    private func readRecords() throws -> [EpochRecord] {
-        let url = runFolder.appendingPathComponent("metrics.jsonl")
-        guard let data = try? Data(contentsOf: url) else { return [] }
-        return try data.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(EpochRecord.self, from: Data($0)) }
-    }
+    private func readRecords() throws -> [EpochRecord] { try folder.readJSONLines(EpochRecord.self, from: "metrics.jsonl") }
 
     /// Writes `<name>.safetensors`: weights, buffers, optimizer state and the run state in metadata.
     /// `regionHead` (training only) is kept with the optimizer state, under `auxiliary/`.
@@ -337,36 +324,34 @@ public final class Trainer {
             for (k, t) in optimizer.stateDict() { extra[Checkpoint.optimizerPrefix + k] = t }
             for (k, t) in regionHead?.namedTensors() ?? [] { extra[Self.regionHeadPrefix + k] = t }
         }
-        let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
-        var metadata: [String: String] = [
-            "format": "discern-checkpoint-1", "architecture": config.model,
-            "classes": classNames.joined(separator: ","),
-            "blas_core": BLASCore.current,
-            "input_size": String(config.inputSize), "width": String(config.width), "depth": String(config.depth),
-            "preprocessing": #"{"layout":"NHWC","channels":"RGB","scale":"x/255","size":\#(config.inputSize)}"#,
-            "config": configJSON, "epoch": String(state.epoch), "batch": String(state.batch),
-            "best_val_accuracy": String(state.best),
-            "dropout_states": model.dropoutLayers.map { String($0.generator.state) }.joined(separator: ","),
-        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var metadata = CheckpointMetadata(architecture: config.model, classes: classNames, inputSize: config.inputSize)
+        metadata.blasCore = BLASCore.current
+        (metadata.width, metadata.depth) = (config.width, config.depth)
+        metadata.preprocessing = #"{"layout":"NHWC","channels":"RGB","scale":"x/255","size":\#(config.inputSize)}"#
+        metadata.config = String(decoding: try encoder.encode(config), as: UTF8.self)
+        (metadata.epoch, metadata.batch, metadata.bestValAccuracy) = (state.epoch, state.batch, state.best)
+        metadata.dropoutStates = model.dropoutLayers.map(\.generator.state)
         if let native = config.nativeSize {
             // Scored as native-resolution patches of input_size (Detector, PatchPlan); trained on windows of native_size crops.
-            metadata["input_mode"] = "patches"
-            metadata["native_size"] = String(native)
+            (metadata.inputMode, metadata.nativeSize) = ("patches", native)
         }
-        try Checkpoint.save(model, metadata: metadata, extra: extra, to: runFolder.appendingPathComponent("\(name).safetensors"))
+        try Checkpoint.save(model, metadata: metadata, extra: extra, to: folder.file("\(name).safetensors"))
     }
 
     /// Class names of the data being trained on (set when a run starts).
     private var classNames: [String] = []
 
     private func restore(model: Module, optimizer: Optimizer, regionHead: Conv2d?) throws -> RunState {
-        let url = runFolder.appendingPathComponent("last.safetensors")
+        let url = folder.file("last.safetensors")
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw TrainingError.cannotResume("\(url.path) does not exist")
         }
-        let (metadata, extra) = try Checkpoint.load(into: model, from: url)
-        guard metadata["architecture"] == config.model else {
-            throw TrainingError.cannotResume("\(url.path) holds a \(metadata["architecture"] ?? "?") model, the config says \(config.model)")
+        let (map, extra) = try Checkpoint.load(into: model, from: url)
+        let metadata = try CheckpointMetadata(map, path: url.path)
+        guard metadata.architecture == config.model else {
+            throw TrainingError.cannotResume("\(url.path) holds a \(metadata.architecture) model, the config says \(config.model)")
         }
         var state: [String: Tensor] = [:], head: [String: Tensor] = [:]
         for (k, t) in extra {
@@ -382,13 +367,12 @@ public final class Trainer {
             try Checkpoint.load(into: regionHead, tensors: head, path: url.path)
         }
         optimizer.loadStateDict(state)
-        let seeds = (metadata["dropout_states"] ?? "").split(separator: ",").compactMap { UInt64($0) }
+        let seeds = metadata.dropoutStates ?? []
         guard seeds.count == model.dropoutLayers.count else {
             throw TrainingError.cannotResume("\(url.path) has \(seeds.count) dropout generators, this model \(model.dropoutLayers.count) (was drop_path changed?)")
         }
         for (d, s) in zip(model.dropoutLayers, seeds) { d.generator = SplitMix64(seed: s) }
-        return RunState(epoch: Int(metadata["epoch"] ?? "") ?? 0, batch: Int(metadata["batch"] ?? "") ?? 0,
-                        best: Double(metadata["best_val_accuracy"] ?? "") ?? -1)
+        return RunState(epoch: metadata.epoch ?? 0, batch: metadata.batch ?? 0, best: metadata.bestValAccuracy ?? -1)
     }
 }
 
@@ -422,7 +406,10 @@ struct RunningCounts {
 public final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
+    /// A flag that is not set.
     public init() {}
+    /// Whether `set()` was called.
     public var isSet: Bool { lock.withLock { value } }
+    /// Sets the flag (safe from any thread).
     public func set() { lock.withLock { value = true } }
 }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Data
-import Evaluation
 import Foundation
+import Inference
+import ClassifierMetrics
 import NN
 import Tensor
 
@@ -89,16 +90,15 @@ struct Calibrate: ParsableCommand {
         let before = Calibration.expectedCalibrationError(labels: labels, probabilities: probs(1))
         let after = Calibration.expectedCalibrationError(labels: labels, probabilities: probs(t))
         let band = Calibration.unsureBand(probabilities: probs(t).map { $0[1] }, maxShare: maxUnsure)
-        var (tensors, metadata) = try Safetensors.read(url)
-        metadata["temperature"] = String(t)
-        metadata["unsure_band"] = "\(band.lowerBound),\(band.upperBound)"
-        metadata["calibration_data"] = data.joined(separator: " ")
+        var (tensors, map) = try Safetensors.read(url)
+        var metadata = try CheckpointMetadata(map, path: url.path)
+        (metadata.temperature, metadata.unsureBand, metadata.calibrationData) = (t, band, data.joined(separator: " "))
         tensors = Checkpoint.withoutTrainingState(tensors)
         // LoadedModel took every tensor name from this checkpoint, so the statistics replace tensors that are there.
         for (name, tensor) in recalibrated { tensors[name] = tensor }
-        if !recalibrated.isEmpty { metadata["bn_recalibration_data"] = data.joined(separator: " ") }
+        if !recalibrated.isEmpty { metadata.bnRecalibrationData = data.joined(separator: " ") }
         let target = URL(fileURLWithPath: out ?? model)
-        try Safetensors.write(tensors, metadata: metadata, to: target)
+        try Safetensors.write(tensors, metadata: metadata.map, to: target)
         print(String(format: "%d held-out images: temperature %.4f, ECE %.4f -> %.4f, unsure band (%.4f, %.4f); wrote %@",
                      logits.count, t, before, after, band.lowerBound, band.upperBound, target.path))
     }

@@ -1,9 +1,8 @@
 import ArgumentParser
 import Data
-import Evaluation
 import Foundation
 import Imaging
-import Plots
+import Inference
 import Provenance
 import Tensor
 
@@ -63,7 +62,7 @@ struct Classify: ParsableCommand {
             throw ValidationError("\(error)")
         }
         if let heatmap { try FileManager.default.createDirectory(atPath: heatmap, withIntermediateDirectories: true) }
-        let credentials = C2PAValidator(trustAnchors: try trust.anchors())
+        let pipeline = JudgementPipeline(detector: detector, credentials: C2PAValidator(trustAnchors: try trust.anchors()), maxPixels: maxPixels)
         let printer = ResultPrinter(format: format, classes: detector.isBinary ? nil : detector.classes)
         printer.header()
         var failed = 0, counts: [Verdict: Int] = [:], unsupported: [String] = []
@@ -82,7 +81,7 @@ struct Classify: ParsableCommand {
         let progress = fileArgs.isEmpty ? nil : ProgressBar(total: 0, label: "classify", unknownTotal: true)
         var done = 0
         func process(_ chunk: [(String, Result<Data, Error>)]) {
-            let results = classify(chunk, detector, credentials: credentials)
+            let results = classify(chunk, pipeline)
             for r in results {
                 switch r {
                 case let .failure(error):
@@ -121,29 +120,18 @@ struct Classify: ParsableCommand {
         if failed > 0 { throw ExitCode(1) }
     }
 
-    /// Decodes (in parallel), scores (batched) and, with --heatmap, draws each input.
-    private func classify(_ chunk: [(String, Result<Data, Error>)], _ detector: Detector, credentials: C2PAValidator) -> [Result<ClassifyResult, Error>] {
-        let decoded = Parallel.map(chunk.count) { i in
-            chunk[i].1.flatMap { data in Result { try Detector.read(data, path: chunk[i].0, maxPixels: maxPixels, credentials: credentials) } }
-        }
-        let good = decoded.compactMap { try? $0.get().0 }
-        var scores = detector.scores(good).makeIterator()
-        return zip(chunk, decoded).map { item, d in
-            d.map { image, evidence in
-                let score = scores.next()!
-                var result = detector.judgement(path: item.0, image: image, evidence: evidence, probabilities: score.probabilities, distance: score.distance)
-                if let heatmap {
-                    let name = ((item.0 as NSString).lastPathComponent as NSString).deletingPathExtension
+    /// Judges a chunk (`JudgementPipeline.judge`) and, with --heatmap, writes each heatmap PNG beside the others.
+    private func classify(_ chunk: [(String, Result<Data, Error>)], _ pipeline: JudgementPipeline) -> [Result<ClassifyResult, Error>] {
+        pipeline.judge(chunk.map { (name: $0.0, data: $0.1) }, heatmapGrid: heatmap == nil ? nil : grid).map { result in
+            result.map { judged in
+                var judgement = judged.judgement
+                if let heatmap, let png = judged.heatmap {
+                    let name = ((judgement.path as NSString).lastPathComponent as NSString).deletingPathExtension
                     // A short digest of the full path keeps names unique (same file name in two folders) and stable.
-                    let url = URL(fileURLWithPath: heatmap).appendingPathComponent("\(name)-\(SHA256Digest.hex(Data(item.0.utf8)).prefix(8)).heatmap.png")
-                    let cells = detector.heatmapCells(image, grid: grid)
-                    let values = detector.pFake(cells.images)
-                    let caption = String(format: "%@  %@ %.3f  %@", result.verdict.rawValue, detector.isBinary ? "p_fake" : "1-p_real", result.pFake, item.0)
-                    if (try? Heatmap.render(image, grid: cells.columns, rows: cells.rows, values: values, caption: caption, to: url)) != nil {
-                        result.heatmap = url.path
-                    }
+                    let url = URL(fileURLWithPath: heatmap).appendingPathComponent("\(name)-\(SHA256Digest.hex(Data(judgement.path.utf8)).prefix(8)).heatmap.png")
+                    if (try? png.write(to: url)) != nil { judgement.heatmap = url.path }
                 }
-                return result
+                return judgement
             }
         }
     }

@@ -57,11 +57,8 @@ struct DatasetEdit: ParsableCommand {
         try ShardWriter.writeLabelled(edited.map { (name: $0.name, data: $0.jpeg) }, label: label, group: "edit", to: out)
         if let log {
             let lines = try edited.map { e in
-                let record: [String: Any] = ["name": e.name, "edit": e.edit.rawValue, "x": e.region.x, "y": e.region.y,
-                                             "width": e.region.width, "height": e.region.height,
-                                             "image_width": dataset.size, "image_height": dataset.size,
-                                             "change": (e.change * 1000).rounded() / 1000]
-                return String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self)
+                try EditRecord(name: e.name, edit: e.edit.rawValue, x: e.region.x, y: e.region.y, width: e.region.width, height: e.region.height,
+                               imageWidth: dataset.size, imageHeight: dataset.size, change: (e.change * 1000).rounded() / 1000).line()
             }
             try (lines.joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
         }

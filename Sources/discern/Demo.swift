@@ -63,9 +63,9 @@ struct Demo: ParsableCommand {
         print(String(format: "train accuracy %.1f %% (%d images), held-out accuracy %.1f %% (%d images), %.1f s",
                      trainAcc * 100, train.count, heldAcc * 100, held.count, Date().timeIntervalSince(started)))
         if let save {
-            let metadata = ["architecture": "cnn-small", "classes": classes.names.joined(separator: ","),
-                            "preprocessing": #"{"layout":"NHWC","size":[32,32],"channels":"RGB","scale":"x/255"}"#,
-                            "seed": String(seed), "epochs": String(epochs)]
+            var metadata = CheckpointMetadata(architecture: "cnn-small", classes: classes.names, inputSize: 32)
+            metadata.preprocessing = #"{"layout":"NHWC","channels":"RGB","scale":"x/255","size":32}"#
+            (metadata.seed, metadata.epochs) = (seed, epochs)
             try Checkpoint.save(model, metadata: metadata, to: URL(fileURLWithPath: save))
             print("saved \(save)")
         }

@@ -2,6 +2,9 @@ import ArgumentParser
 import Data
 import Evaluation
 import Foundation
+import Inference
+import ClassifierMetrics
+import Reports
 
 /// `discern evaluate`: scores checkpoints on a labelled dataset.
 struct Evaluate: ParsableCommand {

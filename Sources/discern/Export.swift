@@ -1,7 +1,7 @@
 import ArgumentParser
-import Evaluation
 import Export
 import Foundation
+import Inference
 import NN
 
 /// `discern export`: a checkpoint as ONNX (for onnxruntime, Spark, ...) or as weights-only safetensors.
@@ -44,35 +44,35 @@ struct ExportCommand: ParsableCommand {
         case .onnx:
             let loaded = try LoadedModel(url)
             let proto = try ONNXExporter.model(loaded.model, inputSize: loaded.inputSize, classes: loaded.classes.names,
-                                               temperature: loaded.temperature, metadata: loaded.metadata)
+                                               temperature: loaded.temperature, metadata: loaded.metadata.map)
             try ONNXExporter.write(proto, to: target)
-            print("wrote \(target.path): \(loaded.metadata["architecture"] ?? "?"), \(proto.graph.node.count) nodes, " +
+            print("wrote \(target.path): \(loaded.metadata.architecture), \(proto.graph.node.count) nodes, " +
                   "\(loaded.model.parameterCount) parameters, input [N, \(loaded.inputSize), \(loaded.inputSize), 3]")
-            if loaded.metadata["input_mode"] == "patches" {
-                print("patch model: the graph scores one \(loaded.inputSize)-px patch; cut patches and take the mean logit outside it (Sources/Evaluation/PatchPlan.swift)")
+            if loaded.metadata.inputMode == "patches" {
+                print("patch model: the graph scores one \(loaded.inputSize)-px patch; cut patches and take the mean logit outside it (Sources/Inference/PatchPlan.swift)")
             }
-            if let small = loaded.metadata["small_input_model"] {
-                print("size router: images up to \(loaded.metadata["small_input_max_side"] ?? "?") px a side go to \(small), not in this graph (export it with --model)")
+            if let small = loaded.metadata.smallInputModel {
+                print("size router: images up to \(loaded.metadata.smallInputMaxSide.map(String.init) ?? "?") px a side go to \(small), not in this graph (export it with --model)")
             }
         case .safetensors:
-            let (tensors, readMetadata) = try Safetensors.read(url)
-            var metadata = readMetadata
+            let (tensors, map) = try Safetensors.read(url)
+            var metadata = try CheckpointMetadata(map, path: url.path)
             let weights = Checkpoint.modelTensors(tensors)
             // The familiarity reference is detector data, not network weights: the export leaves it, and says so.
-            if metadata.removeValue(forKey: "familiarity_threshold") != nil {
-                for key in ["familiarity_k", "familiarity_data"] { metadata.removeValue(forKey: key) }
+            if metadata.familiarityThreshold != nil {
+                (metadata.familiarityK, metadata.familiarityThreshold, metadata.familiarityData) = (nil, nil, nil)
                 print("familiarity reference (the UNSURE rule for unfamiliar images) left out: it is not part of the network")
             }
-            if let small = metadata["small_input_model"] {
+            if let small = metadata.smallInputModel {
                 // A router names its small-image model by file name: write that file beside the output too.
                 let name = target.deletingPathExtension().lastPathComponent + "-small.safetensors"
                 let (smallTensors, smallMetadata) = try Safetensors.read(url.deletingLastPathComponent().appendingPathComponent(small))
                 try Safetensors.write(Checkpoint.modelTensors(smallTensors), metadata: smallMetadata,
                                       to: target.deletingLastPathComponent().appendingPathComponent(name))
-                metadata["small_input_model"] = name
+                metadata.smallInputModel = name
             }
-            try Safetensors.write(weights, metadata: metadata, to: target)
-            print("wrote \(target.path): \(weights.count) tensors" + (metadata["small_input_model"].map { " (size router; small-image model in \($0))" } ?? ""))
+            try Safetensors.write(weights, metadata: metadata.map, to: target)
+            print("wrote \(target.path): \(weights.count) tensors" + (metadata.smallInputModel.map { " (size router; small-image model in \($0))" } ?? ""))
         }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Data
-import Evaluation
 import Foundation
+import Inference
 import NN
 import Tensor
 
@@ -12,7 +12,7 @@ struct FamiliarityCommand: ParsableCommand {
         commandName: "familiarity",
         abstract: "Teach a patch model which images are far from its training data, so that it answers UNSURE for them.",
         discussion: """
-            The measure (Sources/Evaluation/Familiarity.swift; Sun et al., ICML 2022): an image's pooled EfficientNet-Lite \
+            The measure (Sources/Inference/Familiarity.swift; Sun et al., ICML 2022): an image's pooled EfficientNet-Lite \
             features, averaged over its patches and scaled to unit length, and their distance to the k-th nearest \
             --reference image. The threshold is set so that at most --max-share of the --held-out images (same sources as \
             the reference, never in it: e.g. the calibration split) lie beyond it. classify, serve and evaluate then \
@@ -50,7 +50,7 @@ struct FamiliarityCommand: ParsableCommand {
         let url = URL(fileURLWithPath: model)
         let detector: Detector
         do { detector = try Detector(LoadedModel(url), routeSmallInputs: false) } catch { throw ValidationError("\(error)") }
-        guard detector.loaded.metadata["small_input_model"] == nil else {
+        guard detector.loaded.metadata.smallInputModel == nil else {
             throw ValidationError("\(model) is a size router: run familiarity on its large model, then `discern route`")
         }
         guard detector.inputMode == .patches, detector.hasImageFeatures else {
@@ -72,14 +72,12 @@ struct FamiliarityCommand: ParsableCommand {
             let d = familiarity.distances(try features(detector, [set], label: set))
             print(Self.shareLine(set, d, familiarity))
         }
-        var (tensors, metadata) = try Safetensors.read(url)
-        tensors = Checkpoint.withoutTrainingState(tensors)
+        var tensors = Checkpoint.withoutTrainingState(try Safetensors.read(url).tensors)
         tensors[Familiarity.tensorName] = familiarity.reference
-        for (key, value) in familiarity.metadata(data: reference.joined(separator: " ") + " | held out: " + heldOut.joined(separator: " ")) {
-            metadata[key] = value
-        }
+        var metadata = detector.loaded.metadata
+        familiarity.store(in: &metadata, data: reference.joined(separator: " ") + " | held out: " + heldOut.joined(separator: " "))
         let target = URL(fileURLWithPath: out ?? model)
-        try Safetensors.write(tensors, metadata: metadata, to: target)
+        try Safetensors.write(tensors, metadata: metadata.map, to: target)
         _ = try Detector(LoadedModel(target))   // it loads, with the measure
         print("wrote \(target.path)")
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Evaluation
 import Foundation
+import Inference
 import NN
 
 /// `discern route`: a size router, two checkpoints shipped as one detector.
@@ -44,17 +44,17 @@ struct Route: ParsableCommand {
         guard largeModel.classes == smallModel.classes else {
             throw ValidationError("the models' classes differ: \(largeModel.classes.names) and \(smallModel.classes.names)")
         }
-        guard smallModel.metadata["small_input_model"] == nil else { throw ValidationError("\(small) is itself a router") }
-        var (largeTensors, largeMetadata) = try Safetensors.read(URL(fileURLWithPath: large))
-        let (smallTensors, smallMetadata) = try Safetensors.read(URL(fileURLWithPath: small))
+        guard smallModel.metadata.smallInputModel == nil else { throw ValidationError("\(small) is itself a router") }
+        var largeTensors = try Safetensors.read(URL(fileURLWithPath: large)).tensors
+        let smallTensors = try Safetensors.read(URL(fileURLWithPath: small)).tensors
         largeTensors = Checkpoint.withoutTrainingState(largeTensors)
-        largeMetadata["small_input_model"] = smallName
-        largeMetadata["small_input_max_side"] = String(smallMaxSide)
+        var largeMetadata = largeModel.metadata
+        (largeMetadata.smallInputModel, largeMetadata.smallInputMaxSide) = (smallName, smallMaxSide)
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Safetensors.write(Checkpoint.modelTensors(smallTensors), metadata: smallMetadata, to: smallTarget)
-        try Safetensors.write(largeTensors, metadata: largeMetadata, to: target)
+        try Safetensors.write(Checkpoint.modelTensors(smallTensors), metadata: smallModel.metadata.map, to: smallTarget)
+        try Safetensors.write(largeTensors, metadata: largeMetadata.map, to: target)
         _ = try Detector(LoadedModel(target))   // the pair loads as one detector
-        print("wrote \(target.path) (\(largeModel.metadata["architecture"] ?? "?"), input_mode \(largeModel.metadata["input_mode"] ?? "whole")) "
-              + "and \(smallTarget.path) (\(smallModel.metadata["architecture"] ?? "?"), \(smallModel.inputSize) px): images up to \(smallMaxSide) px a side go to the second")
+        print("wrote \(target.path) (\(largeModel.metadata.architecture), input_mode \(largeModel.metadata.inputMode ?? "whole")) "
+              + "and \(smallTarget.path) (\(smallModel.metadata.architecture), \(smallModel.inputSize) px): images up to \(smallMaxSide) px a side go to the second")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import ClassifierMetrics
 import Training
 
 /// `discern svm`: a linear SVM (LIBLINEAR) on features from `discern features`.

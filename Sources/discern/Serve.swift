@@ -1,6 +1,6 @@
 import ArgumentParser
-import Evaluation
 import Foundation
+import Inference
 import Provenance
 import Serving
 
@@ -106,7 +106,7 @@ struct Serve: AsyncParsableCommand {
         let keyed = options.apiKey != nil
         let server = DetectorServer(detector: detector, options: options, card: ModelCard.json(loaded))
         try await server.run { port in
-            print("discern serve: listening on http://\(host):\(port) (model \(loaded.metadata["architecture"] ?? "?")\(keyed ? ", API key required" : ""))")
+            print("discern serve: listening on http://\(host):\(port) (model \(loaded.metadata.architecture)\(keyed ? ", API key required" : ""))")
         }
         print("discern serve: stopped")
     }

@@ -52,12 +52,12 @@ struct Soup: ParsableCommand {
         do { soup = try WeightAveraging.mean(members, weights: w) } catch let error as WeightAveragingError {
             throw ValidationError(error.description)
         }
-        var metadata = soup.metadata
-        metadata["soup_of"] = model.joined(separator: " ")
-        metadata["soup_weights"] = (w ?? model.map { _ in 1 }).map { String($0) }.joined(separator: ",")
+        var metadata = try CheckpointMetadata(soup.metadata, path: model[0])
+        metadata.soupOf = model.joined(separator: " ")
+        metadata.soupWeights = (w ?? model.map { _ in 1 }).map { String($0) }.joined(separator: ",")
         let target = URL(fileURLWithPath: out)
-        try Safetensors.write(soup.tensors, metadata: metadata, to: target)
-        print("wrote \(target.path): mean of \(model.count) \(metadata["architecture"] ?? "?") checkpoints, \(soup.tensors.count) tensors; " +
+        try Safetensors.write(soup.tensors, metadata: metadata.map, to: target)
+        print("wrote \(target.path): mean of \(model.count) \(metadata.architecture) checkpoints, \(soup.tensors.count) tensors; " +
               "calibrate it next (discern calibrate --model \(target.path) --data VAL)")
     }
 }

@@ -1,5 +1,5 @@
-import Evaluation
 import Foundation
+import Inference
 import NN
 import TestSupport
 import XCTest

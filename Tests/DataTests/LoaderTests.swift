@@ -120,6 +120,13 @@ final class LoaderTests: XCTestCase {
             XCTAssertThrowsError(try EditLog.read([try log([bad])])) { XCTAssertTrue("\($0)".contains("line 1"), "\($0)") }
         }
         XCTAssertThrowsError(try EditLog.read([good, good])) { XCTAssertTrue("\($0)".contains("twice"), "\($0)") }
+        // What `discern dataset edit --log` writes now (typed, versioned, sorted keys) reads back; a newer version does not.
+        let record = EditRecord(name: "crop-2.jpg", edit: "blur", x: 0, y: 16, width: 32, height: 16, imageWidth: 32, imageHeight: 32, change: 0.125)
+        let line = try record.line()
+        XCTAssertEqual(line, #"{"change":0.125,"edit":"blur","height":16,"image_height":32,"image_width":32,"name":"crop-2.jpg","version":1,"width":32,"x":0,"y":16}"#)
+        XCTAssertEqual(try EditLog.read([try log([line])]), ["crop-2.jpg": RegionBox(x0: 0, y0: 0.5, x1: 1, y1: 1)])
+        let newer = line.replacingOccurrences(of: #""version":1"#, with: #""version":2"#)
+        XCTAssertThrowsError(try EditLog.read([try log([newer])])) { XCTAssertTrue("\($0)".contains("version 2"), "\($0)") }
         XCTAssertThrowsError(try EditLog.read([dir.appendingPathComponent("missing.jsonl").path]))
     }
 }

@@ -1,9 +1,9 @@
-import Evaluation
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Imaging
+import Inference
 import Logging
 import Serving
 import TestSupport
@@ -130,7 +130,7 @@ final class ServerTests: XCTestCase {
             }
             try await client.execute(uri: "/v1/model", method: .get) { r in
                 let card = try self.json(r)
-                XCTAssertEqual(card["architecture"] as? String, Self.loaded.metadata["architecture"])
+                XCTAssertEqual(card["architecture"] as? String, Self.loaded.metadata.architecture)
                 XCTAssertEqual(card["classes"] as? String, "REAL,FAKE")
                 XCTAssertNotNil(card["temperature"])
                 XCTAssertNil(card["dropout_states"])

@@ -11,3 +11,9 @@ public func sharedDataURL(_ relative: String, file: StaticString = #filePath, li
     }
     return url
 }
+
+/// `<relative>` inside this repository (e.g. `Sources/discern/Resources/default-detector.safetensors`).
+public func repositoryURL(_ relative: String) -> URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(relative)
+}

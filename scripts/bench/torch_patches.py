@@ -22,7 +22,7 @@ model.eval()
 
 
 def plan(w, h, side=224, max_patches=64, budget=40_000_000):
-    """PatchPlan's rule (Sources/Evaluation/PatchPlan.swift) for images of at least one patch."""
+    """PatchPlan's rule (Sources/Inference/PatchPlan.swift) for images of at least one patch."""
     factor = 1
     while (w // factor) * (h // factor) > budget:
         factor += 1

@@ -2,11 +2,29 @@
 /// filter, producing `[batch, outH, outW, outC]`. Padding is explicit per side (top/left are what the
 /// kernels need; bottom/right are implied by the output size), so Keras' asymmetric 'same' fits.
 public struct ConvGeometry: Hashable, Sendable {
+    /// The input size: images in the batch, then height and width in pixels and channels.
     public var batch, inH, inW, inC: Int
+    /// The output size: height and width in pixels and channels (the filter count).
     public var outH, outW, outC: Int
+    /// The filter height and width in pixels, and the step between neighbouring outputs in input pixels (same on both axes).
     public var kernelH, kernelW, stride: Int
+    /// Zero padding added above and to the left of the input, in pixels.
     public var padTop, padLeft: Int
 
+    /// Creates a geometry from explicit sizes; nothing is derived or checked.
+    /// - Parameters:
+    ///   - batch: Images in the batch (`N`).
+    ///   - inH: Input height in pixels.
+    ///   - inW: Input width in pixels.
+    ///   - inC: Input channels.
+    ///   - outH: Output height in pixels.
+    ///   - outW: Output width in pixels.
+    ///   - outC: Output channels.
+    ///   - kernelH: Filter height in pixels.
+    ///   - kernelW: Filter width in pixels.
+    ///   - stride: Step between outputs in input pixels, on both axes.
+    ///   - padTop: Zero rows above the input.
+    ///   - padLeft: Zero columns left of the input.
     public init(batch: Int, inH: Int, inW: Int, inC: Int, outH: Int, outW: Int, outC: Int,
                 kernelH: Int, kernelW: Int, stride: Int, padTop: Int, padLeft: Int) {
         self.batch = batch; self.inH = inH; self.inW = inW; self.inC = inC

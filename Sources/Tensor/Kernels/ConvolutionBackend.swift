@@ -25,15 +25,21 @@ public protocol ConvolutionBackend: Sendable {
 }
 
 extension ConvolutionBackend {
+    /// Runs `Kernels.depthwiseForward`: `y` (`[N, outH, outW, C]`) = clamp(depthwise conv of `x` (`[N, inH, inW, C]`)
+    /// with `w` (`[KH, KW, C]`) + `bias` (`[C]`)). `y` is overwritten.
     public func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                  y: UnsafeMutablePointer<Float>, clamp: ClosedRange<Float>?) {
         Kernels.depthwiseForward(g, x: x, w: w, bias: bias, y: y, clamp: clamp)
     }
 
+    /// Runs `Kernels.depthwiseBackwardData`: overwrites `dx` (`[N, inH, inW, C]`) with the input gradient for `dy`
+    /// (`[N, outH, outW, C]`) and filter `w` (`[KH, KW, C]`).
     public func depthwiseBackwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) {
         Kernels.depthwiseBackwardData(g, dy: dy, w: w, dx: dx)
     }
 
+    /// Runs `Kernels.depthwiseBackwardFilter`: overwrites `dw` (`[KH, KW, C]`) and, when given, `dbias` (`[C]`) with the
+    /// gradients for input `x` (`[N, inH, inW, C]`) and `dy` (`[N, outH, outW, C]`).
     public func depthwiseBackwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
                                         dbias: UnsafeMutablePointer<Float>?) {
         Kernels.depthwiseBackwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias)
@@ -57,6 +63,8 @@ public struct Im2colConvolution: ConvolutionBackend {
     /// Upper bound on one block's im2col buffer, in floats (keeps it near the L2 cache).
     public var blockFloats: Int
 
+    /// Creates the backend.
+    /// - Parameter blockFloats: Upper bound on one block's im2col buffer, in floats (default 2^18 = 1 MiB).
     public init(blockFloats: Int = 1 << 18) { self.blockFloats = blockFloats }
 
     private func imagesPerBlock(_ g: ConvGeometry) -> Int {
@@ -78,6 +86,8 @@ public struct Im2colConvolution: ConvolutionBackend {
         }
     }
 
+    /// y = conv(x, w) + bias with no epilogue: `x` is `[N, inH, inW, inC]`, `w` is `[KH, KW, inC, outC]`, `bias` is
+    /// `[outC]`, and `y` (`[N, outH, outW, outC]`) is overwritten.
     public func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) {
         forward(g, x: x, w: w, bias: bias, y: y, epilogue: .none)
     }
@@ -117,6 +127,8 @@ public struct Im2colConvolution: ConvolutionBackend {
         }
     }
 
+    /// Overwrites `dx` (`[N, inH, inW, inC]`) with dy x wᵀ folded back by `col2im` (for 1x1 stride-1 unpadded
+    /// convolutions the GEMM writes `dx` directly). `dy` is `[N, outH, outW, outC]`, `w` is `[KH, KW, inC, outC]`.
     public func backwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) {
         let k = g.patchSize, inImage = g.inH * g.inW * g.inC
         forBlocks(g, needsScratch: !g.isPointwise) { images, scratch in
@@ -132,6 +144,8 @@ public struct Im2colConvolution: ConvolutionBackend {
         }
     }
 
+    /// Overwrites `dw` (`[KH, KW, inC, outC]`) with colsᵀ x dy summed over the batch and, when given, `dbias`
+    /// (`[outC]`) with `dy` summed over batch and pixels. Each worker accumulates its own partial sums, added at the end.
     public func backwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>?) {
         let k = g.patchSize, inImage = g.inH * g.inW * g.inC
         let workers = min(Parallel.threadCount, g.batch)

@@ -57,7 +57,9 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
 
     /// The error oneDNN returned while building a primitive (a geometry it does not support).
     public struct Failure: Error, CustomStringConvertible {
+        /// The oneDNN function that failed (e.g. `dnnl_primitive_desc_create`) and the status it returned.
         public let call: String, status: dnnl_status_t
+        /// "oneDNN <call> failed with status <raw status>".
         public var description: String { "oneDNN \(call) failed with status \(status.rawValue)" }
     }
 
@@ -109,6 +111,8 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
 
     // MARK: ConvolutionBackend
 
+    /// y = conv(x, w) + bias with no epilogue: `x` is `[N, inH, inW, inC]`, `w` is `[KH, KW, inC, outC]` (reordered to
+    /// oneDNN's layout per call), `bias` is `[outC]`, and `y` (`[N, outH, outW, outC]`) is overwritten.
     public func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         y: UnsafeMutablePointer<Float>) {
         forward(g, x: x, w: w, bias: bias, y: y, epilogue: .none)
@@ -121,15 +125,21 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
         forward(g, x: x, w: w, bias: bias, y: y, epilogue: epilogue, depthwise: false)
     }
 
+    /// Depthwise forward on oneDNN (groups = channels): `y` (`[N, outH, outW, C]`) = clamp(conv(x, w) + bias), with
+    /// `x` `[N, inH, inW, C]`, `w` `[KH, KW, C]` and `bias` `[C]`; the clamp is oneDNN's `clip` post-op.
     public func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                  y: UnsafeMutablePointer<Float>, clamp: ClosedRange<Float>?) {
         forward(g, x: x, w: w, bias: bias, y: y, epilogue: ConvEpilogue(residual: nil, clamp: clamp), depthwise: true)
     }
 
+    /// Depthwise input gradient on oneDNN: overwrites `dx` (`[N, inH, inW, C]`) from `dy` (`[N, outH, outW, C]`) and
+    /// `w` (`[KH, KW, C]`).
     public func depthwiseBackwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) {
         backwardData(g, dy: dy, w: w, dx: dx, depthwise: true)
     }
 
+    /// Depthwise filter gradient on oneDNN: overwrites `dw` (`[KH, KW, C]`) and, when given, `dbias` (`[C]`); per-worker
+    /// partial gradients are summed at the end, as in `backwardFilter`.
     public func depthwiseBackwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
                                         dbias: UnsafeMutablePointer<Float>?) {
         backwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias, depthwise: true)
@@ -155,6 +165,8 @@ public final class OneDNNConvolution: ConvolutionBackend, @unchecked Sendable {
         }
     }
 
+    /// Overwrites `dx` (`[N, inH, inW, inC]`) with the input gradient for `dy` (`[N, outH, outW, outC]`) and `w`
+    /// (`[KH, KW, inC, outC]`), running oneDNN's backward-data primitive on each worker's slice of the batch.
     public func backwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) {
         backwardData(g, dy: dy, w: w, dx: dx, depthwise: false)
     }

@@ -14,8 +14,13 @@
 public struct ShapeRoutedConvolution: ConvolutionBackend {
     /// The backend that takes what the rule sends to oneDNN (im2col when oneDNN could not start).
     public let fast: any ConvolutionBackend
+    /// The im2col + OpenBLAS backend, also the owner of the engine's own depthwise kernels.
     public let im2col: Im2colConvolution
 
+    /// Creates the router.
+    /// - Parameters:
+    ///   - fast: The backend for the shapes oneDNN wins; nil (oneDNN could not start) sends everything to `im2col`.
+    ///   - im2col: The im2col + OpenBLAS backend.
     public init(fast: (any ConvolutionBackend)? = OneDNNConvolution(), im2col: Im2colConvolution = Im2colConvolution()) {
         self.fast = fast ?? im2col
         self.im2col = im2col
@@ -29,20 +34,24 @@ public struct ShapeRoutedConvolution: ConvolutionBackend {
     /// im2col (or, for depthwise passes, the engine's own kernels) when `toIm2col`, else the fast backend.
     private func backend(_ toIm2col: Bool) -> any ConvolutionBackend { toIm2col ? im2col : fast }
 
+    /// Forward pass without epilogue on im2col when `prefersIm2col(g)` (at most 9 output pixels), else on `fast`.
     public func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         y: UnsafeMutablePointer<Float>) {
         backend(Self.prefersIm2col(g)).forward(g, x: x, w: w, bias: bias, y: y)
     }
 
+    /// Forward pass with epilogue on im2col when `prefersIm2col(g)` (at most 9 output pixels), else on `fast`.
     public func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         y: UnsafeMutablePointer<Float>, epilogue: ConvEpilogue) {
         backend(Self.prefersIm2col(g)).forward(g, x: x, w: w, bias: bias, y: y, epilogue: epilogue)
     }
 
+    /// Input gradient on im2col when `prefersIm2colBackwardData(g)` (fewer than 8 input channels), else on `fast`.
     public func backwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) {
         backend(Self.prefersIm2colBackwardData(g)).backwardData(g, dy: dy, w: w, dx: dx)
     }
 
+    /// Filter (and bias) gradient on im2col when `prefersIm2col(g)` (at most 9 output pixels), else on `fast`.
     public func backwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
                                dbias: UnsafeMutablePointer<Float>?) {
         backend(Self.prefersIm2col(g)).backwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias)
@@ -58,15 +67,18 @@ public struct ShapeRoutedConvolution: ConvolutionBackend {
     /// True when the filter gradient of depthwise layer `g` goes to the engine's own kernel.
     public static func prefersOwnDepthwiseBackwardFilter(_ g: ConvGeometry) -> Bool { g.kernelH * g.kernelW > 9 }
 
+    /// Depthwise forward pass, always on `fast`.
     public func depthwiseForward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                  y: UnsafeMutablePointer<Float>, clamp: ClosedRange<Float>?) {
         fast.depthwiseForward(g, x: x, w: w, bias: bias, y: y, clamp: clamp)
     }
 
+    /// Depthwise input gradient on the engine's own kernel for strides above 1, else on `fast`.
     public func depthwiseBackwardData(_ g: ConvGeometry, dy: UnsafePointer<Float>, w: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) {
         backend(Self.prefersOwnDepthwiseBackwardData(g)).depthwiseBackwardData(g, dy: dy, w: w, dx: dx)
     }
 
+    /// Depthwise filter gradient on the engine's own kernel for filters larger than 3x3 (over 9 taps), else on `fast`.
     public func depthwiseBackwardFilter(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
                                         dbias: UnsafeMutablePointer<Float>?) {
         backend(Self.prefersOwnDepthwiseBackwardFilter(g)).depthwiseBackwardFilter(g, x: x, dy: dy, dw: dw, dbias: dbias)

@@ -73,11 +73,17 @@ extension Tensor {
         }
     }
 
+    /// Adds the scalar `s` to every element (same shape as `a`).
     public static func + (a: Tensor, s: Float) -> Tensor { a.unary({ $0 + s }, derivative: { _, _ in 1 }) }
+    /// Subtracts the scalar `s` from every element (same shape as `a`).
     public static func - (a: Tensor, s: Float) -> Tensor { a.unary({ $0 - s }, derivative: { _, _ in 1 }) }
+    /// Multiplies every element by the scalar `s` (same shape as `a`).
     public static func * (a: Tensor, s: Float) -> Tensor { a.unary({ $0 * s }, derivative: { _, _ in s }) }
+    /// Multiplies every element by the scalar `s` (same shape as `a`).
     public static func * (s: Float, a: Tensor) -> Tensor { a * s }
+    /// Divides every element by the scalar `s`, computed as `a * (1 / s)` (same shape as `a`).
     public static func / (a: Tensor, s: Float) -> Tensor { a * (1 / s) }
+    /// Negates every element (`a * -1`).
     public static prefix func - (a: Tensor) -> Tensor { a * -1 }
 
     /// e^x.

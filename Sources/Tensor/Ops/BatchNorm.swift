@@ -3,15 +3,23 @@
 /// positive exactly where the input was, and equals `upper` exactly where it was clamped), so the fused op keeps
 /// no pre-activation tensor for its backward pass.
 public struct PiecewiseLinear: Hashable, Sendable {
+    /// The clamp at the top (`.infinity` for none; must be above 0) and the slope for inputs at or below 0 (0 for ReLU; not negative).
     public var upper: Float, negativeSlope: Float
 
+    /// Creates the activation; the defaults give plain ReLU.
+    /// - Parameters:
+    ///   - upper: Outputs are clamped to this value (above 0); `.infinity` for no clamp.
+    ///   - negativeSlope: The slope for inputs at or below 0 (at least 0).
     public init(upper: Float = .infinity, negativeSlope: Float = 0) {
         precondition(negativeSlope >= 0 && upper > 0, "PiecewiseLinear: slope \(negativeSlope), upper \(upper)")
         self.upper = upper; self.negativeSlope = negativeSlope
     }
 
+    /// ReLU: max(x, 0).
     public static let relu = PiecewiseLinear()
+    /// ReLU6: min(max(x, 0), 6).
     public static let relu6 = PiecewiseLinear(upper: 6)
+    /// Leaky ReLU: `x` above 0, `slope * x` at and below 0 (`slope` at least 0).
     public static func leakyRelu(_ slope: Float) -> PiecewiseLinear { PiecewiseLinear(negativeSlope: slope) }
 
     @inline(__always) func callAsFunction(_ v: Float) -> Float { v > 0 ? Swift.min(v, upper) : v * negativeSlope }

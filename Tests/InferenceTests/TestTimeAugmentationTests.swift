@@ -1,5 +1,5 @@
 import Data
-import Evaluation
+import Inference
 import Models
 import TestSupport
 import XCTest

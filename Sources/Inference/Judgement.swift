@@ -5,6 +5,7 @@ import Imaging
 public struct Judgement: Encodable, Sendable {
     /// The input's name (file path, `shard:member`, or an uploaded part's file name).
     public let path: String
+    /// REAL, FAKE, UNSURE (or a class name of a model with more classes).
     public let verdict: Verdict
     /// Calibrated probability that the pixels are AI-generated (REAL/FAKE model), or that they are not an untouched
     /// real photo, 1 - p_REAL (a model with more classes; not in its JSON, which has `probabilities` instead).
@@ -13,12 +14,16 @@ public struct Judgement: Encodable, Sendable {
     public let probabilities: [String: Double]?
     /// What decided the verdict (`pixels`, `metadata: <source>`, ...).
     public let reason: String
+    /// Everything read beside the pixels: metadata, Content Credentials, router and patch notes.
     public let evidence: [Evidence]
+    /// The decoded image's width and height in pixels (after EXIF orientation).
     public let width: Int
+    /// See `width`.
     public let height: Int
     /// Heatmap: a file path (classify --heatmap) or a `data:image/png;base64,...` URL (serve ?heatmap=1).
     public var heatmap: String?
 
+    /// A judgement; `probabilities` only for a model with more than two classes.
     public init(path: String, verdict: Verdict, pFake: Double, reason: String, evidence: [Evidence], width: Int, height: Int,
                 heatmap: String? = nil, probabilities: [String: Double]? = nil) {
         self.probabilities = probabilities

@@ -1,6 +1,6 @@
-import Evaluation
 import Foundation
 import Imaging
+import Inference
 import XCTest
 
 /// The verdict of a model with more than two classes, and how a judgement is written as JSON.

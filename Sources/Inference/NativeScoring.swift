@@ -12,8 +12,11 @@ public enum NativeScoring {
     /// a familiarity measure) and the detector that judged it (a size router's small-input detector or the detector
     /// itself), whose temperature, unsure band and familiarity threshold apply to it.
     public struct Score {
+        /// Calibrated class probabilities in the judge's `classes` order.
         public let probabilities: [Double]
+        /// Familiarity distance, or nil when the judge has no measure.
         public let distance: Double?
+        /// The detector that judged the image (its temperature, band and threshold apply).
         public let judge: Detector
     }
 

@@ -6,9 +6,12 @@ import Tensor
 
 /// A model rebuilt from a checkpoint: the architecture and options in its metadata, then its weights.
 public struct LoadedModel {
+    /// The network in evaluation mode, weights from the file: input `[N, inputSize, inputSize, 3]` in 0...1.
     public let model: Module
+    /// Class names in output order.
     public let classes: ClassList
-    public let metadata: [String: String]
+    /// The checkpoint's typed metadata (architecture, calibration, patch mode, router, familiarity).
+    public let metadata: CheckpointMetadata
     /// Input side length the model was trained at.
     public let inputSize: Int
     /// Where it was loaded from.
@@ -16,20 +19,18 @@ public struct LoadedModel {
     /// Data the detector uses beside the network (`Checkpoint.detectorPrefix`), e.g. familiarity features.
     public let detectorTensors: [String: Tensor]
     /// Calibration temperature from `discern calibrate` (1 when uncalibrated).
-    public var temperature: Double { Double(metadata["temperature"] ?? "") ?? 1 }
+    public var temperature: Double { metadata.temperature ?? 1 }
 
     /// Loads `url` (a safetensors checkpoint written by `discern train`).
     public init(_ url: URL) throws {
-        let (tensors, metadata) = try Safetensors.read(url)
-        guard let arch = metadata["architecture"] else {
-            throw CheckpointError.missingTensor(path: url.path, name: "__metadata__.architecture")
-        }
-        let classes = ClassList((metadata["classes"] ?? "REAL,FAKE").split(separator: ",").map(String.init))
-        let inputSize = Int(metadata["input_size"] ?? "") ?? 32
+        let (tensors, map) = try Safetensors.read(url)
+        let metadata = try CheckpointMetadata(map, path: url.path)
+        let classes = ClassList(metadata.classes)
+        let inputSize = metadata.inputSize
         // Every weight comes from the file (Checkpoint.load demands all of them), so none is drawn at random.
         let model = try Initializer.withoutRandomFill {
-            try ModelFactory.make(arch, classes: classes.count, inputSize: inputSize,
-                                  width: Int(metadata["width"] ?? "") ?? 16, depth: Int(metadata["depth"] ?? "") ?? 3, seed: 0)
+            try ModelFactory.make(metadata.architecture, classes: classes.count, inputSize: inputSize,
+                                  width: metadata.width ?? 16, depth: metadata.depth ?? 3, seed: 0)
         }
         try Checkpoint.load(into: model, tensors: Checkpoint.modelTensors(tensors), path: url.path)
         model.setTraining(false)

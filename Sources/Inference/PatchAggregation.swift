@@ -18,6 +18,7 @@ public enum PatchAggregation: Sendable, Equatable, CustomStringConvertible {
         self = .topK(fraction: f)
     }
 
+    /// The spelling `--patch-aggregation` takes: `mean-logit` or `top-k:F`.
     public var description: String {
         switch self {
         case .meanLogit: return "mean-logit"

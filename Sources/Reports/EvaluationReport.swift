@@ -1,23 +1,44 @@
 import Data
 import Foundation
 import Imaging
+import ClassifierMetrics
 import Plots
 
 /// The figures and the self-contained `report.html` of `discern evaluate --out DIR`.
 public struct EvaluationReport {
+    /// The checkpoint's path, as shown in the report.
     public var modelPath: String
+    /// What the model was evaluated on (e.g. the data paths), as shown in the report.
     public var dataDescription: String
+    /// Class names in output order.
     public var classes: [String]
+    /// The metrics of the evaluation.
     public var metrics: ClassificationMetrics
+    /// Per image of `dataset`, one probability (0...1) per class, in dataset order.
     public var probabilities: [[Double]]
+    /// The evaluated images and their true labels (the contact sheets show its images).
     public var dataset: DecodedDataset
+    /// The 95 % confidence interval of the accuracy (0...1).
     public var accuracyCI: ClosedRange<Double>
+    /// The 95 % confidence interval of the ROC-AUC, or nil when there is none.
     public var aucCI: ClosedRange<Double>?
     /// (perturbation, accuracy, auc, drop)
     public var robustness: [(String, Double, Double, Double)]
     /// Calibration summary lines, if the model carries a temperature / band.
     public var calibration: [(String, String)]
 
+    /// Gathers what the report shows; nothing is computed or written until `write(to:)`.
+    /// - Parameters:
+    ///   - modelPath: The checkpoint's path.
+    ///   - dataDescription: What the model was evaluated on.
+    ///   - classes: Class names in output order.
+    ///   - metrics: The metrics of the evaluation.
+    ///   - probabilities: Per image, one probability per class, in dataset order.
+    ///   - dataset: The evaluated images and labels.
+    ///   - accuracyCI: 95 % interval of the accuracy.
+    ///   - aucCI: 95 % interval of the ROC-AUC, or nil.
+    ///   - robustness: Per perturbation: its name, accuracy, ROC-AUC and accuracy drop (a fraction; shown ×100 as points).
+    ///   - calibration: (name, value) rows added to the summary table.
     public init(modelPath: String, dataDescription: String, classes: [String], metrics: ClassificationMetrics, probabilities: [[Double]],
                 dataset: DecodedDataset, accuracyCI: ClosedRange<Double>, aucCI: ClosedRange<Double>?,
                 robustness: [(String, Double, Double, Double)], calibration: [(String, String)]) {

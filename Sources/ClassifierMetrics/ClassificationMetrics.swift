@@ -7,17 +7,23 @@ import Foundation
 /// macro means, and `rocAUC` is the mean of each class's one-against-the-rest ROC-AUC (scikit-learn's
 /// `roc_auc_score(..., multi_class="ovr", average="macro")`).
 public struct ClassificationMetrics: Codable, Sendable, Equatable {
+    /// Number of images scored.
     public var n: Int
+    /// Share of images whose most probable class is the true one, 0...1 (0 when `n` is 0).
     public var accuracy: Double
     /// `confusion[true][predicted]`.
     public var confusion: [[Int]]
+    /// Precision, 0...1: FAKE's for two classes, else the macro mean over classes.
     public var precision: Double
+    /// Recall, 0...1: FAKE's for two classes, else the macro mean over classes.
     public var recall: Double
+    /// F1 score, 0...1: FAKE's for two classes, else the macro mean over classes.
     public var f1: Double
     /// Per class: precision, recall, F1, support.
     public var perClass: [ClassScores]
     /// Binary: by p_fake. More classes: the macro mean of `perClass[c].rocAUC`. Nil when a class has no images.
     public var rocAUC: Double?
+    /// The mean loss the caller measured on these images (e.g. negative log-likelihood), or nil when not given.
     public var loss: Double?
     /// Expected calibration error, 15 bins.
     public var ece: Double
@@ -27,9 +33,12 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
     public var averagePrecision: Double?
     /// Unweighted and support-weighted means of the per-class scores (scikit-learn's "macro avg" / "weighted avg").
     public var macro: ClassScores
+    /// Support-weighted means of the per-class scores (scikit-learn's "weighted avg").
     public var weighted: ClassScores
 
+    /// Precision, recall, F1, support and ROC-AUC of one class, or a mean over classes.
     public struct ClassScores: Codable, Sendable, Equatable {
+        /// Precision, recall and F1 (each 0...1; 0 when undefined), and support (images whose true class it is).
         public var precision: Double, recall: Double, f1: Double, support: Int
         /// Per class: the ROC-AUC of p_class for this class against all others. In `macro` / `weighted`: their
         /// unweighted / support-weighted mean. Nil when the class (or every other class) has no images.

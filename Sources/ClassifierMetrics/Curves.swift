@@ -10,10 +10,15 @@ public struct BinaryCurves: Codable, Sendable {
     /// AP = sum over thresholds of (R_n - R_{n-1}) * P_n.
     public var averagePrecision: Double
 
+    /// One curve point: (false positive rate, true positive rate) on `roc`, (recall, precision) on `pr`; each 0...1.
     public struct Point: Codable, Sendable, Equatable { public var x: Double, y: Double }
 
     enum CodingKeys: String, CodingKey { case roc, pr, averagePrecision = "average_precision" }
 
+    /// Computes both curves and the average precision, one point per distinct score (ties form one step).
+    /// - Parameters:
+    ///   - labels: 1 for a positive (FAKE) image, anything else for a negative one.
+    ///   - scores: Per image, the score ranked by (e.g. p_fake); higher means more positive.
     public init(labels: [Int], scores: [Double]) {
         let order = scores.indices.sorted { scores[$0] > scores[$1] }
         let positives = Double(labels.filter { $0 == 1 }.count), negatives = Double(labels.count) - positives

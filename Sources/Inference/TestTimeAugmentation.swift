@@ -18,6 +18,7 @@ public enum TestTimeAugmentation: String, CaseIterable, Sendable, CustomStringCo
         }
     }
 
+    /// The spelling `--tta` takes.
     public var description: String { rawValue }
 }
 

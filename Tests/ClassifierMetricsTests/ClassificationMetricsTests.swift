@@ -1,4 +1,4 @@
-import Evaluation
+import ClassifierMetrics
 import XCTest
 
 final class ClassificationMetricsTests: XCTestCase {

@@ -1,5 +1,5 @@
-import Evaluation
 import Foundation
+import ClassifierMetrics
 import Tensor
 import XCTest
 

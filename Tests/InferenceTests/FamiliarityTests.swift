@@ -1,6 +1,6 @@
-import Evaluation
 import Foundation
 import Imaging
+import Inference
 import Models
 import NN
 import Tensor
@@ -41,13 +41,17 @@ final class FamiliarityTests: XCTestCase {
 
     func testStoredMeasureLoadsAndAMalformedOneIsIgnored() {
         let f = Familiarity(reference: reference, k: 2, threshold: 0.75)
-        let meta = f.metadata(data: "train.jsonl")
+        var meta = CheckpointMetadata(architecture: "effnet-lite0", classes: ["REAL", "FAKE"], inputSize: 32)
+        f.store(in: &meta, data: "train.jsonl")
+        XCTAssertEqual(meta.map["familiarity_k"], "2")
+        XCTAssertEqual(meta.map["familiarity_threshold"], "0.75")
+        XCTAssertEqual(meta.map["familiarity_data"], "train.jsonl")
         let back = Familiarity(tensors: [Familiarity.tensorName: f.reference], metadata: meta)
         XCTAssertEqual(back?.k, 2)
         XCTAssertEqual(back?.threshold, 0.75)
         XCTAssertEqual(back?.reference.scalars, f.reference.scalars)
         var tooLarge = meta
-        tooLarge["familiarity_k"] = "4"
+        tooLarge.familiarityK = 4
         XCTAssertNil(Familiarity(tensors: [Familiarity.tensorName: f.reference], metadata: tooLarge), "k beyond the reference")
         XCTAssertNil(Familiarity(tensors: [:], metadata: meta), "no reference tensor")
     }
@@ -76,7 +80,9 @@ final class FamiliarityTests: XCTestCase {
             var tensors = try Safetensors.read(plain).tensors
             let f = Familiarity(reference: reference, k: 1, threshold: threshold)
             tensors[Familiarity.tensorName] = f.reference
-            try Safetensors.write(tensors, metadata: meta.merging(f.metadata(data: "test")) { $1 }, to: url)
+            var metadata = try CheckpointMetadata(meta, path: "test")
+            f.store(in: &metadata, data: "test")
+            try Safetensors.write(tensors, metadata: metadata.map, to: url)
             return try Detector(LoadedModel(url))
         }
         let d = try measured(threshold: 1e-3)

@@ -38,16 +38,16 @@ public struct Familiarity: @unchecked Sendable {
     }
 
     /// The measure a checkpoint stores (nil when it has none).
-    public init?(tensors: [String: Tensor], metadata: [String: String]) {
+    public init?(tensors: [String: Tensor], metadata: CheckpointMetadata) {
         guard let reference = tensors[Self.tensorName], reference.rank == 2, reference.shape[0] >= 1,
-              let k = Int(metadata["familiarity_k"] ?? ""), (1...reference.shape[0]).contains(k),
-              let threshold = Double(metadata["familiarity_threshold"] ?? "") else { return nil }
+              let k = metadata.familiarityK, (1...reference.shape[0]).contains(k),
+              let threshold = metadata.familiarityThreshold else { return nil }
         self.init(reference: reference, k: k, threshold: threshold)
     }
 
-    /// The metadata entries that, with `reference` under `tensorName`, store this measure.
-    public func metadata(data: String) -> [String: String] {
-        ["familiarity_k": String(k), "familiarity_threshold": String(threshold), "familiarity_data": data]
+    /// Sets the metadata fields that, with `reference` under `tensorName`, store this measure (fitted on `data`).
+    public func store(in metadata: inout CheckpointMetadata, data: String) {
+        (metadata.familiarityK, metadata.familiarityThreshold, metadata.familiarityData) = (k, threshold, data)
     }
 
     /// Distance from each row of `features` (`[N, D]`, any length) to its `k`-th nearest reference row.

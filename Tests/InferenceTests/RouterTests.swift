@@ -1,6 +1,6 @@
-import Evaluation
 import Foundation
 import Imaging
+import Inference
 import Models
 import NN
 import XCTest

@@ -8,8 +8,11 @@ import Tensor
 
 /// The verdict for one image: REAL, FAKE or UNSURE, or another class of a model with more than two (EDITED, GAN).
 public struct Verdict: RawRepresentable, Codable, Hashable, Sendable {
+    /// The verdict as printed: `REAL`, `FAKE`, `UNSURE` or a class name.
     public let rawValue: String
+    /// A verdict named `rawValue` (a class name or `UNSURE`).
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The three verdicts of a REAL/FAKE model.
     public static let real = Verdict(rawValue: "REAL"), fake = Verdict(rawValue: "FAKE"), unsure = Verdict(rawValue: "UNSURE")
 }
 
@@ -42,6 +45,7 @@ public struct Verdict: RawRepresentable, Codable, Hashable, Sendable {
 /// Immutable after `init`; `pFake` and `probabilities` run the model and must not be called from two
 /// threads at once (`discern serve` funnels them through one inference thread).
 public final class Detector: @unchecked Sendable {
+    /// The checkpoint this detector runs (network, classes, metadata).
     public let loaded: LoadedModel
     /// Temperature applied to the logit (1 = uncalibrated).
     public let temperature: Double
@@ -58,6 +62,7 @@ public final class Detector: @unchecked Sendable {
     /// How the model reads an image: the whole image resized to its input (`whole`, the CIFAKE models), or
     /// native-resolution patches (`patches`, checkpoint metadata `input_mode: patches`; see `PatchPlan`).
     public enum InputMode: String, Sendable { case whole, patches }
+    /// How this detector's model reads an image (`InputMode`).
     public let inputMode: InputMode
     /// How patch scores become one answer (metadata `patch_aggregation`, default mean-logit, or the `aggregation`
     /// given to `init`).
@@ -75,8 +80,11 @@ public final class Detector: @unchecked Sendable {
     /// One image's score: calibrated class probabilities and, from a detector with a `familiarity` measure, the
     /// image's distance to the training images.
     public struct Score: Sendable {
+        /// Calibrated probabilities in `classes` order (sum 1).
         public let probabilities: [Double]
+        /// Cosine distance to the `k`-th nearest training image (0...2), or nil without a familiarity measure.
         public let distance: Double?
+        /// A score from calibrated probabilities and an optional familiarity distance.
         public init(probabilities: [Double], distance: Double? = nil) {
             self.probabilities = probabilities
             self.distance = distance
@@ -93,15 +101,14 @@ public final class Detector: @unchecked Sendable {
         realIndex = real
         self.loaded = loaded
         temperature = loaded.temperature
-        let band = (loaded.metadata["unsure_band"] ?? "").split(separator: ",").compactMap { Double($0) }
-        unsureBand = band.count == 2 && band[0] <= band[1] ? band[0]...band[1] : 0.5...0.5
-        inputMode = InputMode(rawValue: loaded.metadata["input_mode"] ?? "") ?? .whole
-        self.aggregation = aggregation ?? PatchAggregation(loaded.metadata["patch_aggregation"] ?? "") ?? .meanLogit
+        unsureBand = loaded.metadata.unsureBand ?? 0.5...0.5
+        inputMode = InputMode(rawValue: loaded.metadata.inputMode ?? "") ?? .whole
+        self.aggregation = aggregation ?? PatchAggregation(loaded.metadata.patchAggregation ?? "") ?? .meanLogit
         self.maxPatches = maxPatches
         self.pixelBudget = pixelBudget
         familiarity = Self.hasImageFeatures(inputMode, loaded) ? Familiarity(tensors: loaded.detectorTensors, metadata: loaded.metadata) : nil
-        if routeSmallInputs, let name = loaded.metadata["small_input_model"] {
-            guard let side = Int(loaded.metadata["small_input_max_side"] ?? ""), side >= 1, !name.contains("/") else {
+        if routeSmallInputs, let name = loaded.metadata.smallInputModel {
+            guard let side = loaded.metadata.smallInputMaxSide, side >= 1, !name.contains("/") else {
                 throw DetectorError.badRouter(loaded.url.path, "small_input_model needs a file name in the same folder and small_input_max_side >= 1")
             }
             let small = try Detector(LoadedModel(loaded.url.deletingLastPathComponent().appendingPathComponent(name)),
@@ -156,8 +163,11 @@ public final class Detector: @unchecked Sendable {
     /// One image's patch scores: the plan, each patch's calibrated class probabilities and, with a `familiarity`
     /// measure, the image's distance to the training images (from its patches' mean features).
     public struct PatchScores: Sendable {
+        /// Where the patches were cut (in the possibly downscaled image).
         public let plan: PatchPlan
+        /// Each patch's calibrated class probabilities, in `plan.origins` order.
         public let probabilities: [[Double]]
+        /// The image's familiarity distance (from its patches' mean features), or nil without a measure.
         public let distance: Double?
     }
 
@@ -363,7 +373,7 @@ public final class Detector: @unchecked Sendable {
     /// The evidence line saying the router sent an image to its small-input detector.
     private func routeNote(_ judge: Detector) -> [Evidence] {
         guard let side = smallInputs?.maxSide else { return [] }
-        let name = judge.loaded.metadata["architecture"] ?? "model"
+        let name = judge.loaded.metadata.architecture
         return [Evidence(source: "discern:router", value: "at most \(side) px a side: scored by the small-image model (\(name), \(judge.loaded.inputSize)x\(judge.loaded.inputSize) input)", indicates: .info)]
     }
 
@@ -457,6 +467,7 @@ public final class Detector: @unchecked Sendable {
 public enum DetectorError: Error, CustomStringConvertible {
     case unsupportedClasses([String])
     case badRouter(String, String)
+    /// The one-line message `discern` prints.
     public var description: String {
         switch self {
         case let .badRouter(path, reason):

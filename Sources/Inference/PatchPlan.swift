@@ -28,8 +28,11 @@ public struct PatchPlan: Sendable, Equatable {
     /// Whether the patches together cover every pixel of the (downscaled) image.
     public let covers: Bool
 
+    /// A patch's top-left corner, in pixels of the (possibly downscaled) image.
     public struct Origin: Sendable, Equatable, Hashable {
+        /// Column and row of the corner.
         public let x: Int, y: Int
+        /// The corner at (`x`, `y`).
         public init(x: Int, y: Int) { self.x = x; self.y = y }
     }
 
