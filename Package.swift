@@ -55,7 +55,7 @@ let package = Package(
                                                    .product(name: "X509", package: "swift-certificates"),
                                                    .product(name: "SwiftASN1", package: "swift-asn1")], swiftSettings: optimize),
         // Model inference: checkpoint loading, the detector's decode -> score -> verdict -> heatmap pipeline, patch plans.
-        .target(name: "Inference", dependencies: ["Tensor", "NN", "Models", "Imaging", "Data", "Plots", "Provenance"], swiftSettings: optimize),
+        .target(name: "Inference", dependencies: ["Tensor", "NN", "Models", "Imaging", "Data", "Plots", "Provenance", "ClassifierMetrics"], swiftSettings: optimize),
         // Classification metrics, curves and calibration on plain arrays (no model, no images).
         .target(name: "ClassifierMetrics", swiftSettings: optimize),
         // The evaluation report: figures and a self-contained report.html.

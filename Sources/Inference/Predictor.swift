@@ -1,3 +1,4 @@
+import ClassifierMetrics
 import Data
 import Foundation
 import NN
@@ -52,15 +53,8 @@ public enum Predictor {
     public static func probabilities(logits: Tensor, temperature: Double = 1) -> [[Double]] {
         let k = logits.shape[1], values = logits.scalars
         return (0..<logits.shape[0]).map { i in
-            if k == 1 {
-                let p = 1 / (1 + exp(-Double(values[i]) / temperature))
-                return [1 - p, p]
-            }
-            let row = (0..<k).map { Double(values[i * k + $0]) / temperature }
-            let m = row.max()!
-            let e = row.map { exp($0 - m) }
-            let s = e.reduce(0, +)
-            return e.map { $0 / s }
+            if k == 1 { return LogitProbabilities.binary(logit: Double(values[i]), temperature: temperature) }
+            return LogitProbabilities.softmax((0..<k).map { Double(values[i * k + $0]) }, temperature: temperature)
         }
     }
 }

@@ -1,7 +1,7 @@
+import ClassifierMetrics
 import Data
 import Foundation
 import Imaging
-import ClassifierMetrics
 import Plots
 
 /// The figures and the self-contained `report.html` of `discern evaluate --out DIR`.

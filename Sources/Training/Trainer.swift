@@ -1,7 +1,7 @@
+import ClassifierMetrics
 import Data
 import Foundation
 import Inference
-import ClassifierMetrics
 import Models
 import NN
 import Tensor

@@ -1,8 +1,8 @@
 import ArgumentParser
+import ClassifierMetrics
 import Data
 import Foundation
 import Inference
-import ClassifierMetrics
 import NN
 import Tensor
 
@@ -86,7 +86,7 @@ struct Calibrate: ParsableCommand {
     /// Fits the temperature and band to `logits` and writes the checkpoint (model tensors only: no optimizer state).
     func fit(logits: [Double], labels: [Int], url: URL, recalibrated: [(name: String, tensor: Tensor)]) throws {
         let t = Calibration.fitTemperature(logits: logits, labels: labels)
-        func probs(_ temp: Double) -> [[Double]] { logits.map { let p = 1 / (1 + exp(-$0 / temp)); return [1 - p, p] } }
+        func probs(_ temp: Double) -> [[Double]] { logits.map { LogitProbabilities.binary(logit: $0, temperature: temp) } }
         let before = Calibration.expectedCalibrationError(labels: labels, probabilities: probs(1))
         let after = Calibration.expectedCalibrationError(labels: labels, probabilities: probs(t))
         let band = Calibration.unsureBand(probabilities: probs(t).map { $0[1] }, maxShare: maxUnsure)

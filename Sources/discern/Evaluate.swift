@@ -1,9 +1,9 @@
 import ArgumentParser
+import ClassifierMetrics
 import Data
 import Evaluation
 import Foundation
 import Inference
-import ClassifierMetrics
 import Reports
 
 /// `discern evaluate`: scores checkpoints on a labelled dataset.

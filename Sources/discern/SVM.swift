@@ -1,7 +1,7 @@
 import ArgumentParser
+import ClassifierMetrics
 import Evaluation
 import Foundation
-import ClassifierMetrics
 import Training
 
 /// `discern svm`: a linear SVM (LIBLINEAR) on features from `discern features`.
@@ -67,11 +67,9 @@ struct SVMEval: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         // Scores as probabilities for the metrics: a logistic of the decision margin (ranking only; not calibrated).
         let probabilities: [[Double]] = decisions.map { row in
-            if row.count == 2 { let p = 1 / (1 + exp(-Double(row[1] - row[0]))); return [1 - p, p] }
+            if row.count == 2 { return LogitProbabilities.binary(logit: Double(row[1] - row[0])) }
             let m = row.max() ?? 0
-            let e = row.map { exp(Double($0 - m)) }
-            let s = e.reduce(0, +)
-            return e.map { $0 / s }
+            return LogitProbabilities.softmax(row.map { Double($0 - m) })
         }
         let metrics = ClassificationMetrics(labels: data.labels, probabilities: probabilities)
         print(String(format: "accuracy %.4f  precision %.4f  recall %.4f  F1 %.4f  macro F1 %.4f  ROC-AUC %@", metrics.accuracy,

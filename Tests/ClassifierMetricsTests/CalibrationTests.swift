@@ -1,5 +1,5 @@
-import Foundation
 import ClassifierMetrics
+import Foundation
 import Tensor
 import XCTest
 

@@ -1,5 +1,5 @@
-import Foundation
 import ClassifierMetrics
+import Foundation
 import XCTest
 
 /// Our metrics on stored predictions equal scikit-learn's on the same numbers to 1e-6

@@ -1,7 +1,7 @@
+import ClassifierMetrics
 import Data
 import Foundation
 import Imaging
-import ClassifierMetrics
 import Reports
 import TestSupport
 import XCTest
