@@ -60,8 +60,9 @@ let package = Package(
         .target(name: "ClassifierMetrics", swiftSettings: optimize),
         // The evaluation report: figures and a self-contained report.html.
         .target(name: "Reports", dependencies: ["Imaging", "Data", "Plots", "ClassifierMetrics"], swiftSettings: optimize),
-        // Evaluation procedures beyond one pass: robustness perturbations, feature extraction, Fréchet distance.
-        .target(name: "Evaluation", dependencies: ["Tensor", "NN", "Models", "Imaging", "Data"], swiftSettings: optimize),
+        // Evaluation of checkpoints on labelled data (ModelEvaluation: metrics, UNSURE figures, ensembles, robustness sweeps),
+        // perturbations, feature extraction, Fréchet distance.
+        .target(name: "Evaluation", dependencies: ["Tensor", "NN", "Models", "Imaging", "Data", "Inference", "ClassifierMetrics"], swiftSettings: optimize),
         .target(name: "Training", dependencies: ["Tensor", "NN", "Models", "Imaging", "Data", "Inference", "ClassifierMetrics", "Plots", "CLinear",
                                                  .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: optimize),
         .target(name: "Export", dependencies: ["Tensor", "NN", "Models", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
