@@ -15,7 +15,7 @@ let package = Package(
     name: "Discern",
     products: [
         .executable(name: "discern", targets: ["discern"]),
-        .library(name: "DiscernEngine", targets: ["Tensor", "NN", "Models", "Imaging", "Data", "Provenance", "Inference", "ClassifierMetrics", "Reports",
+        .library(name: "DiscernEngine", targets: ["Tensor", "NN", "Models", "Imaging", "Data", "Plots", "Provenance", "Inference", "ClassifierMetrics", "Reports",
                                                   "Evaluation", "Training", "Export"]),
         .library(name: "DiscernServing", targets: ["Serving"]),
     ],
