@@ -3,7 +3,7 @@ import Data
 import Foundation
 import Models
 import NN
-import Tensor
+import Training
 
 /// `discern demo`: trains the small CNN on a folder of REAL/FAKE images and reports its accuracy,
 /// to show the engine working end to end in a few seconds.
@@ -42,36 +42,45 @@ struct Demo: ParsableCommand {
             }
         }
         let train = dataset.subset(trainIdx), held = dataset.subset(heldIdx)
-        let trainBatch = BatchLoader(dataset: train, batchSize: train.count, shuffle: false, seed: seed).makeBatch(Array(0..<train.count), batch: 0, epoch: 0)
-        let heldBatch = BatchLoader(dataset: held, batchSize: held.count, shuffle: false, seed: seed).makeBatch(Array(0..<held.count), batch: 0, epoch: 0)
-        var rng = SplitMix64(seed: seed)
-        let model = SmallCNN(using: &rng)
-        let optimizer = Adam(parameters: model.parameters(), learningRate: 2e-3)
-        print("Training cnn-small (\(model.parameterCount) parameters) on \(train.count) images, validating on \(held.count).")
-        let progress = ProgressBar(total: epochs, label: "train")
+        // The library trainer with the demo's recipe: full-batch Adam 2e-3 on cnn-small, in a throw-away run folder.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("discern-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var config = TrainConfig()
+        (config.model, config.data, config.epochs) = ("cnn-small", [data], epochs)
+        (config.batch, config.lr, config.seed, config.out) = (max(1, train.count), 2e-3, seed, folder.path)
+        let reporter = DemoReporter(epochs: epochs)
+        let trainer = try Trainer(config: config, observer: reporter)
+        print("Training cnn-small (\(try ModelFactory.make("cnn-small", seed: seed).parameterCount) parameters) on \(train.count) images, validating on \(held.count).")
         let started = Date()
-        for epoch in 1...epochs {
-            let loss = Loss.binaryCrossEntropy(logits: model(trainBatch.images), targets: trainBatch.labels.map(Float.init))
-            optimizer.zeroGrad()
-            loss.backward()
-            optimizer.step()
-            progress.update(epoch, status: String(format: "loss %.4f", loss.item))
-        }
-        model.setTraining(false)
-        let trainAcc = GradMode.withoutGrad { accuracy(model(trainBatch.images), trainBatch.labels) }
-        let heldAcc = GradMode.withoutGrad { accuracy(model(heldBatch.images), heldBatch.labels) }
-        print(String(format: "train accuracy %.1f %% (%d images), held-out accuracy %.1f %% (%d images), %.1f s",
-                     trainAcc * 100, train.count, heldAcc * 100, held.count, Date().timeIntervalSince(started)))
+        let records = try trainer.run(data: (train, held))
+        reporter.finish()
+        let last = records.last!
+        print(String(format: "train accuracy %.1f %% (%d images, last epoch), held-out accuracy %.1f %% (%d images), %.1f s",
+                     last.trainAccuracy * 100, train.count, last.valAccuracy * 100, held.count, Date().timeIntervalSince(started)))
         if let save {
-            var metadata = CheckpointMetadata(architecture: "cnn-small", classes: classes.names, inputSize: 32)
-            metadata.preprocessing = #"{"layout":"NHWC","channels":"RGB","scale":"x/255","size":32}"#
-            (metadata.seed, metadata.epochs) = (seed, epochs)
-            try Checkpoint.save(model, metadata: metadata, to: URL(fileURLWithPath: save))
+            // The final weights and the run's metadata, without the optimizer state.
+            let (tensors, metadata) = try Safetensors.read(trainer.folder.file("last.safetensors"))
+            try Safetensors.write(Checkpoint.withoutTrainingState(tensors), metadata: metadata, to: URL(fileURLWithPath: save))
             print("saved \(save)")
         }
     }
+}
 
-    private func accuracy(_ logits: Tensor, _ labels: [Int]) -> Double {
-        Double(zip(logits.scalars, labels).filter { ($0 > 0 ? 1 : 0) == $1 }.count) / Double(labels.count)
+/// The demo's progress: one bar over the epochs with the running loss.
+private final class DemoReporter: TrainingObserver {
+    private let bar: ProgressBar
+    private let epochs: Int
+    private var loss = 0.0
+
+    init(epochs: Int) {
+        self.epochs = epochs
+        bar = ProgressBar(total: epochs, label: "train")
     }
+    func finish() { bar.finish(epochs) }
+
+    func dataLoaded(train: Int, val: Int, classes: [String], failures: [(path: String, error: String)]) {}
+    func epochStarted(_ epoch: Int, of epochs: Int, batches: Int) {}
+    func batchFinished(_ batch: Int, loss: Double, accuracy: Double, precision: Double, recall: Double) { self.loss = loss }
+    func epochFinished(_ record: EpochRecord, best: Bool) { bar.update(record.epoch, status: String(format: "loss %.4f", loss)) }
+    func interrupted(epoch: Int, batch: Int) {}
 }
