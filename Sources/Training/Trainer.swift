@@ -92,13 +92,76 @@ public final class Trainer {
         return (train, val)
     }
 
+    /// Everything one run trains with, built once by `makeSession`: the network, its optimizer and schedule, the
+    /// batches, and the optional region-loss head.
+    private struct Session {
+        let model: Module
+        let optimizer: Optimizer
+        let schedule: LRSchedule
+        let loader: BatchLoader
+        let region: (head: Conv2d, stride: Int, grid: Int, boxes: [RegionBox?])?
+        /// Weight tensors of rank >= 2, for the L1 / L2 penalties.
+        let weights: [Tensor]
+        let classes: Int
+        var perEpoch: Int { loader.batchCount }
+    }
+
+    /// The training figures of one epoch so far.
+    private struct EpochTally {
+        var losses = 0.0
+        var counts: RunningCounts
+    }
+
     /// Trains from scratch, or from `last.safetensors` in the run folder when `resume` is set.
     @discardableResult
     public func run(resume: Bool = false, data: (train: DecodedDataset, val: DecodedDataset)? = nil) throws -> [EpochRecord] {
         try folder.create()
         let (train, val) = try data ?? loadData()
+        classNames = train.classes.names
+        let session = try makeSession(train: train, resume: resume)
+        var state = RunState()
+        var records: [EpochRecord] = []
+        if resume {
+            state = try restore(model: session.model, optimizer: session.optimizer, regionHead: session.region?.head)
+            // A kill between writing an epoch's metrics and its checkpoint leaves a line the checkpoint
+            // does not cover: drop it, the epoch is trained again.
+            let all = try readRecords()
+            records = all.filter { $0.epoch <= state.epoch }
+            if records.count != all.count { try rewriteRecords(records) }
+        } else {
+            try writeConfig()
+            folder.remove("metrics.jsonl", "metrics.csv")
+        }
+        let events = try TensorBoardWriter(folder: runFolder)
+        for epoch in state.epoch..<config.epochs {
+            let started = Date()
+            observer?.epochStarted(epoch + 1, of: config.epochs, batches: session.perEpoch)
+            guard let tally = try trainEpoch(session, epoch: epoch, state: state) else { return records }
+            let (record, valProbabilities) = try validate(session, train: train, val: val, epoch: epoch, tally: tally, started: started)
+            records.append(record)
+            try append(record)
+            try events.add(scalars: [("train/loss", record.trainLoss), ("train/accuracy", record.trainAccuracy),
+                                     ("val/loss", record.valLoss), ("val/accuracy", record.valAccuracy), ("val/f1", record.valF1),
+                                     ("val/roc_auc", record.valAUC ?? .nan), ("lr", record.learningRate)], step: epoch + 1)
+            try RunFigures.writeCurves(records, to: runFolder)
+            try RunFigures.writeExamples(val, probabilities: valProbabilities, epoch: epoch + 1, to: runFolder)
+            let isBest = record.valAccuracy > state.best
+            state = RunState(epoch: epoch + 1, batch: 0, best: max(state.best, record.valAccuracy))
+            try save(session.model, session.optimizer, name: "last", state: state, regionHead: session.region?.head)
+            if isBest { try save(session.model, session.optimizer, name: "best", state: state, withOptimizer: false) }
+            observer?.epochFinished(record, best: isBest)
+            if stop.isSet && epoch + 1 < config.epochs {
+                observer?.interrupted(epoch: epoch + 1, batch: session.perEpoch)
+                return records
+            }
+        }
+        return records
+    }
+
+    /// The network (pretrained or warm-started on a fresh run), the optional region head, the optimizer with the
+    /// backbone's learning-rate scale, the batch loader and the schedule over the whole run.
+    private func makeSession(train: DecodedDataset, resume: Bool) throws -> Session {
         let classes = train.classes
-        classNames = classes.names
         let model = try ModelFactory.make(config.model, classes: classes.count, inputSize: config.inputSize,
                                           width: config.width, depth: config.depth, dropPath: Float(config.dropPath), seed: config.seed)
         if config.bnRecalibrate > 0 && model.batchNormLayers.isEmpty {
@@ -111,96 +174,83 @@ public final class Trainer {
         let loader = BatchLoader(dataset: train, batchSize: config.batch, shuffle: true, seed: config.seed,
                                  augmentation: config.augment.isEmpty ? nil : try Augmentation(config.augment),
                                  regions: region?.boxes, regionGrid: region?.grid ?? 0, redrawer: try makeRedrawer(train: train), crop: crop)
-        let perEpoch = loader.batchCount
-        let schedule = makeSchedule(totalSteps: config.epochs * perEpoch)
-        var state = RunState()
-        var records: [EpochRecord] = []
-        if resume {
-            state = try restore(model: model, optimizer: optimizer, regionHead: region?.head)
-            // A kill between writing an epoch's metrics and its checkpoint leaves a line the checkpoint
-            // does not cover: drop it, the epoch is trained again.
-            let all = try readRecords()
-            records = all.filter { $0.epoch <= state.epoch }
-            if records.count != all.count { try rewriteRecords(records) }
-        } else {
-            try writeConfig()
-            folder.remove("metrics.jsonl", "metrics.csv")
-        }
-        let events = try TensorBoardWriter(folder: runFolder)
+        let schedule = makeSchedule(totalSteps: config.epochs * loader.batchCount)
         let weights = model.parameters().filter { $0.name.hasSuffix("weight") && $0.tensor.rank >= 2 }.map(\.tensor)
-        for epoch in state.epoch..<config.epochs {
-            let started = Date()
-            observer?.epochStarted(epoch + 1, of: config.epochs, batches: perEpoch)
-            model.setTraining(true)
-            if config.freezeBackbone { for m in model.modules() where !(m is Dropout) { m.setModeOnly(training: false) } }
-            // After a mid-epoch resume the epoch's training figures cover the remaining batches only.
-            var losses = 0.0
-            var counts = RunningCounts(classes: classes.count)
-            var batchIndex = state.batch
-            for batch in loader.batches(epoch: epoch, startingAt: state.batch) {
-                let step = epoch * perEpoch + batchIndex
-                optimizer.learningRate = Float(schedule.learningRate(at: step, base: config.lr))
-                if let m = schedule.momentum(at: step), let cycled = optimizer as? MomentumOptimizer { cycled.momentum = Float(m) }
-                let logits: Tensor, regionLogits: Tensor?
-                if let region, let net = model as? RegionFeatureNetwork {
-                    let out = net.logitsAndRegionFeatures(batch.images, stride: region.stride)
-                    (logits, regionLogits) = (out.logits, region.head(out.region))
-                } else {
-                    (logits, regionLogits) = (model(batch.images), nil)
-                }
-                var loss = classes.count == 2
-                    ? Loss.binaryCrossEntropy(logits: logits, targets: batch.labels.map(Float.init))
-                    : Loss.softmaxCrossEntropy(logits: logits, labels: batch.labels)
-                if let regionLogits, let targets = batch.regionTargets {
-                    loss = loss + Loss.binaryCrossEntropy(logits: regionLogits, targets: targets) * Float(config.regionLoss)
-                }
-                if config.l1 > 0 { loss = loss + Loss.l1Penalty(weights, lambda: Float(config.l1)) }
-                if config.l2 > 0 { loss = loss + Loss.l2Penalty(weights, lambda: Float(config.l2)) }
-                optimizer.zeroGrad()
-                loss.backward()
-                optimizer.step()
-                losses += Double(loss.item) * Double(batch.labels.count)
-                counts.add(labels: batch.labels, probabilities: Predictor.probabilities(logits: logits.detached()))
-                batchIndex += 1
-                observer?.batchFinished(batchIndex, loss: losses / Double(max(counts.n, 1)), accuracy: counts.accuracy,
-                                        precision: counts.precision, recall: counts.recall)
-                if stop.isSet && batchIndex < perEpoch {
-                    try save(model, optimizer, name: "last", state: RunState(epoch: epoch, batch: batchIndex, best: state.best), regionHead: region?.head)
-                    observer?.interrupted(epoch: epoch + 1, batch: batchIndex)
-                    return records
-                }
-            }
-            if config.bnRecalibrate > 0 {
-                // Unaugmented training images in this epoch's order: the same batches on a resumed run.
-                let plain = BatchLoader(dataset: train, batchSize: config.batch, shuffle: true, seed: config.seed, crop: crop)
-                model.recalibrateBatchNorm(plain.leadingFullBatches(epoch: epoch, count: config.bnRecalibrate))
-            }
-            let valProbabilities = Predictor.probabilities(model, dataset: val, crop: crop)
-            let valMetrics = ClassificationMetrics(labels: val.labels, probabilities: valProbabilities,
-                                                   loss: ScoreStatistics.logLoss(labels: val.labels, probabilities: valProbabilities))
-            let record = EpochRecord(
-                epoch: epoch + 1, trainLoss: losses / Double(max(counts.n, 1)), trainAccuracy: counts.accuracy,
-                trainPrecision: counts.precision, trainRecall: counts.recall, valLoss: valMetrics.loss ?? 0,
-                valAccuracy: valMetrics.accuracy, valPrecision: valMetrics.precision, valRecall: valMetrics.recall, valF1: valMetrics.f1,
-                valAUC: valMetrics.rocAUC, learningRate: Double(optimizer.learningRate), seconds: Date().timeIntervalSince(started))
-            records.append(record)
-            try append(record)
-            try events.add(scalars: [("train/loss", record.trainLoss), ("train/accuracy", record.trainAccuracy),
-                                     ("val/loss", record.valLoss), ("val/accuracy", record.valAccuracy), ("val/f1", record.valF1),
-                                     ("val/roc_auc", record.valAUC ?? .nan), ("lr", record.learningRate)], step: epoch + 1)
-            try RunFigures.writeCurves(records, to: runFolder)
-            try RunFigures.writeExamples(val, probabilities: valProbabilities, epoch: epoch + 1, to: runFolder)
-            let isBest = record.valAccuracy > state.best
-            state = RunState(epoch: epoch + 1, batch: 0, best: max(state.best, record.valAccuracy))
-            try save(model, optimizer, name: "last", state: state, regionHead: region?.head)
-            if isBest { try save(model, optimizer, name: "best", state: state, withOptimizer: false) }
-            observer?.epochFinished(record, best: isBest)
-            if stop.isSet && epoch + 1 < config.epochs {
-                observer?.interrupted(epoch: epoch + 1, batch: perEpoch)
-                return records
+        return Session(model: model, optimizer: optimizer, schedule: schedule, loader: loader, region: region, weights: weights,
+                       classes: classes.count)
+    }
+
+    /// Trains one epoch from batch `state.batch` (a mid-epoch resume covers the remaining batches only). Returns the
+    /// epoch's training figures, or nil when a stop request ended it early (after saving `last`).
+    private func trainEpoch(_ session: Session, epoch: Int, state: RunState) throws -> EpochTally? {
+        let (model, optimizer) = (session.model, session.optimizer)
+        model.setTraining(true)
+        if config.freezeBackbone { for m in model.modules() where !(m is Dropout) { m.setModeOnly(training: false) } }
+        var tally = EpochTally(counts: RunningCounts(classes: session.classes))
+        var batchIndex = state.batch
+        for batch in session.loader.batches(epoch: epoch, startingAt: state.batch) {
+            let step = epoch * session.perEpoch + batchIndex
+            optimizer.learningRate = Float(session.schedule.learningRate(at: step, base: config.lr))
+            if let m = session.schedule.momentum(at: step), let cycled = optimizer as? MomentumOptimizer { cycled.momentum = Float(m) }
+            let (loss, logits) = self.loss(session, batch: batch)
+            optimizer.zeroGrad()
+            loss.backward()
+            optimizer.step()
+            tally.losses += Double(loss.item) * Double(batch.labels.count)
+            tally.counts.add(labels: batch.labels, probabilities: Predictor.probabilities(logits: logits.detached()))
+            batchIndex += 1
+            observer?.batchFinished(batchIndex, loss: tally.losses / Double(max(tally.counts.n, 1)), accuracy: tally.counts.accuracy,
+                                    precision: tally.counts.precision, recall: tally.counts.recall)
+            if stop.isSet && batchIndex < session.perEpoch {
+                try save(model, optimizer, name: "last", state: RunState(epoch: epoch, batch: batchIndex, best: state.best),
+                         regionHead: session.region?.head)
+                observer?.interrupted(epoch: epoch + 1, batch: batchIndex)
+                return nil
             }
         }
-        return records
+        return tally
+    }
+
+    /// The training loss of one batch (cross-entropy, plus the region loss and the weight penalties when on) and the
+    /// batch's logits.
+    private func loss(_ session: Session, batch: LoaderBatch) -> (loss: Tensor, logits: Tensor) {
+        let logits: Tensor, regionLogits: Tensor?
+        if let region = session.region, let net = session.model as? RegionFeatureNetwork {
+            let out = net.logitsAndRegionFeatures(batch.images, stride: region.stride)
+            (logits, regionLogits) = (out.logits, region.head(out.region))
+        } else {
+            (logits, regionLogits) = (session.model(batch.images), nil)
+        }
+        var loss = session.classes == 2
+            ? Loss.binaryCrossEntropy(logits: logits, targets: batch.labels.map(Float.init))
+            : Loss.softmaxCrossEntropy(logits: logits, labels: batch.labels)
+        if let regionLogits, let targets = batch.regionTargets {
+            loss = loss + Loss.binaryCrossEntropy(logits: regionLogits, targets: targets) * Float(config.regionLoss)
+        }
+        if config.l1 > 0 { loss = loss + Loss.l1Penalty(session.weights, lambda: Float(config.l1)) }
+        if config.l2 > 0 { loss = loss + Loss.l2Penalty(session.weights, lambda: Float(config.l2)) }
+        return (loss, logits)
+    }
+
+    /// After an epoch: re-estimates batch-norm statistics when asked, scores the validation images and forms the
+    /// epoch's record.
+    private func validate(_ session: Session, train: DecodedDataset, val: DecodedDataset, epoch: Int, tally: EpochTally,
+                          started: Date) throws -> (EpochRecord, [[Double]]) {
+        if config.bnRecalibrate > 0 {
+            // Unaugmented training images in this epoch's order: the same batches on a resumed run.
+            let plain = BatchLoader(dataset: train, batchSize: config.batch, shuffle: true, seed: config.seed, crop: crop)
+            session.model.recalibrateBatchNorm(plain.leadingFullBatches(epoch: epoch, count: config.bnRecalibrate))
+        }
+        let valProbabilities = Predictor.probabilities(session.model, dataset: val, crop: crop)
+        let valMetrics = ClassificationMetrics(labels: val.labels, probabilities: valProbabilities,
+                                               loss: ScoreStatistics.logLoss(labels: val.labels, probabilities: valProbabilities))
+        let (losses, counts) = (tally.losses, tally.counts)
+        let record = EpochRecord(
+            epoch: epoch + 1, trainLoss: losses / Double(max(counts.n, 1)), trainAccuracy: counts.accuracy,
+            trainPrecision: counts.precision, trainRecall: counts.recall, valLoss: valMetrics.loss ?? 0,
+            valAccuracy: valMetrics.accuracy, valPrecision: valMetrics.precision, valRecall: valMetrics.recall, valF1: valMetrics.f1,
+            valAUC: valMetrics.rocAUC, learningRate: Double(session.optimizer.learningRate), seconds: Date().timeIntervalSince(started))
+        return (record, valProbabilities)
     }
 
     // MARK: Optimizer and schedule
