@@ -1,3 +1,4 @@
+import Data
 import Foundation
 import Imaging
 import Plots
@@ -76,5 +77,74 @@ public struct JudgementPipeline: Sendable {
                                       caption: heatmapCaption(j, path: j.path)))
             }
         }
+    }
+}
+
+/// A command-line input that does not exist.
+public struct MissingInput: Error, CustomStringConvertible {
+    /// The path as given.
+    public let path: String
+    /// "`path`: no such file or folder".
+    public var description: String { "\(path): no such file or folder" }
+}
+
+extension JudgementPipeline {
+    /// What `judge(paths:...)` counted: verdicts given, inputs that could not be judged, and the file names of those
+    /// in formats Discern does not decode.
+    public struct Tally {
+        /// Images judged, by verdict.
+        public var verdicts: [Verdict: Int] = [:]
+        /// Inputs that failed: missing paths, unreadable or undecodable files, a shard that broke off.
+        public var failed = 0
+        /// Last path components of the inputs refused as unsupported formats (GIF, WebP, ...).
+        public var unsupported: [String] = []
+        /// Inputs read so far, judged or not (for progress).
+        public var done = 0
+    }
+
+    /// Judges every input of `paths` in order: `-` is `standardInput()`'s bytes; files, folders (searched
+    /// recursively) and tar shards are read in chunks of at most `chunk.count` items, `chunk.pixels` header pixels
+    /// and `chunk.bytes` file bytes, so memory stays bounded. Each result (or failure: a missing path, an unreadable
+    /// file, a shard that broke off) goes to `report` as soon as its chunk is judged; `progress` gets the running
+    /// tally after each chunk. One bad input never stops the others.
+    /// - Throws: only when `paths` cannot be listed at all (`DatasetSource`'s error); nothing was judged then.
+    /// - Returns: the counts behind a summary line.
+    public func judge(paths: [String], standardInput: () -> Data, heatmapGrid: Int?, chunk: (count: Int, pixels: Int, bytes: Int),
+                      report: (Result<(judgement: Judgement, heatmap: Data?), Error>) -> Void,
+                      progress: (Tally) -> Void = { _ in }) throws -> Tally {
+        var tally = Tally()
+        func record(_ result: Result<(judgement: Judgement, heatmap: Data?), Error>) {
+            switch result {
+            case let .failure(error):
+                tally.failed += 1
+                if case let .unsupported(path, _) = error as? ImageError { tally.unsupported.append((path as NSString).lastPathComponent) }
+            case let .success(judged):
+                tally.verdicts[judged.judgement.verdict, default: 0] += 1
+            }
+            report(result)
+        }
+        func process(_ items: [(name: String, data: Result<Data, Error>)]) {
+            for result in judge(items, heatmapGrid: heatmapGrid) { record(result) }
+            tally.done += items.count
+            progress(tally)
+        }
+        // A missing path is an unreadable input (named), not a reason to stop: the rest are still judged.
+        let files = paths.filter { path in
+            guard path != "-" else { return false }
+            if FileManager.default.fileExists(atPath: path) { return true }
+            record(.failure(MissingInput(path: path)))
+            return false
+        }
+        if paths.contains("-") { process([(name: "-", data: Result { standardInput() })]) }
+        guard !files.isEmpty else { return tally }
+        let source = try DatasetSource(paths: files)
+        do {
+            try source.forEachChunk(of: chunk.count, pixels: chunk.pixels, bytes: chunk.bytes) { items in
+                process(items.map { (name: $0.0.path, data: $0.1) })
+            }
+        } catch {
+            record(.failure(error))
+        }
+        return tally
     }
 }

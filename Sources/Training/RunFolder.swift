@@ -26,7 +26,7 @@ public struct RunFolder: Sendable {
     /// Appends `line` and a newline to `name`, creating the file if needed.
     public func appendLine(_ line: String, to name: String) throws {
         let target = file(name)
-        if !FileManager.default.fileExists(atPath: target.path) { FileManager.default.createFile(atPath: target.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: target.path) { _ = FileManager.default.createFile(atPath: target.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: target)
         defer { try? handle.close() }
         try handle.seekToEnd()

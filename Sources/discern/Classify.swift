@@ -65,53 +65,25 @@ struct Classify: ParsableCommand {
         let pipeline = JudgementPipeline(detector: detector, credentials: C2PAValidator(trustAnchors: try trust.anchors()), maxPixels: maxPixels)
         let printer = ResultPrinter(format: format, classes: detector.isBinary ? nil : detector.classes)
         printer.header()
-        var failed = 0, counts: [Verdict: Int] = [:], unsupported: [String] = []
-        // A missing path is an unreadable input (named, exit 1), not a usage error: the rest are still classified.
-        let fileArgs = paths.filter { path in
-            guard path != "-" else { return false }
-            if FileManager.default.fileExists(atPath: path) { return true }
-            failed += 1
-            FileHandle.standardError.write(Data("discern: \(path): no such file or folder\n".utf8))
-            return false
+        let hasFiles = paths.contains { $0 != "-" && FileManager.default.fileExists(atPath: $0) }
+        let progress = hasFiles ? ProgressBar(total: 0, label: "classify", unknownTotal: true) : nil
+        let tally: JudgementPipeline.Tally
+        do {
+            // Bounded by pixels and bytes as well as by count: 16 PNGs of 7000x7000 px would hold 2.4 GB decoded at once.
+            tally = try pipeline.judge(paths: paths, standardInput: { FileHandle.standardInput.readDataToEndOfFile() },
+                                       heatmapGrid: heatmap == nil ? nil : grid, chunk: (512, Self.chunkPixels, Self.chunkBytes),
+                                       report: { result in
+                                           switch result.map(written) {
+                                           case let .failure(error): FileHandle.standardError.write(Data("discern: \(error)\n".utf8))
+                                           case let .success(judgement): printer.row(judgement)
+                                           }
+                                       }, progress: { progress?.update($0.done) })
+        } catch {
+            FileHandle.standardError.write(Data("discern: \(error)\n".utf8))
+            throw ExitCode(1)
         }
-        var chunks: [[(String, Result<Data, Error>)]] = []
-        if paths.contains("-") {
-            chunks.append([("-", Result { FileHandle.standardInput.readDataToEndOfFile() })])
-        }
-        let progress = fileArgs.isEmpty ? nil : ProgressBar(total: 0, label: "classify", unknownTotal: true)
-        var done = 0
-        func process(_ chunk: [(String, Result<Data, Error>)]) {
-            let results = classify(chunk, pipeline)
-            for r in results {
-                switch r {
-                case let .failure(error):
-                    failed += 1
-                    if case let .unsupported(path, _) = error as? ImageError { unsupported.append((path as NSString).lastPathComponent) }
-                    FileHandle.standardError.write(Data("discern: \(error)\n".utf8))
-                case let .success(result):
-                    counts[result.verdict, default: 0] += 1
-                    printer.row(result)
-                }
-            }
-            done += chunk.count
-            progress?.update(done)
-        }
-        for chunk in chunks { process(chunk) }
-        if !fileArgs.isEmpty {
-            let source: DatasetSource
-            do { source = try DatasetSource(paths: fileArgs) } catch {
-                FileHandle.standardError.write(Data("discern: \(error)\n".utf8))
-                throw ExitCode(1)
-            }
-            do {
-                // Bounded by pixels and bytes as well as by count: 16 PNGs of 7000x7000 px would hold 2.4 GB decoded at once.
-                try source.forEachChunk(of: 512, pixels: Self.chunkPixels, bytes: Self.chunkBytes) { items in process(items.map { ($0.0.path, $0.1) }) }
-            } catch {
-                failed += 1
-                FileHandle.standardError.write(Data("discern: \(error)\n".utf8))
-            }
-        }
-        progress?.finish(done)
+        progress?.finish(tally.done)
+        let (counts, failed, unsupported) = (tally.verdicts, tally.failed, tally.unsupported)
         let shown = [Verdict.fake, .real] + detector.classes.filter { $0 != "REAL" && $0 != "FAKE" }.map(Verdict.init(rawValue:)) + [.unsure]
         let summary = "\(counts.values.reduce(0, +)) classified: " + shown.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
             + "; \(failed) unreadable"
@@ -120,20 +92,16 @@ struct Classify: ParsableCommand {
         if failed > 0 { throw ExitCode(1) }
     }
 
-    /// Judges a chunk (`JudgementPipeline.judge`) and, with --heatmap, writes each heatmap PNG beside the others.
-    private func classify(_ chunk: [(String, Result<Data, Error>)], _ pipeline: JudgementPipeline) -> [Result<ClassifyResult, Error>] {
-        pipeline.judge(chunk.map { (name: $0.0, data: $0.1) }, heatmapGrid: heatmap == nil ? nil : grid).map { result in
-            result.map { judged in
-                var judgement = judged.judgement
-                if let heatmap, let png = judged.heatmap {
-                    let name = ((judgement.path as NSString).lastPathComponent as NSString).deletingPathExtension
-                    // A short digest of the full path keeps names unique (same file name in two folders) and stable.
-                    let url = URL(fileURLWithPath: heatmap).appendingPathComponent("\(name)-\(SHA256Digest.hex(Data(judgement.path.utf8)).prefix(8)).heatmap.png")
-                    if (try? png.write(to: url)) != nil { judgement.heatmap = url.path }
-                }
-                return judgement
-            }
+    /// The judgement, with its heatmap PNG (when drawn) written into the --heatmap folder and named in it.
+    private func written(_ judged: (judgement: Judgement, heatmap: Data?)) -> ClassifyResult {
+        var judgement = judged.judgement
+        if let heatmap, let png = judged.heatmap {
+            let name = ((judgement.path as NSString).lastPathComponent as NSString).deletingPathExtension
+            // A short digest of the full path keeps names unique (same file name in two folders) and stable.
+            let url = URL(fileURLWithPath: heatmap).appendingPathComponent("\(name)-\(SHA256Digest.hex(Data(judgement.path.utf8)).prefix(8)).heatmap.png")
+            if (try? png.write(to: url)) != nil { judgement.heatmap = url.path }
         }
+        return judgement
     }
 }
 
