@@ -6,8 +6,11 @@ import Provenance
 /// Decodes uploads, reads their metadata evidence, scores them through the batcher and forms the
 /// verdicts: the same steps and answer as `discern classify`.
 public struct ImageJudge: Sendable {
+    /// Decode, verdict and heatmap steps (the same as `discern classify`'s), built once with the options' pixel
+    /// limit and C2PA trust anchors.
+    public let pipeline: JudgementPipeline
     /// The loaded detector that scores the images.
-    public let detector: Detector
+    public var detector: Detector { pipeline.detector }
     /// Groups the images of concurrent requests into batches for `detector`.
     public let batcher: InferenceBatcher
     /// The limits (images and pixels per request, pixel budget, decode threads) and C2PA trust anchors used.
@@ -31,7 +34,8 @@ public struct ImageJudge: Sendable {
     ///   - batcher: The batcher that runs it.
     ///   - options: The per-request limits and C2PA trust anchors.
     public init(detector: Detector, batcher: InferenceBatcher, options: ServeOptions) {
-        self.detector = detector
+        pipeline = JudgementPipeline(detector: detector, credentials: C2PAValidator(trustAnchors: options.c2paTrustAnchors),
+                                     maxPixels: options.maxPixels)
         self.batcher = batcher
         self.options = options
         self.pixels = PixelBudget(capacity: options.pixelBudget)
@@ -47,8 +51,7 @@ public struct ImageJudge: Sendable {
         guard uploads.count <= options.maxImagesPerRequest else {
             throw ServeError.tooManyImages(count: uploads.count, limit: options.maxImagesPerRequest)
         }
-        let maxPixels = options.maxPixels
-        let pipeline = JudgementPipeline(detector: detector, credentials: C2PAValidator(trustAnchors: options.c2paTrustAnchors), maxPixels: maxPixels)
+        let maxPixels = options.maxPixels, pipeline = pipeline   // captured by the decode closures
         let headers = try await decoders.run {
             uploads.map { upload -> Result<Int, Failure> in
                 Result {

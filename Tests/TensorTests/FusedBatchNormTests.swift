@@ -13,14 +13,6 @@ final class FusedBatchNormTests: XCTestCase {
         ("leaky 0.2", .leakyRelu(0.2), { $0.leakyRelu(0.2) }),
     ]
 
-    /// (value, gradients of x, gamma, beta, residual) of `f` under a fixed random projection of its output.
-    func run(_ inputs: [Tensor], _ f: ([Tensor]) -> Tensor) -> (Tensor, [Tensor?]) {
-        for t in inputs { t.requiresGrad = true; t.grad = nil }
-        let y = f(inputs)
-        (y * randomTensor(y.shape, seed: 99)).sum().backward()
-        return (y, inputs.map(\.grad))
-    }
-
     func testFusedEqualsTheOpsInSequence() {
         // Channel counts 5 and 16, an odd row count, values on both sides of 0 and of ReLU6's 6.
         for (shape, training) in [([3, 3, 5, 5], true), ([2, 4, 4, 16], true), ([7, 6], true), ([3, 3, 5, 5], false)] {
@@ -32,11 +24,11 @@ final class FusedBatchNormTests: XCTestCase {
                     let stats = (mean: randomTensor([c], seed: 5), variance: randomTensor([c], seed: 6, range: 0.5...2))
                     let (m1, v1, m2, v2) = (stats.mean.copy(), stats.variance.copy(), stats.mean.copy(), stats.variance.copy())
                     let inputs = withResidual ? [x, gamma, beta, residual] : [x, gamma, beta]
-                    let (expected, expectedGrads) = run(inputs.map { $0.copy() }) { t in
+                    let (expected, expectedGrads) = valueAndGradients(inputs.map { $0.copy() }) { t in
                         let bn = t[0].batchNorm(gamma: t[1], beta: t[2], runningMean: m1, runningVar: v1, training: training)
                         return unfused(withResidual ? bn + t[3] : bn)
                     }
-                    let (got, gotGrads) = run(inputs.map { $0.copy() }) { t in
+                    let (got, gotGrads) = valueAndGradients(inputs.map { $0.copy() }) { t in
                         t[0].batchNorm(gamma: t[1], beta: t[2], runningMean: m2, runningVar: v2, training: training,
                                        residual: withResidual ? t[3] : nil, activation: fused)
                     }

@@ -12,14 +12,6 @@ final class FusedConvolutionActivationTests: XCTestCase {
         ("leaky 0.2", .leakyRelu(0.2), { $0.leakyRelu(0.2) }),
     ]
 
-    /// (value, gradients of the inputs) of `f` under a fixed random projection of its output.
-    func run(_ inputs: [Tensor], _ f: ([Tensor]) -> Tensor) -> (Tensor, [Tensor?]) {
-        for t in inputs { t.requiresGrad = true; t.grad = nil }
-        let y = f(inputs)
-        (y * randomTensor(y.shape, seed: 99)).sum().backward()
-        return (y, inputs.map(\.grad))
-    }
-
     /// Runs `body` with `backend` as the engine's convolution, then restores the default.
     func using<T>(_ backend: any ConvolutionBackend, _ body: () -> T) -> T {
         let saved = Kernels.convolution
@@ -46,12 +38,12 @@ final class FusedConvolutionActivationTests: XCTestCase {
                         let b = randomTensor([cout], seed: 3, range: -1...5)
                         let inputs = withBias ? [x, w, b] : [x, w]
                         let (expected, expectedGrads) = using(chosen) {
-                            run(inputs.map { $0.copy() }) { t in
+                            valueAndGradients(inputs.map { $0.copy() }) { t in
                                 unfused(t[0].conv2d(t[1], bias: withBias ? t[2] : nil, stride: stride, padding: padding))
                             }
                         }
                         let (got, gotGrads) = using(chosen) {
-                            run(inputs.map { $0.copy() }) { t in
+                            valueAndGradients(inputs.map { $0.copy() }) { t in
                                 t[0].conv2d(t[1], bias: withBias ? t[2] : nil, stride: stride, padding: padding, activation: fused)
                             }
                         }

@@ -74,3 +74,13 @@ public func randomTensor(_ shape: [Int], seed: UInt64 = 1, range: ClosedRange<Fl
     var rng = SplitMix64(seed: seed)
     return Tensor.uniform(shape, in: range, using: &rng)
 }
+
+/// `f`'s value on `inputs` and the gradient of each input under a fixed random projection of the value
+/// (`sum(f(inputs) * r)`, `r` seeded): what fused-op tests compare between a fused op and the ops it replaces.
+/// Sets `requiresGrad` and clears the inputs' old gradients.
+public func valueAndGradients(_ inputs: [Tensor], _ f: ([Tensor]) -> Tensor) -> (Tensor, [Tensor?]) {
+    for t in inputs { t.requiresGrad = true; t.grad = nil }
+    let y = f(inputs)
+    (y * randomTensor(y.shape, seed: 99)).sum().backward()
+    return (y, inputs.map(\.grad))
+}
