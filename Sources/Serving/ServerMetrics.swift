@@ -13,21 +13,26 @@ public final class ServerMetrics: Sendable {
     /// (`discern_images_classified_total`) and the batch size histogram (`discern_inference_batch_images`, 1 to 256 images).
     public init() {
         latency = registry.makeDurationHistogram(
-            name: "discern_request_duration_seconds",
+            descriptor: Self.name("request_duration", "seconds", "Time from request to response"),
             buckets: [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-                      .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10)],
-            help: "Time from request to response")
-        images = registry.makeCounter(name: "discern_images_classified_total", help: "Images judged")
-        batchSize = registry.makeValueHistogram(name: "discern_inference_batch_images", buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-                                                help: "Images per forward pass (micro-batching)")
+                      .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10)])
+        images = registry.makeCounter(descriptor: Self.name("images_classified", "total", "Images judged"))
+        batchSize = registry.makeValueHistogram(descriptor: Self.name("inference_batch", "images", "Images per forward pass (micro-batching)"),
+                                                buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256])
+    }
+
+    /// `discern_NAME_UNIT` with its help line.
+    private static func name(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "discern", metricName: name, unitName: unit, helpText: help)
     }
 
     /// Counts one answered request.
     public func request(route: String, status: Int, seconds: Duration) {
-        registry.makeCounter(name: "discern_requests_total", labels: [("route", route), ("status", String(status))],
-                             help: "Requests answered, by route and status").increment()
+        registry.makeCounter(descriptor: Self.name("requests", "total", "Requests answered, by route and status"),
+                             labels: [("route", route), ("status", String(status))]).increment()
         if status >= 400 {
-            registry.makeCounter(name: "discern_errors_total", labels: [("status", String(status))], help: "Requests answered with an error status").increment()
+            registry.makeCounter(descriptor: Self.name("errors", "total", "Requests answered with an error status"),
+                                 labels: [("status", String(status))]).increment()
         }
         latency.record(seconds)
     }

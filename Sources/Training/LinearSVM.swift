@@ -1,4 +1,5 @@
 import CLinear
+import ClassifierMetrics
 import Foundation
 import NN
 import Tensor
@@ -91,6 +92,16 @@ public struct LinearSVM: Sendable {
             var z = [Float](repeating: 0, count: d)
             for j in 0..<d { z[j] = (x[i * d + j] - mean[j]) / scale[j] }
             return classes.indices.map { c in zip(weights[c], z).reduce(bias[c]) { $0 + $1.0 * $1.1 } }
+        }
+    }
+
+    /// Decision values as probabilities for ranking metrics (ROC, AP), `[N][classes]`: with two classes a logistic of
+    /// the margin `d1 - d0`, else a softmax of the decision values. Not calibrated probabilities.
+    public static func rankingProbabilities(_ decisions: [[Float]]) -> [[Double]] {
+        decisions.map { row in
+            if row.count == 2 { return LogitProbabilities.binary(logit: Double(row[1] - row[0])) }
+            let m = row.max() ?? 0
+            return LogitProbabilities.softmax(row.map { Double($0 - m) })
         }
     }
 

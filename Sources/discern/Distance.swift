@@ -1,10 +1,6 @@
 import ArgumentParser
-import Data
 import Evaluation
 import Foundation
-import Inference
-import Models
-import Tensor
 
 /// `discern distance`: Fréchet distance and an Inception-style score between two image sets.
 struct Distance: ParsableCommand {
@@ -33,32 +29,23 @@ struct Distance: ParsableCommand {
 
     func run() throws {
         let extractor = try network.extractor(inputSize: inputSize)
-        func load(_ paths: [String], _ name: String) throws -> (Tensor, [[Double]], Int) {
-            var ds = try DecodedDataset.load(DatasetSource(paths: paths), size: inputSize)
-            for f in ds.failures { FileHandle.standardError.write(Data("discern: \(f.path): \(f.error)\n".utf8)) }
-            if limit > 0 && ds.count > limit {
-                var rng = SplitMix64(seed: 0)
-                var idx = Array(0..<ds.count)
-                idx.shuffle(using: &rng)
-                ds = ds.subset(Array(idx.prefix(limit)).sorted())
-            }
-            guard ds.count >= 2 else { throw ValidationError("set \(name) has \(ds.count) readable images; need at least 2") }
-            let bar = ProgressBar(total: ds.count, label: "features \(name)")
-            let f = extractor.features(ds) { bar.update($0) }
-            bar.finish(ds.count)
-            let logits = GradMode.withoutGrad { extractor.network.fc(f) }
-            return (f, Predictor.probabilities(logits: logits), ds.count)
-        }
-        let (fa, pa, na) = try load(a, "a"), (fb, pb, nb) = try load(b, "b")
-        let fd = try ImageSetDistance.frechet(fa, fb)
-        let isA = ImageSetDistance.inceptionStyleScore(pa), isB = ImageSetDistance.inceptionStyleScore(pb)
-        let fdName = "FD-\(extractor.space)", isName = "IS-effnet-\(extractor.network.variant.name)-imagenet@\(inputSize)"
+        var bars: [String: ProgressBar] = [:]
+        let result: ImageSetComparison
+        do {
+            result = try ImageSetComparison.compare(a, b, extractor: extractor, limit: limit, failure: { path, error in
+                FileHandle.standardError.write(Data("discern: \(path): \(error)\n".utf8))
+            }, progress: { set, done, total in
+                if bars[set] == nil { bars[set] = ProgressBar(total: total, label: "features \(set)") }
+                bars[set]?.update(done)
+            })
+        } catch let error as ImageSetComparison.TooFewImages { throw ValidationError(error.description) }
         if format == "json" {
-            let obj: [String: Any] = ["metric": fdName, "fd": fd, "score_name": isName, "score_a": isA, "score_b": isB, "n_a": na, "n_b": nb]
-            print(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
-            print(String(format: "%@ between a (%d images) and b (%d images): %.3f", fdName, na, nb, fd))
-            print(String(format: "%@: a %.3f, b %.3f", isName, isA, isB))
+            print(String(format: "%@ between a (%d images) and b (%d images): %.3f", result.metric, result.countA, result.countB, result.fd))
+            print(String(format: "%@: a %.3f, b %.3f", result.scoreName, result.scoreA, result.scoreB))
         }
     }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Export
 import Foundation
 import Inference
-import NN
 
 /// `discern export`: a checkpoint as ONNX (for onnxruntime, Spark, ...) or as weights-only safetensors.
 struct ExportCommand: ParsableCommand {
@@ -55,24 +54,11 @@ struct ExportCommand: ParsableCommand {
                 print("size router: images up to \(loaded.metadata.smallInputMaxSide.map(String.init) ?? "?") px a side go to \(small), not in this graph (export it with --model)")
             }
         case .safetensors:
-            let (tensors, map) = try Safetensors.read(url)
-            var metadata = try CheckpointMetadata(map, path: url.path)
-            let weights = Checkpoint.modelTensors(tensors)
-            // The familiarity reference is detector data, not network weights: the export leaves it, and says so.
-            if metadata.familiarityThreshold != nil {
-                (metadata.familiarityK, metadata.familiarityThreshold, metadata.familiarityData) = (nil, nil, nil)
+            let written = try WeightsExport.write(url, to: target)
+            if written.leftOutFamiliarity {
                 print("familiarity reference (the UNSURE rule for unfamiliar images) left out: it is not part of the network")
             }
-            if let small = metadata.smallInputModel {
-                // A router names its small-image model by file name: write that file beside the output too.
-                let name = target.deletingPathExtension().lastPathComponent + "-small.safetensors"
-                let (smallTensors, smallMetadata) = try Safetensors.read(url.deletingLastPathComponent().appendingPathComponent(small))
-                try Safetensors.write(Checkpoint.modelTensors(smallTensors), metadata: smallMetadata,
-                                      to: target.deletingLastPathComponent().appendingPathComponent(name))
-                metadata.smallInputModel = name
-            }
-            try Safetensors.write(weights, metadata: metadata.map, to: target)
-            print("wrote \(target.path): \(weights.count) tensors" + (metadata.smallInputModel.map { " (size router; small-image model in \($0))" } ?? ""))
+            print("wrote \(target.path): \(written.tensorCount) tensors" + (written.smallInputModel.map { " (size router; small-image model in \($0))" } ?? ""))
         }
     }
 }

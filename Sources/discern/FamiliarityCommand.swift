@@ -1,8 +1,6 @@
 import ArgumentParser
-import Data
 import Foundation
 import Inference
-import NN
 import Tensor
 
 /// `discern familiarity`: stores a patch model's training-image features and the distance beyond which an image is
@@ -47,65 +45,38 @@ struct FamiliarityCommand: ParsableCommand {
     }
 
     func run() throws {
-        let url = URL(fileURLWithPath: model)
-        let detector: Detector
-        do { detector = try Detector(LoadedModel(url), routeSmallInputs: false) } catch { throw ValidationError("\(error)") }
-        guard detector.loaded.metadata.smallInputModel == nil else {
-            throw ValidationError("\(model) is a size router: run familiarity on its large model, then `discern route`")
-        }
-        guard detector.inputMode == .patches, detector.hasImageFeatures else {
-            throw ValidationError("\(model): familiarity needs a patch model (input_mode: patches) with an EfficientNet-Lite network")
-        }
-        let referenceFeatures = try features(detector, reference, label: "reference")
-        let heldOutFeatures = try features(detector, heldOut, label: "held out")
-        guard referenceFeatures.shape[0] > k else {
-            throw ValidationError("--reference has \(referenceFeatures.shape[0]) readable images; --k \(k) needs more")
-        }
-        guard heldOutFeatures.shape[0] > 0 else { throw ValidationError("--held-out has no readable image") }
-        let (familiarity, heldOutDistances) = Familiarity.fit(reference: referenceFeatures, heldOut: heldOutFeatures, k: k, maxShare: maxShare)
+        let fitting: FamiliarityFitting
+        do { fitting = try FamiliarityFitting(model: URL(fileURLWithPath: model)) } catch { throw ValidationError("\(error)") }
+        let referenceFeatures = try features(fitting, reference, label: "reference")
+        let heldOutFeatures = try features(fitting, heldOut, label: "held out")
+        let (familiarity, heldOutDistances): (Familiarity, [Double])
+        do {
+            (familiarity, heldOutDistances) = try fitting.fit(reference: referenceFeatures, heldOut: heldOutFeatures, k: k, maxShare: maxShare)
+        } catch let error as FamiliarityFittingError { throw ValidationError(error.description) }
         let spread = familiarity.leaveOneOutDistances()
         print(String(format: "reference %d images, held out %d: threshold %.4f (k %d); held-out distances median %.4f, max %.4f; reference leave-one-out median %.4f",
                      referenceFeatures.shape[0], heldOutFeatures.shape[0], familiarity.threshold, k,
-                     Self.median(heldOutDistances), heldOutDistances.max() ?? .nan, Self.median(spread)))
+                     FamiliarityFitting.median(heldOutDistances), heldOutDistances.max() ?? .nan, FamiliarityFitting.median(spread)))
         print(Self.shareLine("held out", heldOutDistances, familiarity))
         for set in check {
-            let d = familiarity.distances(try features(detector, [set], label: set))
-            print(Self.shareLine(set, d, familiarity))
+            print(Self.shareLine(set, familiarity.distances(try features(fitting, [set], label: set)), familiarity))
         }
-        var tensors = Checkpoint.withoutTrainingState(try Safetensors.read(url).tensors)
-        tensors[Familiarity.tensorName] = familiarity.reference
-        var metadata = detector.loaded.metadata
-        familiarity.store(in: &metadata, data: reference.joined(separator: " ") + " | held out: " + heldOut.joined(separator: " "))
         let target = URL(fileURLWithPath: out ?? model)
-        try Safetensors.write(tensors, metadata: metadata.map, to: target)
-        _ = try Detector(LoadedModel(target))   // it loads, with the measure
+        try fitting.write(familiarity, data: reference.joined(separator: " ") + " | held out: " + heldOut.joined(separator: " "), to: target)
         print("wrote \(target.path)")
     }
 
     /// Image-level features of every readable image of `paths`, with a progress bar.
-    private func features(_ detector: Detector, _ paths: [String], label: String) throws -> Tensor {
+    private func features(_ fitting: FamiliarityFitting, _ paths: [String], label: String) throws -> Tensor {
         let bar = ProgressBar(total: 0, label: "features \(label)", unknownTotal: true)
-        guard let result = try NativeScoring.features(detector, source: DatasetSource(paths: paths), progress: { bar.update($0) }) else {
-            throw ValidationError("\(model): no image features for this model")
-        }
-        bar.finish(result.paths.count)
-        // A manifest may list an image twice (to weight it in training); the reference keeps each image once.
-        var seen = Set<String>()
-        let keep = result.paths.indices.filter { seen.insert(result.paths[$0]).inserted }
-        guard keep.count < result.paths.count else { return result.features }
-        let d = result.features.shape[1], all = result.features.scalars
-        return Tensor(shape: [keep.count, d], scalars: keep.flatMap { all[($0 * d)..<(($0 + 1) * d)] })
+        let features = try fitting.features(paths) { bar.update($0) }
+        bar.finish(features.shape[0])
+        return features
     }
 
     private static func shareLine(_ name: String, _ d: [Double], _ f: Familiarity) -> String {
         let beyond = d.filter(f.isUnfamiliar).count
         return String(format: "%@: %d of %d unfamiliar (%.1f %%), distances median %.4f", name, beyond, d.count,
-                      100 * Double(beyond) / Double(max(d.count, 1)), median(d))
-    }
-
-    private static func median(_ x: [Double]) -> Double {
-        guard !x.isEmpty else { return .nan }
-        let s = x.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+                      100 * Double(beyond) / Double(max(d.count, 1)), FamiliarityFitting.median(d))
     }
 }

@@ -27,7 +27,7 @@ struct Features: ParsableCommand {
     func run() throws {
         let extractor = try network.extractor(inputSize: inputSize)
         let decode = ProgressBar(total: 0, label: "decode", unknownTotal: true)
-        let dataset = try DecodedDataset.load(DatasetSource(paths: data), size: inputSize) { decode.update($0) }
+        let dataset = try DecodedDataset.load(DatasetSource(paths: data), size: inputSize, progress: { decode.update($0) })
         decode.finish(dataset.count)
         for f in dataset.failures { FileHandle.standardError.write(Data("discern: \(f.path): \(f.error)\n".utf8)) }
         let started = Date()

@@ -100,27 +100,14 @@ struct GANSample: ParsableCommand {
     }
 
     func run() throws {
-        let (tensors, meta) = try Safetensors.read(URL(fileURLWithPath: model))
-        guard meta["architecture"] == "dcgan-generator", let latent = meta["latent"].flatMap(Int.init), let size = meta["size"].flatMap(Int.init) else {
-            throw ValidationError("\(model) is not a DCGAN generator checkpoint")
+        let generator: DCGANGenerator
+        do { generator = try GANSampler.loadGenerator(URL(fileURLWithPath: model)) } catch let error as GANSampler.NotAGenerator {
+            throw ValidationError(error.description)
         }
-        var rng = SplitMix64(seed: 0)
-        let generator = DCGANGenerator(latent: latent, size: size, using: &rng)
-        try Checkpoint.load(into: generator, tensors: tensors, path: model)
         let bar = ProgressBar(total: count, label: "sample")
-        var files: [(name: String, data: Data)] = []
-        var start = 0
-        while start < count {
-            let n = min(1024, count - start)
-            let images = GANSampler.sample(generator, count: n, seed: seed &+ UInt64(start) &* 0x9E37_79B9)
-            for (i, image) in images.enumerated() {
-                files.append((String(format: "gan-%llu-%06d.jpg", seed, start + i), try JPEGCodec.encode(image, quality: 75)))
-            }
-            start += n
-            bar.update(start)
-        }
+        try GANSampler.writeJPEGs(generator, count: count, seed: seed, label: label, to: out) { bar.update($0) }
         bar.finish(count)
-        try ShardWriter.writeLabelled(files, label: label, group: "gan", to: out)
+        let size = generator.size
         print("\(count) images (\(size)x\(size) JPEG q75, label \(label), seed \(seed)) -> \(out)")
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Inference
-import NN
 
 /// `discern route`: a size router, two checkpoints shipped as one detector.
 struct Route: ParsableCommand {
@@ -33,28 +32,13 @@ struct Route: ParsableCommand {
     }
 
     func run() throws {
-        let target = URL(fileURLWithPath: out)
-        let smallName = target.deletingPathExtension().lastPathComponent + "-small.safetensors"
-        let smallTarget = target.deletingLastPathComponent().appendingPathComponent(smallName)
-        let largeModel: LoadedModel, smallModel: LoadedModel
+        let written: SizeRouter.Written
         do {
-            largeModel = try LoadedModel(URL(fileURLWithPath: large))
-            smallModel = try LoadedModel(URL(fileURLWithPath: small))
+            written = try SizeRouter.join(large: URL(fileURLWithPath: large), small: URL(fileURLWithPath: small),
+                                          smallMaxSide: smallMaxSide, out: URL(fileURLWithPath: out))
         } catch { throw ValidationError("\(error)") }
-        guard largeModel.classes == smallModel.classes else {
-            throw ValidationError("the models' classes differ: \(largeModel.classes.names) and \(smallModel.classes.names)")
-        }
-        guard smallModel.metadata.smallInputModel == nil else { throw ValidationError("\(small) is itself a router") }
-        var largeTensors = try Safetensors.read(URL(fileURLWithPath: large)).tensors
-        let smallTensors = try Safetensors.read(URL(fileURLWithPath: small)).tensors
-        largeTensors = Checkpoint.withoutTrainingState(largeTensors)
-        var largeMetadata = largeModel.metadata
-        (largeMetadata.smallInputModel, largeMetadata.smallInputMaxSide) = (smallName, smallMaxSide)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Safetensors.write(Checkpoint.modelTensors(smallTensors), metadata: smallModel.metadata.map, to: smallTarget)
-        try Safetensors.write(largeTensors, metadata: largeMetadata.map, to: target)
-        _ = try Detector(LoadedModel(target))   // the pair loads as one detector
-        print("wrote \(target.path) (\(largeModel.metadata.architecture), input_mode \(largeModel.metadata.inputMode ?? "whole")) "
-              + "and \(smallTarget.path) (\(smallModel.metadata.architecture), \(smallModel.inputSize) px): images up to \(smallMaxSide) px a side go to the second")
+        let router = try LoadedModel(written.router), smallModel = try LoadedModel(written.small)
+        print("wrote \(written.router.path) (\(router.metadata.architecture), input_mode \(router.metadata.inputMode ?? "whole")) "
+              + "and \(written.small.path) (\(smallModel.metadata.architecture), \(smallModel.inputSize) px): images up to \(smallMaxSide) px a side go to the second")
     }
 }

@@ -65,12 +65,7 @@ struct SVMEval: ParsableCommand {
         let started = Date()
         let decisions = svm.decisions(data.features)
         let seconds = Date().timeIntervalSince(started)
-        // Scores as probabilities for the metrics: a logistic of the decision margin (ranking only; not calibrated).
-        let probabilities: [[Double]] = decisions.map { row in
-            if row.count == 2 { return LogitProbabilities.binary(logit: Double(row[1] - row[0])) }
-            let m = row.max() ?? 0
-            return LogitProbabilities.softmax(row.map { Double($0 - m) })
-        }
+        let probabilities = LinearSVM.rankingProbabilities(decisions)
         let metrics = ClassificationMetrics(labels: data.labels, probabilities: probabilities)
         print(String(format: "accuracy %.4f  precision %.4f  recall %.4f  F1 %.4f  macro F1 %.4f  ROC-AUC %@", metrics.accuracy,
                      metrics.precision, metrics.recall, metrics.f1, metrics.macro.f1,

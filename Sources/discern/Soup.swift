@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NN
-import Tensor
 
 /// `discern soup`: averages the weights of several checkpoints of one architecture into one checkpoint.
 struct Soup: ParsableCommand {
@@ -43,21 +42,12 @@ struct Soup: ParsableCommand {
     }
 
     func run() throws {
-        let members = try model.map { path in
-            let (tensors, metadata) = try Safetensors.read(URL(fileURLWithPath: path))
-            return (path: path, tensors: tensors, metadata: metadata)
-        }
-        let w = try parsedWeights()
-        let soup: (tensors: [String: Tensor], metadata: [String: String])
-        do { soup = try WeightAveraging.mean(members, weights: w) } catch let error as WeightAveragingError {
-            throw ValidationError(error.description)
-        }
-        var metadata = try CheckpointMetadata(soup.metadata, path: model[0])
-        metadata.soupOf = model.joined(separator: " ")
-        metadata.soupWeights = (w ?? model.map { _ in 1 }).map { String($0) }.joined(separator: ",")
         let target = URL(fileURLWithPath: out)
-        try Safetensors.write(soup.tensors, metadata: metadata.map, to: target)
-        print("wrote \(target.path): mean of \(model.count) \(metadata.architecture) checkpoints, \(soup.tensors.count) tensors; " +
+        let soup: ModelSoup.Written
+        do {
+            soup = try ModelSoup.write(members: model, weights: parsedWeights(), to: target)
+        } catch let error as WeightAveragingError { throw ValidationError(error.description) }
+        print("wrote \(target.path): mean of \(model.count) \(soup.metadata.architecture) checkpoints, \(soup.tensorCount) tensors; " +
               "calibrate it next (discern calibrate --model \(target.path) --data VAL)")
     }
 }

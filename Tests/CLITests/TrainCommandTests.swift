@@ -60,7 +60,7 @@ final class TrainCommandTests: XCTestCase {
         p.arguments = ["train", "--model", "cnn", "--data", sharedDataURL("cifake/sample").path, "--val-fraction", "0.25",
                        "--epochs", "400", "--batch", "8", "--out", out]
         let log = dir.appendingPathComponent("log.txt")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         p.standardOutput = try FileHandle(forWritingTo: log)
         p.standardError = FileHandle.nullDevice
         try p.run()

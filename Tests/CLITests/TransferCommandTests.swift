@@ -23,6 +23,32 @@ final class TransferCommandTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
+    /// `discern distance`: a set against itself is at distance ~0, REAL against FAKE is not; the JSON names the space;
+    /// a set with one image is refused in one line.
+    func testDistanceBetweenImageSets() throws {
+        let real = sharedDataURL("cifake/sample/REAL").path, fake = sharedDataURL("cifake/sample/FAKE").path
+        let same = try runDiscern(["distance", "--a", real, "--b", real, "--input-size", "32", "--format", "json"])
+        XCTAssertEqual(same.status, 0, same.stderr)
+        let s = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(same.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(s["metric"] as? String, "FD-effnet-lite0-imagenet-pool1280@32")
+        XCTAssertEqual(s["score_name"] as? String, "IS-effnet-lite0-imagenet@32")
+        XCTAssertEqual(s["n_a"] as? Int, 32)
+        XCTAssertEqual(try XCTUnwrap(s["fd"] as? Double), 0, accuracy: 1e-3)
+        XCTAssertEqual(try XCTUnwrap(s["score_a"] as? Double), try XCTUnwrap(s["score_b"] as? Double), accuracy: 1e-9)
+        let apart = try runDiscern(["distance", "--a", real, "--b", fake, "--input-size", "32"])
+        XCTAssertEqual(apart.status, 0, apart.stderr)
+        let line = try XCTUnwrap(apart.stdout.split(separator: "\n").first)
+        XCTAssertTrue(line.hasPrefix("FD-effnet-lite0-imagenet-pool1280@32 between a (32 images) and b (32 images): "), apart.stdout)
+        XCTAssertGreaterThan(try XCTUnwrap(Double(line.split(separator: " ").last!)), 1)
+        let one = dir.appendingPathComponent("one/REAL")
+        try FileManager.default.createDirectory(at: one, withIntermediateDirectories: true)
+        let first = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: real).sorted().first)
+        try FileManager.default.copyItem(atPath: real + "/" + first, toPath: one.appendingPathComponent(first).path)
+        let bad = try runDiscern(["distance", "--a", one.path, "--b", real, "--input-size", "32"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("set a has 1 readable images; need at least 2"), bad.stderr)
+    }
+
     /// `--model effnet-lite2` extracts in Lite2's space and names it; a network without weights is refused in one line.
     func testFeaturesOfTheLargerLiteNetworks() throws {
         let lite2 = EfficientNetLite.defaultWeightsPath(.lite2, environment: ProcessInfo.processInfo.environment)

@@ -4,6 +4,7 @@ import Inference
 import Models
 import NN
 import Tensor
+import TestSupport
 import XCTest
 
 /// The nearest-neighbour familiarity measure and the UNSURE rule it drives.
@@ -106,5 +107,41 @@ final class FamiliarityTests: XCTestCase {
         // Only the network's tensors go into the model; the reference is kept beside it.
         XCTAssertEqual(Checkpoint.modelTensors(try Safetensors.read(dir.appendingPathComponent("measured.safetensors")).tensors).count,
                        model.namedTensors().count)
+    }
+
+    /// `FamiliarityFitting` (the library side of `discern familiarity`) takes only a patch model with image features that
+    /// is not a router, and refuses a reference no larger than k or an empty held-out set by name.
+    func testFittingRefusesModelsAndDataItCannotUse() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("familiarity-fit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let whole = dir.appendingPathComponent("whole.safetensors")
+        try Checkpoint.save(try ModelFactory.make("cnn", classes: 2, inputSize: 32, seed: 1),
+                            metadata: ["format": "discern-checkpoint-1", "architecture": "cnn", "classes": "REAL,FAKE", "input_size": "32"], to: whole)
+        XCTAssertThrowsError(try FamiliarityFitting(model: whole)) {
+            XCTAssertEqual($0 as? FamiliarityFittingError, .noImageFeatures(whole.path))
+        }
+        let patches = dir.appendingPathComponent("patches.safetensors")
+        try Checkpoint.save(try ModelFactory.make("effnet-lite0", classes: 2, inputSize: 32, seed: 1),
+                            metadata: ["format": "discern-checkpoint-1", "architecture": "effnet-lite0", "classes": "REAL,FAKE",
+                                       "input_size": "32", "input_mode": "patches"], to: patches)
+        let fitting = try FamiliarityFitting(model: patches)
+        let reference = randomTensor([3, 1280], seed: 1), heldOut = randomTensor([2, 1280], seed: 2)
+        XCTAssertThrowsError(try fitting.fit(reference: reference, heldOut: heldOut, k: 3, maxShare: 0.1)) {
+            XCTAssertEqual($0 as? FamiliarityFittingError, .referenceTooSmall(count: 3, k: 3))
+        }
+        XCTAssertThrowsError(try fitting.fit(reference: reference, heldOut: Tensor(shape: [0, 1280], scalars: []), k: 1, maxShare: 0.1)) {
+            XCTAssertEqual($0 as? FamiliarityFittingError, .noHeldOut)
+        }
+        // Features of the CIFAKE sample: one row per image; the fitted measure is stored and loads.
+        let features = try fitting.features([sharedDataURL("cifake/sample").path])
+        XCTAssertEqual(features.shape, [64, 1280])
+        let (familiarity, distances) = try fitting.fit(reference: features, heldOut: features, k: 2, maxShare: 0.1)
+        XCTAssertEqual(distances.count, 64)
+        let out = dir.appendingPathComponent("fitted.safetensors")
+        try fitting.write(familiarity, data: "sample", to: out)
+        XCTAssertEqual(try LoadedModel(out).metadata.familiarityThreshold, familiarity.threshold)
+        XCTAssertEqual(FamiliarityFitting.median([3, 1, 2]), 2)
+        XCTAssertEqual(FamiliarityFitting.median([4, 1, 2, 3]), 2.5)
     }
 }

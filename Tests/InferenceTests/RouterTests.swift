@@ -3,6 +3,7 @@ import Imaging
 import Inference
 import Models
 import NN
+import Tensor
 import XCTest
 
 /// A size router: a checkpoint whose metadata names a second checkpoint for small images.
@@ -79,5 +80,41 @@ final class RouterTests: XCTestCase {
         XCTAssertThrowsError(try Detector(LoadedModel(dir.appendingPathComponent("bad.safetensors"))))
         // Without routing, the same file is a plain detector.
         XCTAssertNil(try Detector(LoadedModel(dir.appendingPathComponent("bad.safetensors")), routeSmallInputs: false).smallInputs)
+    }
+
+    /// `SizeRouter.join` (the library side of `discern route`) writes a pair that loads as the router built by hand,
+    /// drops optimizer state, and refuses mismatched classes, a router as the small model and a bad file name.
+    func testJoinWritesAPairThatLoadsAsOneDetector() throws {
+        let (handMade, _, _) = try detectors()
+        var tensors = try Safetensors.read(dir.appendingPathComponent("large.safetensors")).tensors
+        tensors["optimizer/step"] = Tensor(shape: [1], scalars: [3])
+        let largeMeta = try Safetensors.read(dir.appendingPathComponent("large.safetensors")).metadata
+        try Safetensors.write(tensors, metadata: largeMeta, to: dir.appendingPathComponent("large-opt.safetensors"))
+        let out = dir.appendingPathComponent("sub/joined.safetensors")
+        let written = try SizeRouter.join(large: dir.appendingPathComponent("large-opt.safetensors"),
+                                          small: dir.appendingPathComponent("small.safetensors"), smallMaxSide: 40, out: out)
+        XCTAssertEqual(written.small.lastPathComponent, "joined-small.safetensors")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: written.small.path))
+        let (joinedTensors, joinedMeta) = try Safetensors.read(out)
+        XCTAssertNil(joinedTensors["optimizer/step"])
+        XCTAssertEqual(joinedMeta["small_input_model"], "joined-small.safetensors")
+        XCTAssertEqual(joinedMeta["small_input_max_side"], "40")
+        let joined = try Detector(LoadedModel(out))
+        let images = [noiseImage(32, 32, seed: 1), noiseImage(41, 90, seed: 3)]
+        for (a, b) in zip(joined.probabilities(images), handMade.probabilities(images)) { XCTAssertEqual(a[1], b[1], accuracy: 1e-9) }
+
+        let three = dir.appendingPathComponent("three.safetensors")
+        try Checkpoint.save(try ModelFactory.make("cnn", classes: 3, inputSize: 32, seed: 1),
+                            metadata: ["format": "discern-checkpoint-1", "architecture": "cnn", "classes": "REAL,SD,GAN", "input_size": "32"], to: three)
+        XCTAssertThrowsError(try SizeRouter.join(large: out, small: three, smallMaxSide: 40, out: dir.appendingPathComponent("x.safetensors"))) {
+            XCTAssertEqual($0 as? SizeRouterError, .classesDiffer(["REAL", "FAKE"], ["REAL", "SD", "GAN"]))
+        }
+        XCTAssertThrowsError(try SizeRouter.join(large: out, small: out, smallMaxSide: 40, out: dir.appendingPathComponent("x.safetensors"))) {
+            XCTAssertEqual($0 as? SizeRouterError, .smallIsRouter(out.path))
+        }
+        XCTAssertThrowsError(try SizeRouter.join(large: out, small: three, smallMaxSide: 40, out: dir.appendingPathComponent("x.bin"))) {
+            XCTAssertEqual($0 as? SizeRouterError, .notSafetensors(self.dir.appendingPathComponent("x.bin").path))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.safetensors").path))
     }
 }

@@ -66,4 +66,13 @@ final class LinearSVMTests: XCTestCase {
             XCTAssertEqual($0 as? SVMError, .needTwoClasses)
         }
     }
+
+    /// Binary decisions become a logistic of the margin; more classes a softmax (rows sum to 1, order kept).
+    func testRankingProbabilities() {
+        let p = LinearSVM.rankingProbabilities([[0.5, 1.5], [-1, 2, 0]])
+        XCTAssertEqual(p[0][1], 1 / (1 + exp(-1)), accuracy: 1e-12)
+        XCTAssertEqual(p[0][0] + p[0][1], 1, accuracy: 1e-12)
+        let e = [exp(-1.0), exp(2.0), exp(0.0)], z = e.reduce(0, +)
+        for (a, b) in zip(p[1], e.map { $0 / z }) { XCTAssertEqual(a, b, accuracy: 1e-12) }
+    }
 }
