@@ -16,7 +16,7 @@ let package = Package(
     products: [
         .executable(name: "discern", targets: ["discern"]),
         .library(name: "DiscernEngine", targets: ["Tensor", "NN", "Models", "Imaging", "Data", "Plots", "Provenance", "Inference", "ClassifierMetrics", "Reports",
-                                                  "Evaluation", "Training", "Export"]),
+                                                  "Evaluation", "Training", "Export", "Study"]),
         .library(name: "DiscernServing", targets: ["Serving"]),
     ],
     dependencies: [
@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
@@ -67,7 +68,10 @@ let package = Package(
                                                  .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: optimize),
         .target(name: "Export", dependencies: ["Tensor", "NN", "Models", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Proto"], swiftSettings: optimize),
-        .target(name: "Serving", dependencies: ["Inference", "Imaging", "Provenance", "CMalloc",
+        // The human baseline study ("Real or AI?"): an SQLite database through GRDB, participants, figures and the report.
+        .target(name: "Study", dependencies: ["Tensor", "Imaging", "Data", "Plots", "Inference", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: optimize),
+        .target(name: "Serving", dependencies: ["Inference", "Imaging", "Provenance", "CMalloc", "Study",
                                                 .product(name: "Hummingbird", package: "hummingbird"),
                                                 .product(name: "HummingbirdCore", package: "hummingbird"),
                                                 .product(name: "Logging", package: "swift-log"),
@@ -76,11 +80,11 @@ let package = Package(
                                                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                                                 .product(name: "HTTPTypes", package: "swift-http-types"),
                                                 .product(name: "Prometheus", package: "swift-prometheus")],
-                resources: [.copy("Resources/index.html"), .copy("Resources/openapi.yaml")], swiftSettings: optimize),
+                resources: [.copy("Resources/index.html"), .copy("Resources/openapi.yaml"), .copy("Resources/study.html")], swiftSettings: optimize),
         .executableTarget(
             name: "discern",
             dependencies: ["Tensor", "NN", "Models", "Imaging", "Data", "Plots", "Provenance", "Inference", "ClassifierMetrics", "Reports", "Evaluation",
-                           "Training", "Export", "Serving",
+                           "Training", "Export", "Serving", "Study",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/default-detector.safetensors"), .copy("Resources/default-detector-small.safetensors")],
@@ -105,6 +109,8 @@ let package = Package(
                                                        .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(name: "ExportTests", dependencies: ["Tensor", "NN", "Models", "Export", "TestSupport",
                                                       .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .testTarget(name: "StudyTests", dependencies: ["Tensor", "Imaging", "Data", "Inference", "Study", "TestSupport",
+                                                     .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TrainingTests", dependencies: ["Tensor", "NN", "Models", "Imaging", "Data", "Training", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

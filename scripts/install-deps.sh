@@ -3,7 +3,7 @@
 # --test adds what the test suite's outside checks need: Chromium + its driver (browser test of the
 # web page) and a Java runtime for Spark when no `java` is on the PATH.
 set -euo pipefail
-packages=(libopenblas-dev libdnnl-dev libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev zlib1g-dev libssl-dev libcairo2-dev liblinear-dev fonts-dejavu-core python3-venv)
+packages=(libopenblas-dev libdnnl-dev libsqlite3-dev libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev zlib1g-dev libssl-dev libcairo2-dev liblinear-dev fonts-dejavu-core python3-venv)
 if [ "${1:-}" = "--test" ]; then
     packages+=(chromium chromium-driver)
     command -v java >/dev/null || packages+=(openjdk-17-jre-headless)

@@ -21,9 +21,11 @@ public struct DetectorServer: Sendable {
     public let options: ServeOptions
     /// The model card served at `/v1/model`.
     public let card: [String: String]
+    /// The "Real or AI?" study served under `/study` (`serve --study`), if any.
+    public let study: StudyRoutes?
 
     /// - Precondition: `detector.isBinary` (answers carry p_fake and the unsure band; `discern serve` checks first).
-    public init(detector: Detector, options: ServeOptions, card: [String: String]) {
+    public init(detector: Detector, options: ServeOptions, card: [String: String], study: StudyRoutes? = nil) {
         precondition(detector.isBinary, "DetectorServer serves REAL/FAKE models only")
         let metrics = ServerMetrics()
         let batcher = InferenceBatcher(detector: detector, maxBatch: options.maxBatch, capacity: options.queueCapacity, wait: options.batchWait)
@@ -32,6 +34,7 @@ public struct DetectorServer: Sendable {
         self.metrics = metrics
         self.options = options
         self.card = card
+        self.study = study
     }
 
     /// Paths the router serves (the OpenAPI spec must list exactly these).
@@ -46,7 +49,10 @@ public struct DetectorServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ErrorAndMetricsMiddleware(metrics: metrics))
-        if let key = options.apiKey { router.add(middleware: APIKeyMiddleware(key: key, publicPaths: Self.publicPaths)) }
+        if let key = options.apiKey {
+            router.add(middleware: APIKeyMiddleware(key: key, publicPaths: Self.publicPaths.union(study == nil ? [] : StudyRoutes.publicPaths)))
+        }
+        study?.add(to: router)
         let page = Self.resource("index", "html"), spec = Self.resource("openapi", "yaml")
         router.get("/") { _, _ in try Self.body(page, type: "text/html; charset=utf-8") }
         router.get("/openapi.yaml") { _, _ in try Self.body(spec, type: "application/yaml") }

@@ -4,6 +4,7 @@ import Hummingbird
 import Imaging
 import Logging
 import NIOHTTP1
+import Study
 
 /// The response header that carries the request id of the access log.
 let requestIDField = HTTPField.Name("X-Request-Id")!
@@ -49,8 +50,9 @@ struct ErrorAndMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             // A served path asked with another method: 405 with the methods it takes.
             if let request {
                 let path = DetectorServer.canonicalPath(request.uri.path)
-                let allowed = DetectorServer.routes.filter { $0.path == path }.map { $0.method.uppercased() }
-                if !allowed.isEmpty {
+                let allowed = (DetectorServer.routes + StudyRoutes.routes).filter { $0.path == path }.map { $0.method.uppercased() }
+                // A path served with this very method that still was not found is not served at all (no --study).
+                if !allowed.isEmpty, !allowed.contains(request.method.rawValue.uppercased()) {
                     return json(.methodNotAllowed, "\(request.method) is not allowed on \(path); use \(allowed.joined(separator: ", "))",
                                 headers: [.allow: allowed.joined(separator: ", ")])
                 }
@@ -64,6 +66,14 @@ struct ErrorAndMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             case .tooManyImages, .tooManyPixels: return json(.contentTooLarge, e.description)
             }
         case let e as ImageJudge.Failure: return json(status(for: e.error), e.error.description)
+        case let e as StudyError:
+            switch e {
+            case .alreadyAnswered: return json(.conflict, e.description)
+            case .badAnswer: return json(.badRequest, e.description)
+            case .unknownImage: return json(.notFound, e.description)
+            case .closed: return json(.gone, e.description)
+            default: return json(.internalServerError, e.description)
+            }
         case let e as HTTPResponseError: return json(e.status, e.status.reasonPhrase)
         default: return json(.internalServerError, "internal error: \(error)")
         }

@@ -28,5 +28,5 @@ struct Discern: AsyncParsableCommand {
         commandName: "discern",
         abstract: "Tell real photographs from AI-generated images, on a fast CPU engine.",
         version: "0.1.0",
-        subcommands: [Classify.self, Demo.self, Train.self, Evaluate.self, Calibrate.self, Soup.self, Features.self, SVMCommand.self, GANCommand.self, Distance.self, ExportCommand.self, Serve.self, DatasetCommand.self, Route.self, FamiliarityCommand.self, Credentials.self, Bench.self])
+        subcommands: [Classify.self, Demo.self, Train.self, Evaluate.self, Calibrate.self, Soup.self, Features.self, SVMCommand.self, GANCommand.self, Distance.self, ExportCommand.self, Serve.self, DatasetCommand.self, Route.self, FamiliarityCommand.self, Credentials.self, StudyCommand.self, Bench.self])
 }

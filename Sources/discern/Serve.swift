@@ -3,6 +3,7 @@ import Foundation
 import Inference
 import Provenance
 import Serving
+import Study
 
 /// `discern serve`: the detector behind an HTTP API and a web page.
 struct Serve: AsyncParsableCommand {
@@ -65,6 +66,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Images allowed to wait for the model before answering 503.")
     var queue = 512
 
+    @Option(help: "Also serve this \"Real or AI?\" study (from discern study create) at /study.")
+    var study: String?
+
     @OptionGroup var trust: C2PATrustOptions
 
     func validate() throws {
@@ -75,6 +79,7 @@ struct Serve: AsyncParsableCommand {
         }
         guard maxImages <= queue else { throw ValidationError("--max-images (\(maxImages)) must not exceed --queue (\(queue))") }
         if let model, !FileManager.default.fileExists(atPath: model) { throw ValidationError("\(model): no such checkpoint") }
+        if let study, !FileManager.default.fileExists(atPath: study) { throw ValidationError("\(study): no such study database") }
     }
 
     func run() async throws {
@@ -104,9 +109,20 @@ struct Serve: AsyncParsableCommand {
         options.batchWait = batchWaitMs / 1000
         options.queueCapacity = queue
         let keyed = options.apiKey != nil
-        let server = DetectorServer(detector: detector, options: options, card: ModelCard.json(loaded))
+        let routes = try study.map { path -> StudyRoutes in
+            let participation: StudyParticipation
+            do { participation = try StudyParticipation(database: StudyDatabase(path: path)) } catch let error as StudyError {
+                throw ValidationError(error.description)
+            }
+            let bar = ProgressBar(total: participation.total, label: "score the study images")
+            let name = model.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "default detector"
+            let scores = try StudyModelScores.score(participation.database, detector: detector, name: name) { bar.update($0) }
+            return StudyRoutes(participation: participation, model: scores, apiKey: options.apiKey)
+        }
+        let server = DetectorServer(detector: detector, options: options, card: ModelCard.json(loaded), study: routes)
         try await server.run { port in
             print("discern serve: listening on http://\(host):\(port) (model \(loaded.metadata.architecture)\(keyed ? ", API key required" : ""))")
+            if let routes { print("discern serve: study \"\(routes.participation.info.title)\" (\(routes.participation.total) images) at http://\(host):\(port)/study") }
         }
         print("discern serve: stopped")
     }
