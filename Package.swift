@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "ClassifierMetricsTests", dependencies: ["Tensor", "ClassifierMetrics", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Imaging", "Data", "ClassifierMetrics", "Reports", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Tensor", "NN", "Data", "Models", "Inference", "Evaluation", "TestSupport"]),
-        .testTarget(name: "ServingTests", dependencies: ["NN", "Imaging", "Data", "Provenance", "Inference", "Serving", "TestSupport",
+        .testTarget(name: "ServingTests", dependencies: ["NN", "Imaging", "Data", "Provenance", "Inference", "Serving", "Study", "TestSupport",
                                                        .product(name: "Yams", package: "Yams"),
                                                        .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                                                        .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -14,7 +14,7 @@ import Study
 /// `POST /study/api/close` (no more answers).
 ///
 /// Limits: one answer per image per participant (409), answers only to the image shown, a token bucket per participant
-/// (20 requests, refilled at 5 per second) and one for new participants (100, refilled at 10 per second): 429 with
+/// (60 requests, refilled at 20 per second: a person answering takes seconds per image) and one for new participants (100, refilled at 10 per second): 429 with
 /// Retry-After beyond.
 public struct StudyRoutes: Sendable {
     /// The participant side of the study database.
@@ -23,7 +23,7 @@ public struct StudyRoutes: Sendable {
     public let model: StudyModelScores
     /// The admin key (`serve --api-key`); admin routes answer 403 without one.
     public let apiKey: String?
-    let perParticipant = RateLimiter(capacity: 20, perSecond: 5)
+    let perParticipant = RateLimiter(capacity: 60, perSecond: 20)
     let newParticipants = RateLimiter(capacity: 100, perSecond: 10)
 
     /// Routes for `participation`, with `model`'s scores and the admin `apiKey`.
