@@ -12,7 +12,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LIBRARIES = ["Tensor", "NN", "Models", "Imaging", "Data", "Plots", "Provenance", "Inference", "ClassifierMetrics", "Reports",
-             "Evaluation", "Training", "Export", "Serving"]
+             "Evaluation", "Training", "Export", "Serving", "Study"]
 DECL = re.compile(r"^\s*(?:@\w+(?:\([^)]*\))?\s+)*(?:public|open)\s+(?:final\s+|static\s+|override\s+|mutating\s+|nonisolated(?:\(unsafe\))?\s+|convenience\s+|required\s+|indirect\s+)*"
                   r"(func|init|var|let|struct|class|enum|protocol|typealias|subscript|actor)\b")
 targets = sys.argv[1:] or LIBRARIES

@@ -18,7 +18,9 @@ import Tensor
 public struct StudyAnalysis: Codable, Equatable, Sendable {
     /// People overall.
     public struct Humans: Codable, Equatable, Sendable {
+        /// Participants with at least one answer, images in the study, answers, correct answers.
         public var participants: Int, images: Int, answers: Int, correct: Int
+        /// correct / answers (NaN without answers).
         public var accuracy: Double
         /// 95 % bootstrap interval of `accuracy`.
         public var interval: [Double]
@@ -27,23 +29,31 @@ public struct StudyAnalysis: Codable, Equatable, Sendable {
     }
     /// One participant.
     public struct Participant: Codable, Equatable, Sendable {
+        /// Arrival number, answers given, correct answers.
         public var number: Int, answers: Int, correct: Int
+        /// correct / answers, and the mean stated confidence (50-100).
         public var accuracy: Double, meanConfidence: Double
     }
     /// People and models on one group of images (a source, generator, camera or label).
     public struct Group: Codable, Equatable, Sendable {
         /// `label`, `source`, `generator` or `camera`.
         public var kind: String
+        /// The source, generator, camera or label.
         public var name: String
+        /// Images in the group and answers on them.
         public var images: Int, answers: Int
+        /// People's accuracy on the group (nil without answers).
         public var humanAccuracy: Double?
         /// Each model's accuracy on the group's images, in `models` order.
         public var modelAccuracy: [Double]
     }
     /// One model.
     public struct Model: Codable, Equatable, Sendable {
+        /// The model's name.
         public var name: String
+        /// Images scored and the forced choices that were right.
         public var images: Int, correct: Int
+        /// correct / images.
         public var accuracy: Double
         /// Verdict counts with the unsure band (REAL, FAKE, UNSURE).
         public var verdicts: [String: Int]
@@ -56,25 +66,38 @@ public struct StudyAnalysis: Codable, Equatable, Sendable {
     }
     /// One confidence bin.
     public struct Bin: Codable, Equatable, Sendable {
+        /// The bin [lower, upper) (the last includes 100) and its answers.
         public var lower: Int, upper: Int, answers: Int
+        /// Mean stated confidence and accuracy in the bin (nil when empty).
         public var meanConfidence: Double?, accuracy: Double?
     }
     /// One image with its figures.
     public struct Image: Codable, Equatable, Sendable {
+        /// The image's row id.
         public var id: Int64
+        /// Its hidden label and its source.
         public var label: String, source: String
+        /// Its generator or camera, when a manifest named them.
         public var generator: String?, camera: String?
+        /// Answers on it and correct ones.
         public var answers: Int, correct: Int
+        /// correct / answers (nil without answers).
         public var humanAccuracy: Double?
         /// Each model's p(FAKE), in `models` order.
         public var pFake: [Double]
     }
 
+    /// People overall.
     public var humans: Humans
+    /// Each participant, by arrival number.
     public var participants: [Participant]
+    /// Label, source, generator and camera groups, by name within each kind.
     public var groups: [Group]
+    /// Each model compared.
     public var models: [Model]
+    /// The five confidence bins.
     public var calibration: [Bin]
+    /// Each image, by row id.
     public var images: [Image]
 
     /// Figures of `answers` on `images`, with `models` scored on the same images.

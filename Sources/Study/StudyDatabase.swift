@@ -166,6 +166,13 @@ public final class StudyDatabase: @unchecked Sendable {
         public var camera: String?
         /// Size in pixels.
         public var width: Int, height: Int
+
+        /// An image record (the database makes them; tests and tools may too).
+        public init(id: Int64, token: String, path: String, sha256: String, label: String, source: String, generator: String?,
+                    camera: String?, width: Int, height: Int) {
+            (self.id, self.token, self.path, self.sha256, self.label, self.source) = (id, token, path, sha256, label, source)
+            (self.generator, self.camera, self.width, self.height) = (generator, camera, width, height)
+        }
     }
 
     /// Every image, by id.
@@ -208,6 +215,12 @@ public final class StudyDatabase: @unchecked Sendable {
         public var confidence: Int
         /// ISO 8601.
         public var answeredAt: String
+
+        /// An answer record.
+        public init(participant: String, participantNumber: Int, imageID: Int64, answer: String, confidence: Int, answeredAt: String) {
+            (self.participant, self.participantNumber, self.imageID) = (participant, participantNumber, imageID)
+            (self.answer, self.confidence, self.answeredAt) = (answer, confidence, answeredAt)
+        }
     }
 
     /// Every answer, by participant number then time.

@@ -12,6 +12,11 @@ public struct StudyModelScores: Codable, Equatable, Sendable {
     /// The verdict (`REAL`, `FAKE`, `UNSURE`: the model's unsure band and familiarity rule apply) by image row id.
     public var verdict: [Int64: String]
 
+    /// Scores as given.
+    public init(name: String, pFake: [Int64: Double], verdict: [Int64: String]) {
+        (self.name, self.pFake, self.verdict) = (name, pFake, verdict)
+    }
+
     /// The model's forced choice on an image, as a participant must make one: FAKE when p(FAKE) >= 0.5.
     public func decision(_ id: Int64) -> String? { pFake[id].map { $0 >= 0.5 ? "FAKE" : "REAL" } }
 

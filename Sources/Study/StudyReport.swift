@@ -64,7 +64,7 @@ public enum StudyReport {
 
     /// The summary as plain text (what `study report --format table` prints).
     public static func table(_ a: StudyAnalysis) -> String {
-        func pct(_ x: Double?) -> String { x.map { String(format: "%5.1f %%", $0 * 100) } ?? "    -  " }
+        func pct(_ x: Double?) -> String { x.flatMap { $0.isNaN ? nil : String(format: "%5.1f %%", $0 * 100) } ?? "    -  " }
         var lines: [String] = []
         lines.append(String(format: "people: %d participants, %d images, %d answers: accuracy %@ (95 %% CI %@ to %@, two-way bootstrap, %d rounds)",
                             a.humans.participants, a.humans.images, a.humans.answers, pct(a.humans.accuracy), pct(a.humans.interval[0]),
@@ -98,7 +98,7 @@ public enum StudyReport {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
                 .replacingOccurrences(of: "\"", with: "&quot;")
         }
-        func pct(_ x: Double?) -> String { x.map { String(format: "%.1f %%", $0 * 100) } ?? "–" }
+        func pct(_ x: Double?) -> String { x.flatMap { $0.isNaN ? nil : String(format: "%.1f %%", $0 * 100) } ?? "–" }
         var body = "<h1>Real or AI? People against the detector</h1>"
         body += "<p>\(a.humans.participants) participants answered \(a.humans.answers) times on \(a.humans.images) images. "
         body += "People: <b>\(pct(a.humans.accuracy))</b> (95 % CI \(pct(a.humans.interval[0])) – \(pct(a.humans.interval[1])), two-way bootstrap over participants and images).</p>"

@@ -13,4 +13,5 @@ if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
 "$venv/bin/python" scripts/interop/check_serve_hostile.py .build/release/discern ../shared/data
 "$venv/bin/python" scripts/interop/check_hostile_corpus.py .build/release/discern ../shared/data
 "$venv/bin/python" scripts/interop/check_browser.py .build/release/discern ../shared/data
+"$venv/bin/python" scripts/interop/check_study.py .build/release/discern ../shared/data
 "$venv/bin/python" scripts/interop/check_c2pa.py .build/release/discern ../shared/data
