@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Discern: tells real photographs from AI-generated images, on its own CPU engine.
 // Layering (one-way): Tensor -> NN -> Models; Imaging -> Data; Imaging -> Provenance (C2PA); Inference on top of them
-// (Serving on Inference); ClassifierMetrics on nothing (swift-metrics owns the name Metrics), Reports on it + Plots; Evaluation and Training on top; the CLI last.
+// (Study on Inference and GRDB; Serving on Inference and Study); ClassifierMetrics on nothing (swift-metrics owns the name Metrics), Reports on it + Plots; Evaluation and Training on top; the CLI last.
 // Linux only (Debian's system libraries through the C targets below, glibc's malloc tuning): no `platforms`.
 // Every target declares each module it imports. Dependencies are pinned exactly, so two clones build the same
 // versions although Package.resolved is not committed.

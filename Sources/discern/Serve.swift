@@ -16,6 +16,7 @@ struct Serve: AsyncParsableCommand {
             Uploads are decoded on their own threads within a pixel budget shared by all requests; every request is \
             logged to stderr with its id (also sent as X-Request-Id). \
             SIGTERM or Ctrl-C stops accepting connections and finishes the requests in flight.
+            --study STUDY.sqlite (from discern study create) adds the "Real or AI?" page at /study and its API (participants             need no key; the admin routes GET /study/api/export and POST /study/api/close need --api-key).
             """)
 
     @Option(help: "Address to listen on.")
