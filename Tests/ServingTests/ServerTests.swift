@@ -6,6 +6,7 @@ import Imaging
 import Inference
 import Logging
 import Serving
+import Study
 import TestSupport
 import XCTest
 import Yams
@@ -163,7 +164,7 @@ final class ServerTests: XCTestCase {
                 XCTAssertEqual((spec["openapi"] as? String)?.prefix(2), "3.")
                 let paths = try XCTUnwrap(spec["paths"] as? [String: [String: Any]])
                 let documented = Set(paths.flatMap { path, ops in ops.keys.map { "\($0) \(path)" } })
-                XCTAssertEqual(documented, Set(DetectorServer.routes.map { "\($0.method) \($0.path)" }))
+                XCTAssertEqual(documented, Set((DetectorServer.routes + StudyRoutes.routes).map { "\($0.method) \($0.path)" }))
                 let classify = try XCTUnwrap(paths["/v1/classify"]?["post"] as? [String: Any])
                 let codes = Set((classify["responses"] as? [String: Any] ?? [:]).keys)
                 XCTAssertEqual(codes, ["200", "400", "401", "405", "408", "413", "415", "503"])
