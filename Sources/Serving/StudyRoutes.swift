@@ -14,8 +14,9 @@ import Study
 /// `POST /study/api/close` (no more answers).
 ///
 /// Limits: one answer per image per participant (409), answers only to the image shown, a token bucket per participant
-/// (60 requests, refilled at 20 per second: a person answering takes seconds per image) and one for new participants (100, refilled at 10 per second): 429 with
-/// Retry-After beyond.
+/// (60 requests, refilled at 20 per second: a person answering takes seconds per image) and one for new participants
+/// (200, refilled at 20 per second; one for the whole server, since the request context carries no peer address): 429
+/// with Retry-After beyond.
 public struct StudyRoutes: Sendable {
     /// The participant side of the study database.
     public let participation: StudyParticipation
@@ -24,7 +25,7 @@ public struct StudyRoutes: Sendable {
     /// The admin key (`serve --api-key`); admin routes answer 403 without one.
     public let apiKey: String?
     let perParticipant = RateLimiter(capacity: 60, perSecond: 20)
-    let newParticipants = RateLimiter(capacity: 100, perSecond: 10)
+    let newParticipants = RateLimiter(capacity: 200, perSecond: 20)
 
     /// Routes for `participation`, with `model`'s scores and the admin `apiKey`.
     public init(participation: StudyParticipation, model: StudyModelScores, apiKey: String?) {
@@ -53,13 +54,19 @@ public struct StudyRoutes: Sendable {
             let known = Self.participantCookie(request)
             var isKnown = false
             if let known { isKnown = try await self.exists(known) }
+            let open = try await participation.isOpen()
             if !isKnown {
+                // A closed study takes no new participants (nothing is stored for a visitor who cannot answer).
+                guard open else {
+                    return try DetectorServer.json(["title": participation.info.title, "total": participation.total, "answered": 0,
+                                                    "done": false, "open": false])
+                }
                 guard newParticipants.take("all") else { throw HTTPError(.tooManyRequests, headers: [.retryAfter: "1"], message: "too many new participants; try again") }
             }
             let (id, _) = try await participation.participant(isKnown ? known : nil)
             let progress = try await participation.progress(id)
             var response = try DetectorServer.json(["title": participation.info.title, "total": progress.total, "answered": progress.answered,
-                                                    "done": progress.done, "open": try await participation.isOpen()])
+                                                    "done": progress.done, "open": open])
             response.headers[.setCookie] = "\(Self.cookie)=\(id); Path=/study; HttpOnly; SameSite=Strict; Max-Age=31536000"
             response.headers[.cacheControl] = "no-store"
             return response
@@ -116,16 +123,21 @@ public struct StudyRoutes: Sendable {
 
     /// The participant named by the cookie, within its rate limit; 401 without a session.
     private func participant(_ request: Request) async throws -> String {
-        guard let id = Self.participantCookie(request), try await exists(id) else {
-            throw HTTPError(.unauthorized, message: "no study session: open /study first")
-        }
+        guard let id = Self.participantCookie(request) else { throw HTTPError(.unauthorized, message: "no study session: open /study first") }
+        // The limit comes before the database is asked, so made-up cookies cost no read beyond their budget.
         guard perParticipant.take(id) else { throw HTTPError(.tooManyRequests, headers: [.retryAfter: "1"], message: "slow down") }
+        guard try await exists(id) else { throw HTTPError(.unauthorized, message: "no study session: open /study first") }
         return id
     }
 
-    /// Admin routes need the server's API key (the middleware checks it); without one they are off.
+    /// Admin routes need the API key (checked here too, not only by the server's middleware); without one they are off.
     private func admin(_ request: Request) throws {
-        guard apiKey != nil else { throw HTTPError(.forbidden, message: "admin routes need discern serve --api-key") }
+        guard let apiKey else { throw HTTPError(.forbidden, message: "admin routes need discern serve --api-key") }
+        let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        let given = bearer ?? request.headers.first { $0.name.canonicalName == "x-api-key" }?.value
+        guard let given, given.utf8.count == apiKey.utf8.count, zip(given.utf8, apiKey.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
+            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "missing or wrong API key")
+        }
     }
 
     /// The `discern_study` cookie's value, if any.
@@ -140,13 +152,18 @@ public struct StudyRoutes: Sendable {
     }
 }
 
-/// Token buckets by key: `capacity` requests at once, refilled at `perSecond`.
+/// Token buckets by key: `capacity` requests at once, refilled at `perSecond`. Buckets idle long enough to be full
+/// again are dropped when the map has doubled since the last sweep, so memory stays proportional to the active keys.
 final class RateLimiter: @unchecked Sendable {
     private let capacity: Double, perSecond: Double
     private var buckets: [String: (tokens: Double, at: ContinuousClock.Instant)] = [:]
+    private var sweepAt = 1024
     private let lock = NSLock()
 
     init(capacity: Double, perSecond: Double) { (self.capacity, self.perSecond) = (capacity, perSecond) }
+
+    /// Keys currently held (for tests).
+    var count: Int { lock.withLock { buckets.count } }
 
     /// Takes one token for `key`; false when its bucket is empty.
     func take(_ key: String) -> Bool {
@@ -154,13 +171,19 @@ final class RateLimiter: @unchecked Sendable {
         defer { lock.unlock() }
         let now = ContinuousClock.now
         var bucket = buckets[key] ?? (capacity, now)
-        let elapsed = Double((now - bucket.at).components.attoseconds) * 1e-18 + Double((now - bucket.at).components.seconds)
-        bucket.tokens = min(capacity, bucket.tokens + elapsed * perSecond)
+        bucket.tokens = min(capacity, bucket.tokens + Self.seconds(now - bucket.at) * perSecond)
         bucket.at = now
-        guard bucket.tokens >= 1 else { buckets[key] = bucket; return false }
-        bucket.tokens -= 1
+        let granted = bucket.tokens >= 1
+        if granted { bucket.tokens -= 1 }
         buckets[key] = bucket
-        if buckets.count > 100_000 { buckets = buckets.filter { $0.value.tokens < capacity } }
-        return true
+        if buckets.count >= sweepAt {
+            buckets = buckets.filter { $0.value.tokens + Self.seconds(now - $0.value.at) * perSecond < capacity }
+            sweepAt = max(1024, 2 * buckets.count)
+        }
+        return granted
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }

@@ -7,8 +7,8 @@ import Tensor
 /// - human accuracy: correct answers / answers, pooled over every participant and image;
 /// - its 95 % interval: a two-way bootstrap (participants and images resampled independently, with replacement; an
 ///   answer counts as often as its participant times its image were drawn), `bootstrap` rounds from SplitMix64(`seed`),
-///   index `next() % n`, participants by arrival number drawn before images by row id in each round; the 2.5 and 97.5
-///   percentiles with linear interpolation (numpy's default);
+///   index `next() % n`, participants by arrival number drawn before images by row id in each round (a round whose
+///   draw holds no answer is left out); the 2.5 and 97.5 percentiles with linear interpolation (numpy's default);
 /// - a model's accuracy: its forced choice (FAKE when p(FAKE) >= 0.5) against the label, per image; its verdicts
 ///   (with the unsure band) are counted separately;
 /// - Cohen's kappa between people and a model: each answer paired with the model's forced choice on that image; and

@@ -7,8 +7,10 @@ import Tensor
 /// Draws a balanced, seeded set of images into a new study database (what `discern study create` does).
 ///
 /// Every input Discern reads works (folders, `.tar.gz` shards, manifests). Each class (REAL, FAKE) is shuffled with the
-/// seed and read in that order; an image that does not decode, or whose bytes equal an image already drawn (SHA-256), is
-/// passed over, so the draw is the same for the same inputs and seed. Where an input has a `manifest.jsonl` (a manifest
+/// seed (`StudyParticipation.seededShuffle`, the same in any Swift version) and read in that order; an image that does
+/// not decode, or whose bytes equal an image already drawn (SHA-256), is passed over, so the draw is the same for the
+/// same inputs and seed. The inputs are read three times (names, then checks of the candidates, then the drawn images,
+/// stored as they stream past), so memory does not grow with the images' size. Where an input has a `manifest.jsonl` (a manifest
 /// given as input, or one beside a shard or in a folder), each image's `source_repo`, `generator` and camera are taken
 /// from the manifest row with the same SHA-256; otherwise the source is the input's folder name.
 ///
@@ -56,75 +58,79 @@ public struct StudyCreation {
         let needed = neededPerClass
         var rng = SplitMix64(seed: seed)
         var candidates: [String: [String]] = [:]
-        for label in ["REAL", "FAKE"] {
-            var paths = byLabel[label]!
-            paths.shuffle(using: &rng)
-            candidates[label] = paths
-        }
+        for label in ["REAL", "FAKE"] { candidates[label] = StudyParticipation.seededShuffle(byLabel[label]!, &rng) }
+        // Row ids: a seeded permutation, so that ids do not follow the class. REAL takes the first half, FAKE the second.
+        let ids = StudyParticipation.seededShuffle(Array(1...(2 * needed)), &rng)
         let manifests = try Self.manifestRows(for: source)
         let db = try StudyDatabase(path: out, create: true)
         var created = false
         defer { if !created { try? FileManager.default.removeItem(atPath: out); Self.removeSidecars(out) } }
 
-        // Pass 2: read the bytes of the first candidates of each class; widen the window if too many are unusable.
-        var chosen: [String: [Drawn]] = ["REAL": [], "FAKE": []]
+        // Pass 2: whether the first candidates of each class decode, and their SHA-256 (no bytes kept); the first
+        // `needed` usable, distinct ones in shuffled order are drawn. The window widens if too many are unusable.
+        var checked: [String: String?] = [:]   // path -> SHA-256, or nil when unreadable
+        var chosen: [String: (label: String, id: Int)] = [:], counts = ["REAL": 0, "FAKE": 0]
         var seen = Set<String>(), skipped = 0, window = needed + max(8, needed / 2)
         var tried: [String: Int] = ["REAL": 0, "FAKE": 0]
-        while true {
-            var wanted: [String: String] = [:]   // path -> label
-            for label in ["REAL", "FAKE"] where chosen[label]!.count < needed {
-                for path in candidates[label]!.dropFirst(tried[label]!).prefix(window) { wanted[path] = label }
+        while counts["REAL"]! < needed || counts["FAKE"]! < needed {
+            var wanted = Set<String>()
+            for label in ["REAL", "FAKE"] where counts[label]! < needed {
+                for path in candidates[label]!.dropFirst(tried[label]!).prefix(window) where checked[path] == nil { wanted.insert(path) }
             }
-            if wanted.isEmpty { break }
-            var bytes: [String: Data] = [:]
             try source.forEach { item, result in
-                guard wanted[item.path] != nil, bytes[item.path] == nil else { return }
-                bytes[item.path] = (try? result.get()) ?? Data()
-            }
-            for label in ["REAL", "FAKE"] where chosen[label]!.count < needed {
-                let slice = candidates[label]!.dropFirst(tried[label]!).prefix(window)
-                for path in slice where chosen[label]!.count < needed {
-                    tried[label]! += 1
-                    let data = bytes[path] ?? Data()
-                    let sha = SHA256Digest.hex(data)
-                    guard !data.isEmpty, !seen.contains(sha), let image = try? ImageDecoder.decode(data, path: path) else { skipped += 1; continue }
-                    seen.insert(sha)
-                    chosen[label]!.append(Drawn(path: path, label: label, sha256: sha, data: data, image: image))
+                guard wanted.contains(item.path), checked[item.path] == nil else { return }
+                guard let data = try? result.get(), !data.isEmpty, (try? ImageDecoder.decode(data, path: item.path)) != nil else {
+                    checked[item.path] = .some(nil)
+                    return
                 }
-                if chosen[label]!.count < needed && tried[label]! >= candidates[label]!.count {
-                    throw StudyError.tooFewImages(label: label, found: chosen[label]!.count, needed: needed)
+                checked[item.path] = SHA256Digest.hex(data)
+            }
+            for label in ["REAL", "FAKE"] where counts[label]! < needed {
+                for path in candidates[label]!.dropFirst(tried[label]!).prefix(window) where counts[label]! < needed {
+                    tried[label]! += 1
+                    guard let sha = checked[path] ?? nil, seen.insert(sha).inserted else { skipped += 1; continue }
+                    let offset = label == "REAL" ? 0 : needed
+                    chosen[path] = (label, ids[offset + counts[label]!])
+                    counts[label]! += 1
+                }
+                if counts[label]! < needed && tried[label]! >= candidates[label]!.count {
+                    throw StudyError.tooFewImages(label: label, found: counts[label]!, needed: needed)
                 }
             }
             window *= 2
         }
 
-        var all = chosen["REAL"]! + chosen["FAKE"]!
-        all.shuffle(using: &rng)
-        var withManifest = 0
+        // Pass 3: the drawn images, stored as they stream past (one transaction each; nothing is held).
         try db.pool.write { db in
             try db.execute(sql: "INSERT INTO study (id, title, seed, created_at, sources) VALUES (1, ?, ?, ?, ?)",
                            arguments: [title, Int64(bitPattern: seed), StudyDatabase.now(), data.joined(separator: " ")])
-            for (i, drawn) in all.enumerated() {
-                let row = manifests[drawn.sha256]
-                if row != nil { withManifest += 1 }
-                let generatorField = row?["generator"]
-                let camera = generatorField.flatMap { $0.hasPrefix("camera:") ? String($0.dropFirst(7)) : nil }
-                let generator = generatorField.flatMap { $0.hasPrefix("camera:") ? nil : $0 }
-                let source = row?["source_repo"] ?? Self.sourceName(drawn.path)
+        }
+        var stored = Set<String>(), withManifest = 0
+        try source.forEach { item, result in
+            guard let (label, id) = chosen[item.path], !stored.contains(item.path), let data = try? result.get() else { return }
+            let sha = SHA256Digest.hex(data)
+            let image = try ImageDecoder.decode(data, path: item.path)
+            let row = manifests[sha]
+            if row != nil { withManifest += 1 }
+            let generatorField = row?["generator"]
+            let camera = generatorField.flatMap { $0.hasPrefix("camera:") ? String($0.dropFirst(7)) : nil }
+            let generator = generatorField.flatMap { $0.hasPrefix("camera:") ? nil : $0 }
+            let origin = row?["source_repo"] ?? Self.sourceName(item.path)
+            let shown = try display(image)
+            try db.pool.write { db in
                 try db.execute(sql: """
                     INSERT INTO image (id, token, path, sha256, label, source, generator, camera, width, height, original, display)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [i + 1, Self.randomToken(), drawn.path, drawn.sha256, drawn.label, source, generator, camera,
-                                     drawn.image.width, drawn.image.height, drawn.data, try display(drawn.image)])
-                progress?(i + 1)
+                    """, arguments: [id, Self.randomToken(), item.path, sha, label, origin, generator, camera, image.width, image.height, data, shown])
             }
+            stored.insert(item.path)
+            progress?(stored.count)
+        }
+        guard stored.count == chosen.count else {
+            throw StudyError.changedWhileReading(data.joined(separator: " "))
         }
         created = true
-        return Summary(perLabel: ["REAL": chosen["REAL"]!.count, "FAKE": chosen["FAKE"]!.count], skipped: skipped, withManifest: withManifest)
-    }
-
-    private struct Drawn {
-        var path: String, label: String, sha256: String, data: Data, image: RGBImage
+        return Summary(perLabel: counts, skipped: skipped, withManifest: withManifest)
     }
 
     /// The participant's copy: the decoded pixels as PNG (no metadata), at most `displayMaxSide` on the longer side.

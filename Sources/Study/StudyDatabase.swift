@@ -11,6 +11,8 @@ public enum StudyError: Error, CustomStringConvertible, Equatable {
     case exists(String)
     /// The draw found too few images of a class.
     case tooFewImages(label: String, found: Int, needed: Int)
+    /// The inputs changed between the draw's passes over them (a drawn image could not be read again).
+    case changedWhileReading(String)
     /// The inputs hold fewer than two classes.
     case oneClass([String])
     /// No image with this token.
@@ -29,6 +31,7 @@ public enum StudyError: Error, CustomStringConvertible, Equatable {
         case .newerSchema(let path, let m): "\(path): written by a newer discern (schema migrations \(m.joined(separator: ", ")))"
         case .exists(let path): "\(path) exists; choose another --out (a study is never overwritten)"
         case .tooFewImages(let label, let found, let needed): "only \(found) readable, distinct \(label) images; the draw needs \(needed)"
+        case .changedWhileReading(let data): "\(data) changed while the study was drawn from it; run study create again"
         case .oneClass(let labels): "the data has the classes \(labels); a study needs REAL and FAKE images"
         case .unknownImage: "no such study image"
         case .alreadyAnswered: "this image is already answered"

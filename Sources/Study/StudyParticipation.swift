@@ -83,11 +83,17 @@ public final class StudyParticipation: @unchecked Sendable {
 
     /// `ids` shuffled by a Fisher-Yates pass driven by SplitMix64(`seed`) (index `next() % (i + 1)`), the same in any build.
     public static func order(_ ids: [Int64], seed: UInt64) -> [Int64] {
-        var rng = SplitMix64(seed: seed), out = ids
+        var rng = SplitMix64(seed: seed)
+        return seededShuffle(ids, &rng)
+    }
+
+    /// `items` shuffled by a Fisher-Yates pass driven by `rng` (index `next() % (i + 1)` from the last position down):
+    /// unlike the standard library's `shuffle`, whose algorithm may change between Swift versions, the same in any build.
+    public static func seededShuffle<T>(_ items: [T], _ rng: inout SplitMix64) -> [T] {
+        var out = items
         var i = out.count - 1
         while i > 0 {
-            let j = Int(rng.next() % UInt64(i + 1))
-            out.swapAt(i, j)
+            out.swapAt(i, Int(rng.next() % UInt64(i + 1)))
             i -= 1
         }
         return out

@@ -72,6 +72,12 @@ struct StudyReportCommand: ParsableCommand {
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be >= 0") }
         guard FileManager.default.fileExists(atPath: study) else { throw ValidationError("\(study): no such study database") }
         for m in model where !FileManager.default.fileExists(atPath: m) { throw ValidationError("\(m): no such checkpoint") }
+        if let export {
+            let target = URL(fileURLWithPath: export).standardizedFileURL.path, database = URL(fileURLWithPath: study).standardizedFileURL.path
+            guard ![database, database + "-wal", database + "-shm"].contains(target) else {
+                throw ValidationError("--export \(export) would overwrite the study database")
+            }
+        }
     }
 
     func run() throws {

@@ -51,7 +51,8 @@ final class StudyServerTests: XCTestCase {
 
     /// What must not reach the browser before the image is answered.
     private func secrets(_ image: StudyDatabase.Image) -> [String] {
-        [image.label, image.path, (image.path as NSString).lastPathComponent, image.sha256, String(image.sha256.prefix(16))]
+        [image.label, image.path, (image.path as NSString).lastPathComponent, image.sha256, String(image.sha256.prefix(16)), image.source]
+            + [image.generator, image.camera].compactMap { $0 }
     }
 
     func testAParticipantAnswersEveryImageWithoutEverSeeingALabel() async throws {
@@ -104,7 +105,11 @@ final class StudyServerTests: XCTestCase {
                     try await client.execute(uri: "/study/api/answer", method: .post, headers: cookie,
                                              body: ByteBuffer(string: #"{"image": "\#(other.token)", "answer": "ai", "confidence": 70}"#)) { r in
                         XCTAssertEqual(r.status, .badRequest)
+                        for secret in self.secrets(image) + self.secrets(other) { XCTAssertFalse(self.text(r).contains(secret), secret) }
                     }
+                }
+                try await client.execute(uri: "/study/api/session", method: .post, headers: cookie) { r in
+                    for secret in self.secrets(image) { XCTAssertFalse(self.text(r).contains(secret), secret) }
                 }
                 let answer = k % 3 == 0 ? "real" : "ai"
                 if (answer == "real") == (image.label == "REAL") { mine += 1 }
@@ -115,7 +120,10 @@ final class StudyServerTests: XCTestCase {
                     for secret in self.secrets(image) { XCTAssertFalse(self.text(r).contains(secret), secret) }
                 }
                 // The same answer twice: 409, stored once.
-                try await client.execute(uri: "/study/api/answer", method: .post, headers: cookie, body: body) { XCTAssertEqual($0.status, .conflict) }
+                try await client.execute(uri: "/study/api/answer", method: .post, headers: cookie, body: body) { r in
+                    XCTAssertEqual(r.status, .conflict)
+                    XCTAssertFalse(self.text(r).contains(image.label))
+                }
                 order.append(token)
             }
             XCTAssertEqual(Set(order).count, 8)
@@ -141,11 +149,20 @@ final class StudyServerTests: XCTestCase {
                 XCTAssertEqual(lines.count, 9)
                 XCTAssertEqual(lines.first.map(String.init), StudyExport.columns.joined(separator: ","))
             }
-            try await client.execute(uri: "/study/api/close", method: .post, headers: [.authorization: "Bearer admin-key"]) { XCTAssertEqual($0.status, .ok) }
+            // A participant who started before the close gets 410 for an answer after it.
             let other = try await client.execute(uri: "/study/api/session", method: .post) { String($0.headers[.setCookie]!.split(separator: ";")[0]) }
             let first = try await client.execute(uri: "/study/api/next", method: .get, headers: [.cookie: other]) { try self.json($0)["token"] as! String }
+            try await client.execute(uri: "/study/api/close", method: .post, headers: [.authorization: "Bearer admin-key"]) { XCTAssertEqual($0.status, .ok) }
             try await client.execute(uri: "/study/api/answer", method: .post, headers: [.cookie: other],
                                      body: ByteBuffer(string: #"{"image": "\#(first)", "answer": "ai", "confidence": 70}"#)) { XCTAssertEqual($0.status, .gone) }
+            // A new visitor of a closed study gets no session; the participant who finished still sees their score.
+            try await client.execute(uri: "/study/api/session", method: .post) { r in
+                XCTAssertEqual(try self.json(r)["open"] as? Bool, false)
+                XCTAssertNil(r.headers[.setCookie])
+            }
+            try await client.execute(uri: "/study/api/session", method: .post, headers: cookie) { r in
+                XCTAssertEqual(try self.json(r)["done"] as? Bool, true)
+            }
         }
         XCTAssertEqual(try StudyDatabase(path: path).answers().count, 8)
     }
@@ -181,6 +198,34 @@ final class StudyServerTests: XCTestCase {
         XCTAssertEqual(answers.count, 8)
         XCTAssertEqual(Set(answers.map(\.imageID)).count, 8)
         XCTAssertEqual(answers.filter { $0.answer == "REAL" }.count, 3)
+    }
+
+    /// A participant asking faster than 20 requests a second past a burst of 60 gets 429 with Retry-After; so does the
+    /// 201st new participant in a burst. Made-up cookies get 401 once their budget allows a look.
+    func testRateLimits() async throws {
+        let (server, _) = try server()
+        try await run(server) { client in
+            let cookie = try await client.execute(uri: "/study/api/session", method: .post) { String($0.headers[.setCookie]!.split(separator: ";")[0]) }
+            var limited = 0
+            for _ in 0..<120 {
+                try await client.execute(uri: "/study/api/next", method: .get, headers: [.cookie: cookie]) { r in
+                    if r.status == .tooManyRequests {
+                        limited += 1
+                        XCTAssertEqual(r.headers[.retryAfter], "1")
+                    } else { XCTAssertEqual(r.status, .ok) }
+                }
+            }
+            XCTAssertGreaterThan(limited, 0)
+            XCTAssertLessThan(limited, 60)
+            var refused = 0
+            for _ in 0..<260 {
+                try await client.execute(uri: "/study/api/session", method: .post) { r in if r.status == .tooManyRequests { refused += 1 } }
+            }
+            XCTAssertGreaterThan(refused, 0)
+            try await client.execute(uri: "/study/api/next", method: .get, headers: [.cookie: "discern_study=\(String(repeating: "0", count: 32))"]) {
+                XCTAssertEqual($0.status, .unauthorized)
+            }
+        }
     }
 }
 
