@@ -56,6 +56,18 @@ public enum Splitting {
         return out
     }
 
+    /// Indices of `labels` split per class: every `n`-th image of each class (the `n`th, `2n`th, ... in index order)
+    /// held out, the rest for training (what `discern demo` does with n = 4). Both lists are ordered by class, then index.
+    public static func holdOutEveryNth(labels: [Int], classes: Int, n: Int) -> (train: [Int], held: [Int]) {
+        var train: [Int] = [], held: [Int] = []
+        for label in 0..<classes {
+            for (i, index) in labels.indices.filter({ labels[$0] == label }).enumerated() {
+                if i % n == n - 1 { held.append(index) } else { train.append(index) }
+            }
+        }
+        return (train, held)
+    }
+
     /// Up to `perClass` items of each label (all when nil), chosen with `seed`, in original order.
     public static func subset(_ items: [LabeledItem], perClass: Int?, seed: UInt64) -> [LabeledItem] {
         guard let perClass else { return items }

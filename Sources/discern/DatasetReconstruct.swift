@@ -57,55 +57,21 @@ struct DatasetReconstruct: ParsableCommand {
             else { throw ValidationError("cannot write to \(folder.path)") }
         }
         let reconstructor = AlignedReconstructor(autoencoder: model, maxSide: maxSide)
-        let chroma = JPEGCodec.ChromaSubsampling(rawValue: subsampling)!
+        let shard = AlignedShard(from: from, label: label, quality: quality, subsampling: JPEGCodec.ChromaSubsampling(rawValue: subsampling)!,
+                                 limit: limit)
         let source = try inputs.source()
-        // A manifest may repeat an image to weight it; each source is reconstructed once.
-        var sources = Set<String>()
-        try source.forEach { item, _ in if item.label == from { sources.insert(item.path) } }
-        var wanted = sources.count
-        if limit > 0 { wanted = min(wanted, limit) }
-        guard wanted > 0 else { throw ValidationError("no images labelled \(from) in the input") }
-
-        var writer = TarWriter(), lines: [String] = [], names = Set<String>(), seen = Set<String>()
-        var done = 0, skipped = 0, psnrSum = 0.0
-        let progress = ProgressBar(total: wanted, label: "reconstruct")
-        let shardPath = URL(fileURLWithPath: out).standardizedFileURL.path
-        try source.forEach { item, bytes in
-            guard item.label == from, done + skipped < wanted, seen.insert(item.path).inserted else { return }
-            let result: AlignedReconstructor.Result
-            do {
-                let image = try ImageDecoder.decode(try bytes.get(), path: item.path)
-                guard let r = reconstructor.reconstruct(image) else {
-                    throw ImageError.unsupported(path: item.path, reason: "smaller than 8x8 pixels")
-                }
-                result = r
-            } catch {
-                skipped += 1
-                FileHandle.standardError.write(Data("skipped \(item.path): \(error)\n".utf8))
-                return
-            }
-            let stem = (item.fileName as NSString).deletingPathExtension
-            var member = "aligned/\(label)/\(stem).jpg", k = 1
-            while names.contains(member) { member = "aligned/\(label)/\(stem)-\(k).jpg"; k += 1 }
-            names.insert(member)
-            let jpeg = try JPEGCodec.encode(result.reconstruction, quality: quality, subsampling: chroma)
-            try writer.add(name: member, data: jpeg)
-            var record: [String: Any] = [
-                "path": member, "shard": shardPath, "label": label, "source": item.path, "group": stem,
-                "sha256": SHA256Digest.hex(jpeg), "psnr": (result.psnr * 100).rounded() / 100,
-                "crop": [result.crop.x, result.crop.y, result.crop.width, result.crop.height],
-            ]
-            if let split = item.split { record["split"] = split }
-            lines.append(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
-            done += 1
-            psnrSum += result.psnr
-            progress.update(done + skipped, status: String(format: "PSNR %.1f dB", psnrSum / Double(done)))
-        }
-        progress.finish(done + skipped)
-        guard done > 0 else { throw ValidationError("no image could be reconstructed (\(skipped) skipped)") }
-        try writer.write(to: URL(fileURLWithPath: out))
-        try (lines.joined(separator: "\n") + "\n").write(toFile: manifestPath, atomically: true, encoding: .utf8)
-        print(String(format: "%d reconstructions (mean PSNR %.2f dB)%@ -> %@ + %@", done, psnrSum / Double(done),
-                     skipped > 0 ? ", \(skipped) skipped" : "", out, manifestPath))
+        var bar: ProgressBar?
+        let summary: AlignedShard.Summary
+        do {
+            summary = try shard.write(source: source, reconstructor: reconstructor, out: out, manifest: manifestPath, skipped: { path, error in
+                FileHandle.standardError.write(Data("skipped \(path): \(error)\n".utf8))
+            }, progress: { tried, total, psnr in
+                if bar == nil { bar = ProgressBar(total: total, label: "reconstruct") }
+                bar?.update(tried, status: String(format: "PSNR %.1f dB", psnr))
+            })
+        } catch let error as AlignedShardError { throw ValidationError(error.description) }
+        bar?.finish(summary.written + summary.skipped)
+        print(String(format: "%d reconstructions (mean PSNR %.2f dB)%@ -> %@ + %@", summary.written, summary.meanPSNR,
+                     summary.skipped > 0 ? ", \(summary.skipped) skipped" : "", out, manifestPath))
     }
 }

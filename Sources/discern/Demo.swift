@@ -35,12 +35,7 @@ struct Demo: ParsableCommand {
             throw ValidationError("\(data) must hold exactly REAL/ and FAKE/ image folders, found \(classes.names)")
         }
         for failure in dataset.failures { FileHandle.standardError.write(Data("skipped \(failure.error)\n".utf8)) }
-        var trainIdx: [Int] = [], heldIdx: [Int] = []
-        for label in 0..<classes.count {
-            for (i, idx) in dataset.labels.indices.filter({ dataset.labels[$0] == label }).enumerated() {
-                if i % 4 == 3 { heldIdx.append(idx) } else { trainIdx.append(idx) }
-            }
-        }
+        let (trainIdx, heldIdx) = Splitting.holdOutEveryNth(labels: dataset.labels, classes: classes.count, n: 4)
         let train = dataset.subset(trainIdx), held = dataset.subset(heldIdx)
         // The library trainer with the demo's recipe: full-batch Adam 2e-3 on cnn-small, in a throw-away run folder.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("discern-demo-\(UUID().uuidString)")

@@ -46,4 +46,12 @@ final class SplittingTests: XCTestCase {
         XCTAssertEqual(s, Splitting.subset(all, perClass: 10, seed: 2))
         XCTAssertEqual(Splitting.subset(all, perClass: nil, seed: 2).count, 100)
     }
+
+    func testHoldOutEveryNthPerClass() {
+        // Class 0 at indices 0, 2, 3, 5, 6; class 1 at 1, 4, 7.
+        let (train, held) = Splitting.holdOutEveryNth(labels: [0, 1, 0, 0, 1, 0, 0, 1], classes: 2, n: 2)
+        XCTAssertEqual(held, [2, 5, 4])
+        XCTAssertEqual(train, [0, 3, 6, 1, 7])
+        XCTAssertEqual(Splitting.holdOutEveryNth(labels: [0, 0, 0], classes: 1, n: 4).held, [])
+    }
 }
