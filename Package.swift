@@ -69,7 +69,7 @@ let package = Package(
         .target(name: "Export", dependencies: ["Tensor", "NN", "Models", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Proto"], swiftSettings: optimize),
         // The human baseline study ("Real or AI?"): an SQLite database through GRDB, participants, figures and the report.
-        .target(name: "Study", dependencies: ["Tensor", "Imaging", "Data", "Plots", "Inference", .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "Study", dependencies: ["Tensor", "Imaging", "Data", "Plots", "Reports", "Inference", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: optimize),
         .target(name: "Serving", dependencies: ["Inference", "Imaging", "Provenance", "CMalloc", "Study",
                                                 .product(name: "Hummingbird", package: "hummingbird"),

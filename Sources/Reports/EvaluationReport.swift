@@ -128,7 +128,7 @@ public struct EvaluationReport {
 
     /// One self-contained page: tables, then every PNG embedded as base64.
     private func html(files: [String], in dir: URL) throws -> String {
-        func esc(_ s: String) -> String { s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") }
+        let esc = HTMLText.text
         let f4 = { (v: Double) in String(format: "%.4f", v) }
         var rows = [("accuracy", "\(f4(metrics.accuracy)) (95 % CI \(f4(accuracyCI.lowerBound))–\(f4(accuracyCI.upperBound)))")]
         if let auc = metrics.rocAUC { rows.append((classes.count > 2 ? "ROC-AUC (one class against the rest, macro mean)" : "ROC-AUC", "\(f4(auc))" + (aucCI.map { " (95 % CI \(f4($0.lowerBound))–\(f4($0.upperBound)))" } ?? ""))) }
@@ -146,8 +146,7 @@ public struct EvaluationReport {
         }
         var figures = ""
         for name in files where name.hasSuffix(".png") {
-            let data = try Data(contentsOf: dir.appendingPathComponent(name))
-            figures += "<figure><img alt=\"\(name)\" src=\"data:image/png;base64,\(data.base64EncodedString())\"><figcaption>\(esc(name))</figcaption></figure>"
+            figures += HTMLText.pngFigure(try Data(contentsOf: dir.appendingPathComponent(name)), title: name)
         }
         return """
         <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -110,13 +110,19 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if publicPaths.contains(DetectorServer.canonicalPath(request.uri.path)) { return try await next(request, context) }
-        let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-        let given = bearer ?? request.headers.first { $0.name.canonicalName == "x-api-key" }?.value
-        // Constant-time comparison of equal-length keys.
-        guard let given, given.utf8.count == key.utf8.count, zip(given.utf8, key.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
-            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "missing or wrong API key")
-        }
+        try requireAPIKey(key, in: request)
         return try await next(request, context)
+    }
+}
+
+/// Throws 401 unless `request` sends `key` as `Authorization: Bearer KEY` or `X-API-Key: KEY` (compared in constant
+/// time for equal lengths): the middleware's check, also run by routes that check the key themselves (the study's
+/// admin routes).
+func requireAPIKey(_ key: String, in request: Request) throws {
+    let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+    let given = bearer ?? request.headers.first { $0.name.canonicalName == "x-api-key" }?.value
+    guard let given, given.utf8.count == key.utf8.count, zip(given.utf8, key.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
+        throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "missing or wrong API key")
     }
 }
 

@@ -63,7 +63,7 @@ public struct StudyRoutes: Sendable {
                 }
                 guard newParticipants.take("all") else { throw HTTPError(.tooManyRequests, headers: [.retryAfter: "1"], message: "too many new participants; try again") }
             }
-            let (id, _) = try await participation.participant(isKnown ? known : nil)
+            let id = isKnown ? known! : try await participation.participant(nil).id
             let progress = try await participation.progress(id)
             var response = try DetectorServer.json(["title": participation.info.title, "total": progress.total, "answered": progress.answered,
                                                     "done": progress.done, "open": open])
@@ -133,11 +133,7 @@ public struct StudyRoutes: Sendable {
     /// Admin routes need the API key (checked here too, not only by the server's middleware); without one they are off.
     private func admin(_ request: Request) throws {
         guard let apiKey else { throw HTTPError(.forbidden, message: "admin routes need discern serve --api-key") }
-        let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-        let given = bearer ?? request.headers.first { $0.name.canonicalName == "x-api-key" }?.value
-        guard let given, given.utf8.count == apiKey.utf8.count, zip(given.utf8, apiKey.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
-            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "missing or wrong API key")
-        }
+        try requireAPIKey(apiKey, in: request)
     }
 
     /// The `discern_study` cookie's value, if any.

@@ -188,20 +188,22 @@ public final class StudyDatabase: @unchecked Sendable {
         }
     }
 
+    /// A stored copy of an image: the `original` bytes (what models score) or the `display` PNG (what participants see).
+    public enum Copy: String, Sendable { case original, display }
+
     /// The original bytes of image `id` (what a model scores).
-    public func originalBytes(_ id: Int64) throws -> Data {
-        try pool.read { db in
-            guard let data = try Data.fetchOne(db, sql: "SELECT original FROM image WHERE id = ?", arguments: [id]) else { throw StudyError.unknownImage }
-            return data
-        }
-    }
+    public func originalBytes(_ id: Int64) throws -> Data { try pool.read { try Self.blob($0, .original, of: id) } }
 
     /// The display PNG of image `id` (what participants see).
-    public func displayBytes(_ id: Int64) throws -> Data {
-        try pool.read { db in
-            guard let data = try Data.fetchOne(db, sql: "SELECT display FROM image WHERE id = ?", arguments: [id]) else { throw StudyError.unknownImage }
-            return data
+    public func displayBytes(_ id: Int64) throws -> Data { try pool.read { try Self.blob($0, .display, of: id) } }
+
+    /// `copy` of image `id` read in `db` (`StudyError.unknownImage` when there is no such image).
+    static func blob(_ db: Database, _ copy: Copy, of id: Int64) throws -> Data {
+        // The column name comes from the enum, never from input.
+        guard let data = try Data.fetchOne(db, sql: "SELECT \(copy.rawValue) FROM image WHERE id = ?", arguments: [id]) else {
+            throw StudyError.unknownImage
         }
+        return data
     }
 
     /// One stored answer.

@@ -60,9 +60,7 @@ public final class StudyParticipation: @unchecked Sendable {
 
     /// The participant with `id`, or a new one when `id` is nil or unknown. Returns the id and whether it is new.
     public func participant(_ id: String?) async throws -> (id: String, isNew: Bool) {
-        if let id, id.count == 32, try await database.pool.read({ db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM participant WHERE id = ?", arguments: [id]) ?? false
-        }) { return (id, false) }
+        if let id, try await exists(id) { return (id, false) }
         let new = StudyCreation.randomToken(), seed = info.seed
         try await database.pool.write { db in
             let number = (try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM participant")) ?? 1
@@ -113,11 +111,12 @@ public final class StudyParticipation: @unchecked Sendable {
 
     /// The next unanswered image in the participant's order, or nil when every image is answered.
     public func next(_ participant: String) async throws -> Next? {
-        try await database.pool.read { db in try self.next(db, participant: participant) }
+        try await database.pool.read { db in try self.next(db, participant: participant, done: self.answered(db, participant: participant)) }
     }
 
-    private func next(_ db: Database, participant: String) throws -> Next? {
-        let order = try self.order(db, participant: participant), done = try answered(db, participant: participant)
+    /// The next image given the images `done` already answered (the participant's answered set, read once by the caller).
+    private func next(_ db: Database, participant: String, done: Set<Int64>) throws -> Next? {
+        let order = try self.order(db, participant: participant)
         guard let index = order.firstIndex(where: { !done.contains($0) }) else { return nil }
         return Next(token: tokenByID[order[index]]!, position: done.count + 1, total: order.count)
     }
@@ -131,15 +130,15 @@ public final class StudyParticipation: @unchecked Sendable {
         guard let image = idByToken[token] else { throw StudyError.unknownImage }
         let total = self.total
         return try await database.pool.write { db in
-            if try String.fetchOne(db, sql: "SELECT closed_at FROM study WHERE id = 1") != nil { throw StudyError.closed }
-            if try self.answered(db, participant: participant).contains(image) { throw StudyError.alreadyAnswered }
-            guard let next = try self.next(db, participant: participant), next.token == token else {
+            if try Self.isClosed(db) { throw StudyError.closed }
+            let done = try self.answered(db, participant: participant)
+            if done.contains(image) { throw StudyError.alreadyAnswered }
+            guard let next = try self.next(db, participant: participant, done: done), next.token == token else {
                 throw StudyError.badAnswer("answer the image shown (this one is not next in your order)")
             }
             try db.execute(sql: "INSERT INTO answer (participant_id, image_id, answer, confidence, answered_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [participant, image, answer, confidence, StudyDatabase.now()])
-            let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM answer WHERE participant_id = ?", arguments: [participant]) ?? 0
-            return Progress(answered: n, total: total)
+            return Progress(answered: done.count + 1, total: total)
         }
     }
 
@@ -158,14 +157,15 @@ public final class StudyParticipation: @unchecked Sendable {
     /// The PNG participants see for `token`.
     public func displayImage(_ token: String) async throws -> Data {
         guard let id = idByToken[token] else { throw StudyError.unknownImage }
-        return try await database.pool.read { db in
-            guard let data = try Data.fetchOne(db, sql: "SELECT display FROM image WHERE id = ?", arguments: [id]) else { throw StudyError.unknownImage }
-            return data
-        }
+        return try await database.pool.read { db in try StudyDatabase.blob(db, .display, of: id) }
     }
 
     /// Whether the study still takes answers.
     public func isOpen() async throws -> Bool {
-        try await database.pool.read { db in try String.fetchOne(db, sql: "SELECT closed_at FROM study WHERE id = 1") == nil }
+        try await database.pool.read { db in try !Self.isClosed(db) }
+    }
+
+    private static func isClosed(_ db: Database) throws -> Bool {
+        try String.fetchOne(db, sql: "SELECT closed_at FROM study WHERE id = 1") != nil
     }
 }

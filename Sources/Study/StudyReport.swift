@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Plots
+import Reports
 
 /// Writes a study's report folder (what `discern study report --out DIR` makes): `report.json` (every figure of
 /// `StudyAnalysis`), `report.html` (self-contained: tables and every figure embedded), the human confidence reliability
@@ -94,10 +95,7 @@ public enum StudyReport {
     }
 
     static func page(_ a: StudyAnalysis, figures: [(title: String, url: URL)]) throws -> String {
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-                .replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let esc = HTMLText.text
         func pct(_ x: Double?) -> String { x.flatMap { $0.isNaN ? nil : String(format: "%.1f %%", $0 * 100) } ?? "–" }
         var body = "<h1>Real or AI? People against the detector</h1>"
         body += "<p>\(a.humans.participants) participants answered \(a.humans.answers) times on \(a.humans.images) images. "
@@ -122,10 +120,7 @@ public enum StudyReport {
             body += "<tr><td>\(b.lower)–\(b.upper)</td><td>\(b.answers)</td><td>\(b.meanConfidence.map { String(format: "%.1f", $0) } ?? "–")</td><td>\(pct(b.accuracy))</td></tr>"
         }
         body += "</table>"
-        for (title, url) in figures {
-            let data = try Data(contentsOf: url)
-            body += "<figure><img alt=\"\(esc(title))\" src=\"data:image/png;base64,\(data.base64EncodedString())\"><figcaption>\(esc(title))</figcaption></figure>"
-        }
+        for (title, url) in figures { body += HTMLText.pngFigure(try Data(contentsOf: url), title: title) }
         return """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Real or AI? study report</title><style>
